@@ -1,0 +1,118 @@
+// Command arcfour encrypts and decrypts CipherSaber files.
+//
+//	arcfour encrypt [-rounds N] (-key PASSPHRASE | -key-file FILE) [-in FILE] [-out FILE]
+//	arcfour decrypt [-rounds N] (-key PASSPHRASE | -key-file FILE) [-in FILE] [-out FILE]
+//
+// A CipherSaber file is a 10-byte random IV followed by the RC4 ciphertext;
+// the RC4 key is the passphrase followed by the IV, and the key schedule runs
+// -rounds times (20 by default, CipherSaber-2; 1 is CipherSaber-1). Input is
+// standard input and output standard output unless -in and -out say
+// otherwise. -key-file reads the passphrase from a file (one trailing newline
+// is dropped), so that it need not appear in the process list.
+//
+// With -out, the output goes to a temporary file renamed into place only when
+// complete: a failed run never leaves a partial file. Exit status: 0 on
+// success, 1 on an error (unreadable file, ciphertext shorter than the IV), 2
+// on a usage error (unknown flag, empty or too-long passphrase, rounds < 1).
+//
+// RC4 is broken: see the arcfour package. This tool is for CipherSaber files,
+// not for protecting anything.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+
+	"github.com/futuresbench/futures/arcfour"
+	"github.com/futuresbench/futures/internal/atomicfile"
+	"github.com/futuresbench/futures/internal/cli"
+)
+
+const usage = `usage: arcfour encrypt|decrypt [-rounds N] (-key PASSPHRASE | -key-file FILE) [-in FILE] [-out FILE]
+`
+
+func main() { cli.Main("arcfour", run) }
+
+func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return cli.Usagef("missing command: encrypt or decrypt")
+	}
+	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	var op func(io.Writer, io.Reader, []byte, int) error
+	switch args[0] {
+	case "encrypt":
+		op = arcfour.Encrypt
+	case "decrypt":
+		op = arcfour.Decrypt
+	default:
+		return cli.Usagef("unknown command %q: want encrypt or decrypt", args[0])
+	}
+	fs := flag.NewFlagSet("arcfour "+args[0], flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	rounds := fs.Int("rounds", arcfour.DefaultRounds, "key-schedule passes (1 for CipherSaber-1)")
+	key := fs.String("key", "", "passphrase")
+	keyFile := fs.String("key-file", "", "file holding the passphrase")
+	in := fs.String("in", "", "input file (default standard input)")
+	out := fs.String("out", "", "output file (default standard output)")
+	if err := fs.Parse(args[1:]); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil
+		}
+		return cli.Usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return cli.Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	keySet, fileSet := false, false
+	fs.Visit(func(f *flag.Flag) {
+		keySet = keySet || f.Name == "key"
+		fileSet = fileSet || f.Name == "key-file"
+	})
+	passphrase := []byte(*key)
+	switch {
+	case keySet && fileSet:
+		return cli.Usagef("give -key or -key-file, not both")
+	case !keySet && !fileSet:
+		return cli.Usagef("missing passphrase: give -key or -key-file")
+	case fileSet:
+		b, err := os.ReadFile(*keyFile)
+		if err != nil {
+			return fmt.Errorf("reading passphrase: %w", err)
+		}
+		b = bytes.TrimSuffix(b, []byte("\n"))
+		passphrase = bytes.TrimSuffix(b, []byte("\r"))
+	}
+	switch {
+	case *rounds < 1:
+		return cli.Usagef("-rounds must be at least 1, got %d", *rounds)
+	case len(passphrase) == 0:
+		return cli.Usagef("%v", arcfour.ErrEmptyPassphrase)
+	case len(passphrase) > arcfour.MaxPassphrase:
+		return cli.Usagef("%v", arcfour.ErrPassphraseTooLong)
+	}
+
+	src := stdin
+	if *in != "" {
+		f, err := os.Open(*in)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		src = f
+	}
+	if *out == "" {
+		return op(stdout, src, passphrase, *rounds)
+	}
+	return atomicfile.Write(*out, 0o644, func(w io.Writer) error {
+		return op(w, src, passphrase, *rounds)
+	})
+}

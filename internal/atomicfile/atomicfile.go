@@ -1,0 +1,52 @@
+// Package atomicfile writes a file so that it is either complete or absent:
+// the data goes to a temporary file in the same folder, which is renamed over
+// the destination only when every byte is written and synced.
+package atomicfile
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// Write calls fill with a writer to a temporary file beside path and, if fill
+// and the write succeed, renames the temporary file to path with mode perm.
+// On any error the temporary file is removed and path is left as it was (a
+// previous good file is never replaced by a partial one).
+func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+	dir, base := filepath.Split(path)
+	if dir == "" {
+		dir = "."
+	}
+	f, err := os.CreateTemp(dir, "."+base+".*.tmp")
+	if err != nil {
+		return err
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err := fill(f); err != nil {
+		return err
+	}
+	if err := f.Sync(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	if err := f.Chmod(perm); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// IsTemp reports whether name is the name of one of Write's temporary files.
+func IsTemp(name string) bool {
+	base := filepath.Base(name)
+	return len(base) > 5 && base[0] == '.' && filepath.Ext(base) == ".tmp"
+}
