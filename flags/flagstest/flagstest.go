@@ -1,0 +1,523 @@
+// Package flagstest provides a local flag server that misbehaves on purpose,
+// for tests, benchmarks and people, in the spirit of net/http/httptest.
+//
+// It serves the flag dataset (see the module's testdata/flags-README.md) as
+// the book's servers do: GET or HEAD BASE/cc/cc.gif and BASE/cc/metadata.json
+// for a lower-case country code cc, where BASE is SERVER/flags; every other
+// path answers 404. Options add what the book's DELAY and ERROR servers did
+// (a fixed or random delay before the headers; a share of error answers from
+// a seeded random source) and per-code faults for exact tests: a status, a
+// hang, a connection reset mid-body, a short body, a slow body, a redirect.
+//
+//	srv, err := flagstest.NewServer(flagstest.WithDelay(50 * time.Millisecond))
+//	if err != nil { ... }
+//	defer srv.Close()
+//	resp, err := http.Get(srv.URL + "/br/br.gif")
+//
+// Every handler that waits also watches its request's context and the
+// server's closing, so Close never hangs.
+package flagstest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io/fs"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"path"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/futuresbench/futures"
+)
+
+// Prefix is the path under which the flags are served: a server's base URL
+// is its address followed by Prefix.
+const Prefix = "/flags"
+
+// ErrBadOption is wrapped by the error for every invalid option.
+var ErrBadOption = errors.New("flagstest: invalid option")
+
+func badOption(format string, args ...any) error {
+	return fmt.Errorf("%w: %s", ErrBadOption, fmt.Sprintf(format, args...))
+}
+
+type faultKind int
+
+const (
+	faultStatus faultKind = iota + 1
+	faultHang
+	faultReset
+	faultShort
+	faultSlow
+	faultRedirect
+)
+
+// A Fault is how the server misbehaves for one country code (see WithFault).
+type Fault struct {
+	kind   faultKind
+	status int
+	d      time.Duration
+}
+
+// Status answers every request for the code with the given status.
+func Status(code int) Fault { return Fault{kind: faultStatus, status: code} }
+
+// Hang never answers: the request waits until the client gives up or the
+// server closes.
+func Hang() Fault { return Fault{kind: faultHang} }
+
+// ResetMidBody sends the headers and half the body, then resets the
+// connection (TCP RST).
+func ResetMidBody() Fault { return Fault{kind: faultReset} }
+
+// ShortBody declares the full Content-Length but sends half the body and
+// closes the connection.
+func ShortBody() Fault { return Fault{kind: faultShort} }
+
+// SlowBody trickles the body in 10 pieces spread over d.
+func SlowBody(d time.Duration) Fault { return Fault{kind: faultSlow, d: d} }
+
+// Redirect answers 302 Found with the location of the real file.
+func Redirect() Fault { return Fault{kind: faultRedirect} }
+
+func (f Fault) String() string {
+	switch f.kind {
+	case faultStatus:
+		return "status " + strconv.Itoa(f.status)
+	case faultHang:
+		return "hang"
+	case faultReset:
+		return "reset mid-body"
+	case faultShort:
+		return "short body"
+	case faultSlow:
+		return "slow body over " + f.d.String()
+	case faultRedirect:
+		return "redirect"
+	}
+	return "no fault"
+}
+
+type config struct {
+	delayMin, delayMax time.Duration
+	errorRate          float64
+	errorStatus        int
+	seed               uint64
+	faults             map[string]Fault
+	fsys               fs.FS
+}
+
+// An Option configures a server. A bad option makes NewHandler and NewServer
+// return an error wrapping ErrBadOption.
+type Option func(*config) error
+
+// WithDelay waits d before sending the headers of every answer.
+func WithDelay(d time.Duration) Option {
+	return WithDelayRange(d, d)
+}
+
+// WithDelayRange waits a uniformly random time between min and max before
+// sending the headers of every answer (the book's DELAY server: 0.5 to 5 s).
+func WithDelayRange(min, max time.Duration) Option {
+	return func(c *config) error {
+		if min < 0 || max < min {
+			return badOption("delay range %v..%v: want 0 <= min <= max", min, max)
+		}
+		c.delayMin, c.delayMax = min, max
+		return nil
+	}
+}
+
+// WithErrorRate answers a share p of requests (0 <= p <= 1), drawn from the
+// seeded random source, with the error status (418 unless WithErrorStatus).
+func WithErrorRate(p float64) Option {
+	return func(c *config) error {
+		if !(p >= 0 && p <= 1) { // also rejects NaN
+			return badOption("error rate %v outside 0..1", p)
+		}
+		c.errorRate = p
+		return nil
+	}
+}
+
+// WithErrorStatus sets the status of WithErrorRate's answers (400..599).
+func WithErrorStatus(code int) Option {
+	return func(c *config) error {
+		if code < 400 || code > 599 {
+			return badOption("error status %d outside 400..599", code)
+		}
+		c.errorStatus = code
+		return nil
+	}
+}
+
+// WithSeed seeds the random source of delays and errors (default 1), so
+// that a test can be exact.
+func WithSeed(seed uint64) Option {
+	return func(c *config) error { c.seed = seed; return nil }
+}
+
+// WithFault makes every request for the country code cc (two letters, any
+// case) misbehave as f. It takes precedence over delays and the error rate.
+func WithFault(cc string, f Fault) Option {
+	return func(c *config) error {
+		if len(cc) != 2 || !isLetter(cc[0]) || !isLetter(cc[1]) {
+			return badOption("country code %q: want two letters", cc)
+		}
+		switch f.kind {
+		case faultStatus:
+			if f.status < 200 || f.status > 599 {
+				return badOption("fault status %d outside 200..599", f.status)
+			}
+		case faultSlow:
+			if f.d < 0 {
+				return badOption("slow body over %v: negative", f.d)
+			}
+		case 0:
+			return badOption("zero Fault for %q", cc)
+		}
+		c.faults[strings.ToLower(cc)] = f
+		return nil
+	}
+}
+
+// WithFS serves the flags from fsys (one folder per lower-case code, holding
+// cc.gif and metadata.json) instead of the embedded dataset.
+func WithFS(fsys fs.FS) Option {
+	return func(c *config) error {
+		if fsys == nil {
+			return badOption("nil file system")
+		}
+		c.fsys = fsys
+		return nil
+	}
+}
+
+func isLetter(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+
+// file is one servable file, with its header values made once.
+type file struct {
+	body        []byte
+	contentType []string
+	length      []string
+}
+
+// Stats counts the requests a server has received.
+type Stats struct {
+	Requests int            // every request
+	ByPath   map[string]int // by URL path
+	ByStatus map[int]int    // by status sent; 0 for requests never answered (hang, cancelled)
+}
+
+// Handler is the flag server's http.Handler. Make one with NewHandler.
+type Handler struct {
+	cfg   config
+	files map[string]file // by URL path
+
+	rngMu sync.Mutex
+	rng   *rand.Rand
+
+	statsMu  sync.Mutex
+	requests int
+	byPath   map[string]int
+	byStatus map[int]int
+
+	inFlight atomic.Int64
+
+	closeOnce sync.Once
+	done      chan struct{} // closed by Close: every waiting handler returns
+}
+
+// NewHandler returns a flag server handler configured by opts, with every
+// file loaded in memory.
+func NewHandler(opts ...Option) (*Handler, error) {
+	cfg := config{errorStatus: http.StatusTeapot, seed: 1, faults: map[string]Fault{}}
+	for _, opt := range opts {
+		if err := opt(&cfg); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.fsys == nil {
+		cfg.fsys = futures.Flags()
+	}
+	files, err := load(cfg.fsys)
+	if err != nil {
+		return nil, err
+	}
+	return &Handler{
+		cfg:      cfg,
+		files:    files,
+		rng:      rand.New(rand.NewPCG(cfg.seed, cfg.seed^0x9e3779b97f4a7c15)),
+		byPath:   map[string]int{},
+		byStatus: map[int]int{},
+		done:     make(chan struct{}),
+	}, nil
+}
+
+// load reads cc/cc.gif and cc/metadata.json for every two-letter folder cc.
+func load(fsys fs.FS) (map[string]file, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("flagstest: reading flags: %w", err)
+	}
+	files := map[string]file{}
+	for _, e := range entries {
+		cc := e.Name()
+		if !e.IsDir() || len(cc) != 2 || cc != strings.ToLower(cc) {
+			continue
+		}
+		for name, ctype := range map[string]string{cc + ".gif": "image/gif", "metadata.json": "application/json"} {
+			body, err := fs.ReadFile(fsys, path.Join(cc, name))
+			if errors.Is(err, fs.ErrNotExist) {
+				continue
+			}
+			if err != nil {
+				return nil, fmt.Errorf("flagstest: %w", err)
+			}
+			files[Prefix+"/"+cc+"/"+name] = file{body, []string{ctype}, []string{strconv.Itoa(len(body))}}
+		}
+	}
+	if len(files) == 0 {
+		return nil, errors.New("flagstest: no flags found (want folders cc/ holding cc.gif)")
+	}
+	return files, nil
+}
+
+// Codes returns the number of countries whose flag the handler serves.
+func (h *Handler) Codes() int {
+	n := 0
+	for p := range h.files {
+		if strings.HasSuffix(p, ".gif") {
+			n++
+		}
+	}
+	return n
+}
+
+// Stats returns a copy of the counters.
+func (h *Handler) Stats() Stats {
+	h.statsMu.Lock()
+	defer h.statsMu.Unlock()
+	s := Stats{Requests: h.requests, ByPath: make(map[string]int, len(h.byPath)), ByStatus: make(map[int]int, len(h.byStatus))}
+	for k, v := range h.byPath {
+		s.ByPath[k] = v
+	}
+	for k, v := range h.byStatus {
+		s.ByStatus[k] = v
+	}
+	return s
+}
+
+func (h *Handler) count(path string, status int) {
+	h.statsMu.Lock()
+	h.requests++
+	h.byPath[path]++
+	h.byStatus[status]++
+	h.statsMu.Unlock()
+}
+
+// Close makes every handler that is waiting (a delay, a hang, a slow body)
+// return at once. It is safe to call more than once.
+func (h *Handler) Close() { h.closeOnce.Do(func() { close(h.done) }) }
+
+// wait sleeps d, or less if the request is cancelled or the handler closed;
+// it reports whether the full time passed.
+func (h *Handler) wait(r *http.Request, d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-r.Context().Done():
+	case <-h.done:
+	}
+	return false
+}
+
+// draw returns the delay and whether to answer with an error, from the
+// seeded source.
+func (h *Handler) draw() (time.Duration, bool) {
+	c := &h.cfg
+	if c.delayMax == 0 && c.errorRate == 0 {
+		return 0, false
+	}
+	h.rngMu.Lock()
+	defer h.rngMu.Unlock()
+	d := c.delayMin
+	if c.delayMax > c.delayMin {
+		d += time.Duration(h.rng.Int64N(int64(c.delayMax - c.delayMin + 1)))
+	}
+	return d, c.errorRate > 0 && h.rng.Float64() < c.errorRate
+}
+
+// codeOf returns the country code of a path under Prefix ("" if none).
+func codeOf(p string) string {
+	rest, ok := strings.CutPrefix(p, Prefix+"/")
+	if !ok || len(rest) < 3 || rest[2] != '/' {
+		return ""
+	}
+	return rest[:2]
+}
+
+// InFlight returns the number of requests being handled now.
+func (h *Handler) InFlight() int { return int(h.inFlight.Load()) }
+
+func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	h.inFlight.Add(1)
+	defer h.inFlight.Add(-1)
+	p := r.URL.Path
+	if r.Method != http.MethodGet && r.Method != http.MethodHead {
+		w.Header().Set("Allow", "GET, HEAD")
+		h.answer(w, r, http.StatusMethodNotAllowed)
+		return
+	}
+	if cc := codeOf(p); cc != "" && r.URL.RawQuery != "redirected=1" {
+		if f, ok := h.cfg.faults[cc]; ok {
+			h.fault(w, r, f)
+			return
+		}
+	}
+	delay, fail := h.draw()
+	if !h.wait(r, delay) {
+		h.count(p, 0)
+		return
+	}
+	if fail {
+		h.answer(w, r, h.cfg.errorStatus)
+		return
+	}
+	f, ok := h.files[p]
+	if !ok {
+		h.answer(w, r, http.StatusNotFound)
+		return
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = f.contentType
+	hdr["Content-Length"] = f.length
+	w.WriteHeader(http.StatusOK)
+	if r.Method != http.MethodHead {
+		w.Write(f.body)
+	}
+	h.count(p, http.StatusOK)
+}
+
+// answer sends a status with its text as a plain body.
+func (h *Handler) answer(w http.ResponseWriter, r *http.Request, status int) {
+	body := http.StatusText(status) + "\n"
+	hdr := w.Header()
+	hdr.Set("Content-Type", "text/plain; charset=utf-8")
+	hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	w.WriteHeader(status)
+	if r.Method != http.MethodHead {
+		w.Write([]byte(body))
+	}
+	h.count(r.URL.Path, status)
+}
+
+func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
+	p := r.URL.Path
+	switch f.kind {
+	case faultStatus:
+		h.answer(w, r, f.status)
+		return
+	case faultHang:
+		h.wait(r, 1<<62) // until the client or the server gives up
+		h.count(p, 0)
+		return
+	case faultRedirect:
+		w.Header().Set("Location", p+"?redirected=1")
+		h.answer(w, r, http.StatusFound)
+		return
+	}
+	file, ok := h.files[p]
+	if !ok {
+		h.answer(w, r, http.StatusNotFound)
+		return
+	}
+	hdr := w.Header()
+	hdr["Content-Type"] = file.contentType
+	hdr["Content-Length"] = file.length
+	w.WriteHeader(http.StatusOK)
+	h.count(p, http.StatusOK)
+	if r.Method == http.MethodHead {
+		return
+	}
+	half := file.body[:len(file.body)/2]
+	rc := http.NewResponseController(w)
+	switch f.kind {
+	case faultShort:
+		// Returning with less than Content-Length written makes net/http
+		// close the connection: the client sees an unexpected EOF.
+		w.Write(half)
+	case faultReset:
+		w.Write(half)
+		rc.Flush()
+		conn, _, err := rc.Hijack()
+		if err != nil {
+			return
+		}
+		if tcp, ok := conn.(*net.TCPConn); ok {
+			tcp.SetLinger(0) // close with RST, not FIN
+		}
+		conn.Close()
+	case faultSlow:
+		const pieces = 10
+		step := (len(file.body) + pieces - 1) / pieces
+		for body := file.body; len(body) > 0; {
+			n := min(step, len(body))
+			if _, err := w.Write(body[:n]); err != nil {
+				return
+			}
+			rc.Flush()
+			body = body[n:]
+			if len(body) > 0 && !h.wait(r, f.d/pieces) {
+				return
+			}
+		}
+	}
+}
+
+// Server is a flag server listening on a loopback port, like httptest.Server.
+type Server struct {
+	*Handler
+	// URL is the base URL of the flags: http://127.0.0.1:PORT/flags.
+	URL string
+	srv *http.Server
+}
+
+// NewServer starts a flag server on 127.0.0.1 at a free port. The caller
+// should call Close when done.
+func NewServer(opts ...Option) (*Server, error) {
+	h, err := NewHandler(opts...)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, fmt.Errorf("flagstest: %w", err)
+	}
+	s := &Server{Handler: h, URL: "http://" + ln.Addr().String() + Prefix, srv: &http.Server{Handler: h}}
+	go s.srv.Serve(ln)
+	return s, nil
+}
+
+// Close stops the server: handlers that wait return at once, and Close
+// returns when every request in flight has ended.
+func (s *Server) Close() {
+	s.Handler.Close()
+	s.srv.SetKeepAlivesEnabled(false)
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := s.srv.Shutdown(ctx); err != nil {
+		s.srv.Close() // a client that stopped reading: cut it off
+	}
+}
