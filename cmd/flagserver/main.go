@@ -1,0 +1,190 @@
+// Command flagserver serves the flag dataset over HTTP on loopback, as the
+// book's LOCAL, DELAY and ERROR servers did, so that the flag downloaders
+// and their benchmarks need nothing but Go.
+//
+// With no arguments it starts the book's three servers and prints their base
+// URLs, one per line:
+//
+//	http://127.0.0.1:8001/flags LOCAL (no delay)
+//	http://127.0.0.1:8002/flags DELAY (0.5s before every answer)
+//	http://127.0.0.1:8003/flags ERROR (25% of answers are 418)
+//
+// With flags it starts one server and prints its base URL as the first line:
+//
+//	flagserver [-addr HOST:PORT] [-delay D | -delay MIN..MAX] [-error-rate P]
+//	           [-error-status CODE] [-seed N] [-dir DIR]
+//
+// -addr defaults to 127.0.0.1:0, a free port on loopback; it binds to
+// another interface only when told to. -dir serves another folder laid out
+// like the dataset (cc/cc.gif, cc/metadata.json) instead of the embedded one.
+// Bad flags are a usage error (exit 2); a port that cannot be bound is an
+// error (exit 1). On SIGINT or SIGTERM the servers stop accepting, let the
+// requests in flight finish (at most 5 s) and exit 0.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/internal/cli"
+)
+
+const usage = `usage: flagserver                    (the book's LOCAL, DELAY and ERROR servers on 127.0.0.1:8001..8003)
+       flagserver [-addr HOST:PORT] [-delay D | -delay MIN..MAX] [-error-rate P] [-error-status CODE] [-seed N] [-dir DIR]
+`
+
+// shutdownGrace bounds how long requests in flight may take after a signal.
+const shutdownGrace = 5 * time.Second
+
+// bookAddrs are the addresses of the book's three servers (a variable so
+// that tests can use free ports).
+var bookAddrs = [3]string{"127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8003"}
+
+// testHookServing, when set, gets the handlers once they serve.
+var testHookServing func([]*flagstest.Handler)
+
+type serverSpec struct {
+	addr, label string
+	opts        []flagstest.Option
+}
+
+func main() { cli.Main("flagserver", run) }
+
+func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
+	specs, err := parseArgs(args, stdout)
+	if err != nil || specs == nil {
+		return err
+	}
+	type running struct {
+		srv *http.Server
+		h   *flagstest.Handler
+		ln  net.Listener
+	}
+	var servers []running
+	defer func() {
+		for _, s := range servers {
+			s.h.Close()
+			s.srv.Close()
+		}
+	}()
+	for _, spec := range specs {
+		h, err := flagstest.NewHandler(spec.opts...)
+		if err != nil {
+			if errors.Is(err, flagstest.ErrBadOption) {
+				return cli.Usagef("%v", err)
+			}
+			return err
+		}
+		ln, err := net.Listen("tcp", spec.addr)
+		if err != nil {
+			return fmt.Errorf("cannot listen on %s: %w", spec.addr, err)
+		}
+		servers = append(servers, running{&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, h, ln})
+		fmt.Fprintf(stdout, "http://%s%s%s\n", ln.Addr(), flagstest.Prefix, spec.label)
+	}
+	errc := make(chan error, len(servers))
+	for _, s := range servers {
+		go func() { errc <- s.srv.Serve(s.ln) }()
+	}
+	if testHookServing != nil {
+		hs := make([]*flagstest.Handler, len(servers))
+		for i, s := range servers {
+			hs[i] = s.h
+		}
+		testHookServing(hs)
+	}
+	select {
+	case <-ctx.Done():
+	case err := <-errc:
+		return fmt.Errorf("serving: %w", err)
+	}
+	// Stop accepting, let requests in flight finish, within the grace time.
+	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
+	defer cancel()
+	for _, s := range servers {
+		if err := s.srv.Shutdown(shutCtx); err != nil {
+			fmt.Fprintf(stderr, "flagserver: requests still in flight after %v: closed\n", shutdownGrace)
+		}
+	}
+	for range servers {
+		<-errc // http.ErrServerClosed from every Serve
+	}
+	return nil
+}
+
+// parseArgs returns the servers to start, or nil and no error when it has
+// printed the help.
+func parseArgs(args []string, stdout io.Writer) ([]serverSpec, error) {
+	fs := flag.NewFlagSet("flagserver", flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
+	delay := fs.String("delay", "0", "delay before every answer: D or MIN..MAX")
+	rate := fs.Float64("error-rate", 0, "share of requests answered with an error, 0..1")
+	status := fs.Int("error-status", http.StatusTeapot, "status of the error answers")
+	seed := fs.Uint64("seed", 1, "seed of the random delays and errors")
+	dir := fs.String("dir", "", "serve this folder instead of the embedded dataset")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprint(stdout, usage)
+			return nil, nil
+		}
+		return nil, cli.Usagef("%v", err)
+	}
+	if fs.NArg() > 0 {
+		return nil, cli.Usagef("unexpected argument %q", fs.Arg(0))
+	}
+	if fs.NFlag() == 0 {
+		return []serverSpec{
+			{bookAddrs[0], " LOCAL (no delay)", nil},
+			{bookAddrs[1], " DELAY (0.5s before every answer)", []flagstest.Option{flagstest.WithDelay(500 * time.Millisecond)}},
+			{bookAddrs[2], " ERROR (25% of answers are 418)", []flagstest.Option{flagstest.WithErrorRate(0.25)}},
+		}, nil
+	}
+	lo, hi, err := parseDelay(*delay)
+	if err != nil {
+		return nil, err
+	}
+	if !(*rate >= 0 && *rate <= 1) {
+		return nil, cli.Usagef("-error-rate %v: want a number from 0 to 1", *rate)
+	}
+	opts := []flagstest.Option{
+		flagstest.WithDelayRange(lo, hi),
+		flagstest.WithErrorRate(*rate),
+		flagstest.WithErrorStatus(*status),
+		flagstest.WithSeed(*seed),
+	}
+	if *dir != "" {
+		if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
+			return nil, fmt.Errorf("-dir %s: not a readable folder", *dir)
+		}
+		opts = append(opts, flagstest.WithFS(os.DirFS(*dir)))
+	}
+	return []serverSpec{{*addr, "", opts}}, nil
+}
+
+// parseDelay parses "D" or "MIN..MAX" (Go durations; a bare 0 is allowed).
+func parseDelay(s string) (lo, hi time.Duration, err error) {
+	los, his, isRange := strings.Cut(s, "..")
+	if lo, err = time.ParseDuration(los); err != nil {
+		return 0, 0, cli.Usagef("-delay %q: %v", s, err)
+	}
+	hi = lo
+	if isRange {
+		if hi, err = time.ParseDuration(his); err != nil {
+			return 0, 0, cli.Usagef("-delay %q: %v", s, err)
+		}
+	}
+	if lo < 0 || hi < lo {
+		return 0, 0, cli.Usagef("-delay %q: want 0 <= MIN <= MAX", s)
+	}
+	return lo, hi, nil
+}
