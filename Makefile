@@ -17,7 +17,7 @@ RESULTS   := bench/results
 STAMP     := $(shell date -u +%Y%m%dT%H%M%SZ)
 OUT       := $(RESULTS)/$(STAMP)
 
-.PHONY: all test fmt-check vet gotest bench fuzz clean
+.PHONY: all test fmt-check vet gotest bench fuzz clean compare-nginx
 
 all: test
 
@@ -54,6 +54,11 @@ fuzz:
 			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
 		done; \
 	done
+
+## compare-nginx: cmd/flagserver's request rate against nginx over loopback
+## with wrk (needs: apt-get install nginx-light wrk). Not part of `make test`.
+compare-nginx:
+	./scripts/compare-nginx.sh
 
 ## clean: remove benchmark results and the test cache.
 clean:
