@@ -1,0 +1,346 @@
+package flags
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"net"
+	"net/http"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unicode"
+
+	"github.com/futuresbench/futures/internal/atomicfile"
+)
+
+// Status is the outcome of one code's download.
+type Status int
+
+const (
+	OK          Status = iota // saved
+	NotFound                  // the server answered 404
+	Error                     // any other failure
+	Interrupted               // the context ended before or during the download
+)
+
+func (s Status) String() string {
+	switch s {
+	case OK:
+		return "OK"
+	case NotFound:
+		return "not found"
+	case Error:
+		return "error"
+	case Interrupted:
+		return "interrupted"
+	}
+	return "Status(" + strconv.Itoa(int(s)) + ")"
+}
+
+// Result is the outcome of one code.
+type Result struct {
+	CC     string // the code as requested, upper case
+	Status Status
+	Err    error  // why, for Error and Interrupted
+	Path   string // the file written, for OK
+	Bytes  int    // the size of the flag, for OK
+}
+
+// Defaults of a Downloader's zero fields.
+const (
+	DefaultTimeout = 3100 * time.Millisecond // per request, as in the book
+	DefaultMaxBody = 10 << 20                // bytes
+	maxMetadata    = 1 << 20                 // bytes of a metadata.json
+)
+
+// ErrNotFound is the error of a 404 answer.
+var ErrNotFound = errors.New("not found")
+
+// ErrBodyTooLarge is the error for a body over the Downloader's MaxBody.
+var ErrBodyTooLarge = errors.New("body over the size cap")
+
+// StatusError is an answer with a status other than 200 and 404.
+type StatusError struct {
+	Code   int
+	Status string // the reason phrase
+}
+
+func (e *StatusError) Error() string {
+	if e.Status == "" {
+		e.Status = http.StatusText(e.Code)
+	}
+	return fmt.Sprintf("HTTP %d - %s", e.Code, e.Status)
+}
+
+// TimeoutError is a request that took longer than the per-request timeout.
+type TimeoutError struct{ After time.Duration }
+
+func (e *TimeoutError) Error() string {
+	return "timeout after " + strconv.FormatFloat(e.After.Seconds(), 'f', -1, 64) + "s"
+}
+
+// Timeout reports true, so that a TimeoutError is a net.Error-style timeout.
+func (e *TimeoutError) Timeout() bool { return true }
+
+// Downloader downloads flags from BaseURL into Dest. Its zero fields take
+// the defaults documented on each; it is safe for concurrent use.
+type Downloader struct {
+	BaseURL  string        // e.g. http://127.0.0.1:8001/flags
+	Dest     string        // folder for the files; must exist; "" is the current folder
+	Client   *http.Client  // nil: NewClient(concurrency) per Run
+	Timeout  time.Duration // per request, all attempts included each; 0: DefaultTimeout
+	Retries  int           // extra attempts for timeouts, 429 and 5xx; 404 never
+	Backoff  time.Duration // first retry's backoff, doubled each time, with jitter; 0: 100ms
+	MaxBody  int64         // cap on a flag's size; 0: DefaultMaxBody
+	Metadata bool          // also fetch metadata.json and save as Country_Name.gif
+}
+
+// NewClient returns an HTTP client for concurrency parallel requests to one
+// host: its transport keeps that many idle connections per host, so that
+// connections are reused instead of opened and closed for every request.
+func NewClient(concurrency int) *http.Client {
+	tr := http.DefaultTransport.(*http.Transport).Clone()
+	tr.MaxIdleConns = max(concurrency, 100)
+	tr.MaxIdleConnsPerHost = max(concurrency, 2)
+	return &http.Client{Transport: tr}
+}
+
+// One downloads the flag of one country code (two letters, any case).
+func (d *Downloader) One(ctx context.Context, client *http.Client, cc string) Result {
+	cc = strings.ToUpper(cc)
+	r := Result{CC: cc}
+	lower := strings.ToLower(cc)
+	image, err := d.fetch(ctx, client, lower+"/"+lower+".gif", d.maxBody())
+	if err == nil && d.Metadata {
+		var name string
+		name, err = d.countryName(ctx, client, lower)
+		r.Path = filepath.Join(d.Dest, name)
+	} else {
+		r.Path = filepath.Join(d.Dest, lower+".gif")
+	}
+	if err == nil {
+		err = atomicfile.Write(r.Path, 0o644, func(w io.Writer) error {
+			_, err := w.Write(image)
+			return err
+		})
+	}
+	switch {
+	case err == nil:
+		r.Status, r.Bytes = OK, len(image)
+		return r
+	case errors.Is(err, ErrNotFound):
+		r.Status = NotFound
+	case ctx.Err() != nil:
+		r.Status, err = Interrupted, context.Cause(ctx)
+	default:
+		r.Status = Error
+	}
+	r.Path, r.Err = "", err
+	return r
+}
+
+// countryName fetches cc/metadata.json and returns a safe file name for the
+// flag made from its "country" field.
+func (d *Downloader) countryName(ctx context.Context, client *http.Client, lower string) (string, error) {
+	body, err := d.fetch(ctx, client, lower+"/metadata.json", maxMetadata)
+	if err != nil {
+		return "", fmt.Errorf("metadata: %w", err)
+	}
+	var meta struct {
+		Country string `json:"country"`
+	}
+	if err := json.Unmarshal(body, &meta); err != nil {
+		return "", fmt.Errorf("metadata: %w", err)
+	}
+	return SafeName(meta.Country, lower), nil
+}
+
+// SafeName returns the file name for a flag of the given country, as
+// flags2_asyncio names them (spaces become underscores, then ".gif"), made
+// safe whatever the server sent: no path separators, control characters or
+// leading dots, at most 100 bytes, and never "." or ".."; a name with
+// nothing left falls back to cc.
+func SafeName(country, cc string) string {
+	name := strings.Map(func(r rune) rune {
+		switch {
+		case r == ' ':
+			return '_'
+		case r == '/' || r == '\\' || r == ':' || unicode.IsControl(r) || r == unicode.ReplacementChar:
+			return -1
+		}
+		return r
+	}, country)
+	name = strings.TrimLeft(name, ".")
+	for len(name) > 100 {
+		_, size := lastRune(name)
+		name = name[:len(name)-size]
+	}
+	if name == "" || !filepath.IsLocal(name+".gif") {
+		name = strings.ToLower(cc)
+	}
+	return name + ".gif"
+}
+
+func lastRune(s string) (rune, int) {
+	for i := len(s) - 1; i >= 0; i-- {
+		if s[i] < 0x80 || s[i] >= 0xC0 {
+			return []rune(s[i:])[0], len(s) - i
+		}
+	}
+	return 0, 1
+}
+
+func (d *Downloader) maxBody() int64 {
+	if d.MaxBody > 0 {
+		return d.MaxBody
+	}
+	return DefaultMaxBody
+}
+
+func (d *Downloader) timeout() time.Duration {
+	if d.Timeout > 0 {
+		return d.Timeout
+	}
+	return DefaultTimeout
+}
+
+// fetch GETs BaseURL/path, with retries, and returns the body.
+func (d *Downloader) fetch(ctx context.Context, client *http.Client, path string, limit int64) ([]byte, error) {
+	u := strings.TrimSuffix(d.BaseURL, "/") + "/" + path
+	for attempt := 0; ; attempt++ {
+		body, retryAfter, err := d.get(ctx, client, u, limit)
+		if err == nil || attempt >= d.Retries || !retryable(err) || ctx.Err() != nil {
+			return body, err
+		}
+		wait := d.backoff(attempt)
+		if retryAfter > wait {
+			wait = retryAfter
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		}
+	}
+}
+
+// backoff returns the wait before retry attempt+1: exponential with full
+// jitter, capped at 10 s.
+func (d *Downloader) backoff(attempt int) time.Duration {
+	base := d.Backoff
+	if base <= 0 {
+		base = 100 * time.Millisecond
+	}
+	ceil := min(base<<min(attempt, 20), 10*time.Second)
+	return ceil/2 + rand.N(ceil/2+1)
+}
+
+// retryable reports whether a failed attempt is worth another: timeouts,
+// 429, 5xx, and connections cut short. Never 404 or another 4xx.
+func retryable(err error) bool {
+	var se *StatusError
+	var te *TimeoutError
+	switch {
+	case errors.As(err, &se):
+		return se.Code == http.StatusTooManyRequests || se.Code >= 500
+	case errors.As(err, &te):
+		return true
+	}
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
+}
+
+// get makes one attempt: the answer's body, the Retry-After it asked for,
+// and the error.
+func (d *Downloader) get(ctx context.Context, client *http.Client, u string, limit int64) ([]byte, time.Duration, error) {
+	timeout := d.timeout()
+	actx, cancel := context.WithTimeoutCause(ctx, timeout, &TimeoutError{After: timeout})
+	defer cancel()
+	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return nil, 0, attemptErr(ctx, actx, err)
+	}
+	defer resp.Body.Close()
+	switch {
+	case resp.StatusCode == http.StatusNotFound:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096)) // so the connection is reused
+		return nil, 0, ErrNotFound
+	case resp.StatusCode != http.StatusOK:
+		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
+		reason, _ := strings.CutPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" ")
+		return nil, retryAfter(resp.Header.Get("Retry-After")), &StatusError{Code: resp.StatusCode, Status: reason}
+	case resp.ContentLength > limit:
+		return nil, 0, fmt.Errorf("%w: Content-Length %d > %d", ErrBodyTooLarge, resp.ContentLength, limit)
+	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err != nil {
+		if errors.Is(err, io.ErrUnexpectedEOF) {
+			err = fmt.Errorf("body shorter than its Content-Length: %w", err)
+		}
+		return nil, 0, attemptErr(ctx, actx, err)
+	}
+	if int64(len(body)) > limit {
+		return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	}
+	return body, 0, nil
+}
+
+// attemptErr names the error of an attempt: the caller's cancellation as
+// the context's cause, the per-request timeout as a *TimeoutError, and
+// otherwise the cause inside *url.Error ("Get URL: ..." repeats what the
+// caller knows).
+func attemptErr(ctx, actx context.Context, err error) error {
+	if ctx.Err() != nil {
+		return context.Cause(ctx)
+	}
+	if actx.Err() != nil {
+		return context.Cause(actx)
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+// retryAfter parses a Retry-After header: seconds or an HTTP date; capped at 30 s.
+func retryAfter(v string) time.Duration {
+	if v == "" {
+		return 0
+	}
+	var d time.Duration
+	if secs, err := strconv.Atoi(v); err == nil && secs >= 0 {
+		d = time.Duration(secs) * time.Second
+	} else if t, err := http.ParseTime(v); err == nil {
+		d = time.Until(t)
+	}
+	return max(0, min(d, 30*time.Second))
+}
+
+// Unreachable reports whether err means the server cannot be reached at all
+// (connection refused, unknown host), as opposed to a failure of one request.
+func Unreachable(err error) bool {
+	var dnsErr *net.DNSError
+	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
+}
+
+// EnsureDir creates dir (and its parents) if missing.
+func EnsureDir(dir string) error {
+	if dir == "" {
+		return nil
+	}
+	return os.MkdirAll(dir, 0o755)
+}
