@@ -127,7 +127,9 @@ func (d *Downloader) One(ctx context.Context, client *http.Client, cc string) Re
 		r.Path = filepath.Join(d.Dest, lower+".gif")
 	}
 	if err == nil {
-		err = atomicfile.Write(r.Path, 0o644, func(w io.Writer) error {
+		// No fsync per flag: the rename keeps each file whole if the run is
+		// interrupted, and syncing 194 files at once cost 80 ms here.
+		err = atomicfile.WriteNoSync(r.Path, 0o644, func(w io.Writer) error {
 			_, err := w.Write(image)
 			return err
 		})

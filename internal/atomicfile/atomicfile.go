@@ -11,10 +11,22 @@ import (
 )
 
 // Write calls fill with a writer to a temporary file beside path and, if fill
-// and the write succeed, renames the temporary file to path with mode perm.
+// and the write succeed, syncs it and renames it to path with mode perm.
 // On any error the temporary file is removed and path is left as it was (a
 // previous good file is never replaced by a partial one).
-func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+func Write(path string, perm os.FileMode, fill func(w io.Writer) error) error {
+	return write(path, perm, fill, true)
+}
+
+// WriteNoSync is Write without the fsync before the rename: still complete
+// or absent if the process fails or is interrupted, but a power cut may lose
+// the newest files. For many small files written at once (a downloader),
+// where syncing each serializes on the file system's journal.
+func WriteNoSync(path string, perm os.FileMode, fill func(w io.Writer) error) error {
+	return write(path, perm, fill, false)
+}
+
+func write(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -33,8 +45,10 @@ func Write(path string, perm os.FileMode, fill func(w io.Writer) error) (err err
 	if err := fill(f); err != nil {
 		return err
 	}
-	if err := f.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
+	if sync {
+		if err := f.Sync(); err != nil {
+			return fmt.Errorf("writing %s: %w", path, err)
+		}
 	}
 	if err := f.Chmod(perm); err != nil {
 		return err

@@ -14,6 +14,14 @@ import (
 )
 
 func TestWrite(t *testing.T) {
+	for name, write := range map[string]func(string, os.FileMode, func(io.Writer) error) error{
+		"sync": atomicfile.Write, "no sync": atomicfile.WriteNoSync,
+	} {
+		t.Run(name, func(t *testing.T) { testWrite(t, write) })
+	}
+}
+
+func testWrite(t *testing.T, write func(string, os.FileMode, func(io.Writer) error) error) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")
 	boom := errors.New("boom")
@@ -29,7 +37,7 @@ func TestWrite(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := atomicfile.Write(path, 0o644, tt.fill)
+			err := write(path, 0o644, tt.fill)
 			assert.ErrorIs(t, err, tt.wantErr)
 			got, rerr := os.ReadFile(path)
 			require.NoError(t, rerr)
