@@ -1,0 +1,63 @@
+package flags_test
+
+import (
+	"flag"
+	"fmt"
+	"os"
+	"testing"
+	"time"
+
+	"github.com/futuresbench/futures/flags"
+	"github.com/futuresbench/futures/flags/flagstest"
+)
+
+var (
+	benchDelay = flag.Duration("download.delay", 50*time.Millisecond, "server delay of the delayed BenchmarkDownload sweep")
+	benchN     = flag.Int("download.n", 64, "codes per op of the delayed BenchmarkDownload sweep")
+)
+
+// BenchmarkDownload sweeps every mode over concurrency 1, 2, 4, ... against
+// a flagstest server on loopback, twice: with no delay (the 194 flags of the
+// dataset per op: throughput), and with a fixed delay D (-download.delay,
+// default 50ms) over n codes (-download.n, default 64, taken from AA..ZZ;
+// codes outside the dataset answer 404 after the same delay). With a delay,
+// the best an op can take is ceil(n/c) x D, which the name carries
+// (delay=, n=) for the report. Files are removed between ops, outside the
+// timer, so renames never replace existing files.
+func BenchmarkDownload(b *testing.B) {
+	sweeps := []struct {
+		delay time.Duration
+		codes []string
+	}{
+		{0, flags.AllCodes()},
+		{*benchDelay, flags.EveryCode()[:min(*benchN, 676)]},
+	}
+	for _, sw := range sweeps {
+		srv, err := flagstest.NewServer(flagstest.WithDelay(sw.delay))
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := len(sw.codes)
+		for _, mode := range flags.Modes {
+			for c := 1; c <= min(256, mode.MaxConcurrency(), n); c *= 2 {
+				name := fmt.Sprintf("delay=%v/n=%d/mode=%s/concurrency=%d", sw.delay, n, mode, c)
+				b.Run(name, func(b *testing.B) {
+					dest := b.TempDir()
+					d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+					for b.Loop() {
+						counts, err := d.Run(b.Context(), mode, c, sw.codes, nil)
+						if err != nil || counts.Error > 0 || counts.Interrupted > 0 {
+							b.Fatalf("%+v %v", counts, err)
+						}
+						b.StopTimer()
+						os.RemoveAll(dest)
+						os.Mkdir(dest, 0o755)
+						b.StartTimer()
+					}
+					b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "flags/s")
+				})
+			}
+		}
+		srv.Close()
+	}
+}
