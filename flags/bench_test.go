@@ -23,7 +23,9 @@ var (
 // codes outside the dataset answer 404 after the same delay). With a delay,
 // the best an op can take is ceil(n/c) x D, which the name carries
 // (delay=, n=) for the report. Files are removed between ops, outside the
-// timer, so renames never replace existing files.
+// timer, so renames never replace existing files. Each sub-benchmark keeps
+// one client, as a long-lived program would: ops after the first reuse its
+// connections instead of dialing c new ones.
 func BenchmarkDownload(b *testing.B) {
 	sweeps := []struct {
 		delay time.Duration
@@ -43,7 +45,11 @@ func BenchmarkDownload(b *testing.B) {
 				name := fmt.Sprintf("delay=%v/n=%d/mode=%s/concurrency=%d", sw.delay, n, mode, c)
 				b.Run(name, func(b *testing.B) {
 					dest := b.TempDir()
-					d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+					// One client for all ops, as a long-lived program keeps
+					// one: ops after the first reuse its connections.
+					client := flags.NewClient(c)
+					defer client.CloseIdleConnections()
+					d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Client: client}
 					for b.Loop() {
 						counts, err := d.Run(b.Context(), mode, c, sw.codes, nil)
 						if err != nil || counts.Error > 0 || counts.Interrupted > 0 {

@@ -70,7 +70,8 @@ func runCmd(t *testing.T, ctx context.Context, args ...string) (string, string, 
 	t.Helper()
 	var stdout, stderr bytes.Buffer
 	err := run(ctx, args, nil, &stdout, &stderr)
-	return stdout.String(), stderr.String(), cli.Report(&stderr, "getflags", err)
+	code := cli.Report(&stderr, "getflags", err) // before reading stderr: Report writes to it
+	return stdout.String(), stderr.String(), code
 }
 
 func TestUsageErrors(t *testing.T) {

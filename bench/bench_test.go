@@ -1,0 +1,293 @@
+package bench_test
+
+import (
+	"bytes"
+	"flag"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+	"golang.org/x/perf/benchfmt"
+
+	"github.com/futuresbench/futures/bench"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+func load(t testing.TB, names ...string) (*bench.Data, error) {
+	t.Helper()
+	var inputs []bench.Input
+	for _, n := range names {
+		b, err := os.ReadFile(filepath.Join("testdata", n))
+		require.NoError(t, err)
+		inputs = append(inputs, bench.Input{Name: n, Data: b})
+	}
+	return bench.Read(inputs...)
+}
+
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", name)
+	if *update {
+		require.NoError(t, os.WriteFile(path, got, 0o644))
+	}
+	want, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got))
+}
+
+// TestGoldenReports: reports of real runs (cpu: arcfour, sha and qsort jobs;
+// downloads: the delayed flag sweep; primes: Map with its tasks) and of
+// hand-made edge cases, in every format.
+func TestGoldenReports(t *testing.T) {
+	for _, name := range []string{"cpu", "downloads", "primes", "one_sample", "no_workers1", "mixed_units", "failed"} {
+		for _, f := range []bench.Format{bench.Text, bench.Markdown, bench.CSV} {
+			t.Run(name+"/"+string(f), func(t *testing.T) {
+				d, err := load(t, name+".txt")
+				require.NoError(t, err)
+				var out bytes.Buffer
+				require.NoError(t, bench.Write(&out, f, bench.Analyze(d)))
+				ext := map[bench.Format]string{bench.Text: "txt", bench.Markdown: "md", bench.CSV: "csv"}[f]
+				golden(t, name+".golden."+ext, out.Bytes())
+			})
+		}
+	}
+}
+
+// TestSpeedupArithmetic checks the numbers of a hand-made sweep directly.
+func TestSpeedupArithmetic(t *testing.T) {
+	d, err := load(t, "one_sample.txt")
+	require.NoError(t, err)
+	as := bench.Analyze(d)
+	require.Len(t, as, 1)
+	a := as[0]
+	assert.Equal(t, "Spin-2", a.Name)
+	assert.Equal(t, 2, a.Procs)
+	require.Len(t, a.Rows, 3)
+	assert.InDelta(t, 0.1, a.Rows[0].Median, 1e-12)
+	assert.InDelta(t, 100.0/52, a.Rows[1].Speedup, 1e-9)
+	assert.InDelta(t, 100.0/52/2, a.Rows[1].Efficiency, 1e-9)
+	// Best at 4 workers on 2 cores: half the time of one worker.
+	assert.InDelta(t, 0.05, a.Rows[2].Best, 1e-12)
+	assert.InDelta(t, 50.0/51, a.Rows[2].OfBest, 1e-9)
+	assert.True(t, math.IsNaN(a.Rows[1].SpeedupLo), "one run: no interval")
+	assert.Contains(t, strings.Join(a.Warnings, " "), "fewer than 6 runs")
+	assert.Contains(t, a.Verdict, "scales to 2 workers")
+	assert.Contains(t, a.Verdict, "CPU-bound on 2 cores")
+}
+
+func TestNoWorkers1(t *testing.T) {
+	d, err := load(t, "no_workers1.txt")
+	require.NoError(t, err)
+	a := bench.Analyze(d)[0]
+	assert.Equal(t, 2, a.Base)
+	assert.InDelta(t, 50.0/26, a.Rows[1].Speedup, 1e-9)
+	assert.InDelta(t, 50.0/26/2, a.Rows[1].Efficiency, 1e-9, "per worker, relative to 2")
+	assert.Contains(t, a.Warnings[0], "no workers=1")
+}
+
+func TestDownloadsBest(t *testing.T) {
+	d, err := load(t, "downloads.txt")
+	require.NoError(t, err)
+	for _, a := range bench.Analyze(d) {
+		require.Equal(t, "concurrency", a.Key)
+		assert.Equal(t, 512, a.N)
+		for _, r := range a.Rows {
+			rounds := (512 + r.X - 1) / r.X
+			assert.InDelta(t, float64(rounds)*0.05, r.Best, 1e-9)
+		}
+		assert.Contains(t, a.Verdict, "IO-bound")
+	}
+}
+
+func TestPrimesUsesTasks(t *testing.T) {
+	d, err := load(t, "primes.txt")
+	require.NoError(t, err)
+	require.Len(t, d.Tasks, 1)
+	for _, tasks := range d.Tasks {
+		assert.Len(t, tasks, 14)
+	}
+	a := bench.Analyze(d)[0]
+	assert.Equal(t, "list", a.Kind)
+	assert.Contains(t, a.Verdict, "its tasks allow")
+}
+
+func TestMixedAndFailed(t *testing.T) {
+	d, err := load(t, "mixed_units.txt")
+	require.NoError(t, err)
+	require.Len(t, d.Sweeps, 1, "OnlyRate has no sec/op, Size is no sweep")
+	assert.Len(t, d.Sweeps[0].Points[0].Values, 2)
+	d, err = load(t, "failed.txt")
+	require.NoError(t, err)
+	xs := []int{}
+	for _, p := range d.Sweeps[0].Points {
+		xs = append(xs, p.X)
+	}
+	assert.Equal(t, []int{1, 4}, xs, "the failed count is missing, the rest reported")
+	assert.Equal(t, []string{"Flaky/workers=2"}, d.Sweeps[0].Failed)
+	assert.Contains(t, bench.Analyze(d)[0].Warnings[0], "BenchmarkFlaky/workers=2 failed")
+}
+
+func TestReadErrors(t *testing.T) {
+	_, err := load(t, "malformed.txt")
+	var se *benchfmt.SyntaxError
+	require.ErrorAs(t, err, &se)
+	assert.Equal(t, 4, se.Line)
+	assert.Contains(t, err.Error(), "malformed.txt:4")
+	_, err = load(t, "no_results.txt")
+	assert.ErrorIs(t, err, bench.ErrNoResults)
+}
+
+func FuzzRead(f *testing.F) {
+	for _, n := range []string{"one_sample.txt", "failed.txt", "malformed.txt"} {
+		b, _ := os.ReadFile(filepath.Join("testdata", n))
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		d, err := bench.Read(bench.Input{Name: "in", Data: data})
+		if err != nil {
+			return
+		}
+		as := bench.Analyze(d)
+		for _, format := range []bench.Format{bench.Text, bench.Markdown, bench.CSV} {
+			require.NoError(t, bench.Write(io.Discard, format, as))
+		}
+		require.NoError(t, bench.WriteSVG(io.Discard, as))
+	})
+}
+
+func TestSVG(t *testing.T) {
+	d, err := load(t, "cpu.txt")
+	require.NoError(t, err)
+	var out bytes.Buffer
+	require.NoError(t, bench.WriteSVG(&out, bench.Analyze(d)))
+	svg := out.String()
+	assert.True(t, strings.HasPrefix(svg, "<svg"))
+	assert.Equal(t, 3, strings.Count(svg, "<polyline"), "one line per sweep")
+	assert.Contains(t, svg, "stroke-dasharray", "the ideal line")
+	assert.Contains(t, svg, "arcfour: Jobs-2")
+}
+
+// scaled returns a copy of a results file with every ns/op multiplied by f
+// (a hand-made "new" run from a real one).
+func scaled(t *testing.T, name string, f float64) io.Reader {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	var out strings.Builder
+	for _, line := range strings.Split(string(b), "\n") {
+		fields := strings.Fields(line)
+		if strings.HasPrefix(line, "Benchmark") && len(fields) >= 4 && fields[3] == "ns/op" {
+			var v float64
+			fmt.Sscan(fields[2], &v)
+			line = fmt.Sprintf("%s %s %.0f ns/op", fields[0], fields[1], v*f)
+		}
+		out.WriteString(line + "\n")
+	}
+	return strings.NewReader(out.String())
+}
+
+func TestCompare(t *testing.T) {
+	old, err := bench.ReadSamples(scaled(t, "cpu.txt", 1), "old")
+	require.NoError(t, err)
+	tests := []struct {
+		name        string
+		factor      float64
+		regressions int
+	}{
+		{"same run", 1, 0},
+		{"2% slower: under the threshold", 1.02, 0},
+		{"20% slower", 1.2, -1}, // every benchmark
+		{"20% faster", 0.8, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			new, err := bench.ReadSamples(scaled(t, "cpu.txt", tt.factor), "new")
+			require.NoError(t, err)
+			changes := bench.Compare(old, new, 0.05, 0.05)
+			require.Equal(t, len(old.Names), len(changes))
+			require.Equal(t, 21, len(changes))
+			if tt.regressions < 0 {
+				tt.regressions = len(changes)
+			}
+			n := 0
+			for _, c := range changes {
+				if c.Regression {
+					n++
+					assert.InDelta(t, tt.factor-1, c.Delta, 1e-3)
+					assert.Less(t, c.P, 0.05)
+				}
+			}
+			assert.Equal(t, tt.regressions, n)
+		})
+	}
+}
+
+// TestCompareNoise: two real runs of the same code are not a regression.
+func TestCompareNoise(t *testing.T) {
+	a, err := bench.ReadSamples(openTestdata(t, "noise_a.txt"), "a")
+	require.NoError(t, err)
+	b, err := bench.ReadSamples(openTestdata(t, "noise_b.txt"), "b")
+	require.NoError(t, err)
+	for _, c := range bench.Compare(a, b, 0.05, 0.05) {
+		assert.False(t, c.Regression, "%s: %+.1f%% p=%.3f", c.Name, 100*c.Delta, c.P)
+	}
+}
+
+func openTestdata(t *testing.T, name string) io.Reader {
+	b, err := os.ReadFile(filepath.Join("testdata", name))
+	require.NoError(t, err)
+	return bytes.NewReader(b)
+}
+
+func TestParseThreshold(t *testing.T) {
+	for in, want := range map[string]float64{"5%": 0.05, "0.05": 0.05, "12.5%": 0.125, "0": 0} {
+		got, err := bench.ParseThreshold(in)
+		require.NoError(t, err, in)
+		assert.InDelta(t, want, got, 1e-12, in)
+	}
+	for _, bad := range []string{"", "five", "-5%", "%"} {
+		_, err := bench.ParseThreshold(bad)
+		assert.Error(t, err, bad)
+	}
+}
+
+func TestMakespanThroughTasks(t *testing.T) {
+	// Five tasks of 10 and one of 3 on 2 workers: LPT gives 10+10+10 = 30
+	// (and 10+10+3); the list allows 53/30 = 1.77x.
+	var in strings.Builder
+	in.WriteString("pkg: example.com/m/list\n")
+	for i, ms := range []int{10, 10, 10, 10, 10, 3} {
+		fmt.Fprintf(&in, "BenchmarkTask/task=%d-2 1 %d000000 ns/op\n", i, ms)
+	}
+	in.WriteString("BenchmarkMap/workers=1-2 1 53000000 ns/op\nBenchmarkMap/workers=2-2 1 30000000 ns/op\n")
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in.String())})
+	require.NoError(t, err)
+	a := bench.Analyze(d)[0]
+	assert.InDelta(t, 0.030, a.Rows[1].Best, 1e-12)
+	assert.InDelta(t, 1.0, a.Rows[1].OfBest, 1e-12)
+	assert.InDelta(t, 0.053, a.Rows[0].Best, 1e-12)
+}
+
+// BenchmarkReport reads and reports a results file of 10,000 lines.
+func BenchmarkReport(b *testing.B) {
+	var in bytes.Buffer
+	in.WriteString("goos: linux\npkg: example.com/m/work\n")
+	for i := range 10_000 {
+		fmt.Fprintf(&in, "BenchmarkW%d/workers=%d-2 100 %d ns/op 12.5 MB/s\n", i%50, 1+i%8, 1_000_000+i)
+	}
+	data := in.Bytes()
+	for b.Loop() {
+		d, err := bench.Read(bench.Input{Name: "in", Data: data})
+		if err != nil {
+			b.Fatal(err)
+		}
+		bench.Write(io.Discard, bench.Text, bench.Analyze(d))
+	}
+}
+

@@ -1,0 +1,158 @@
+package bench
+
+import (
+	"encoding/csv"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// fmtSec formats seconds with 3 significant digits and a unit.
+func fmtSec(s float64) string {
+	switch {
+	case math.IsNaN(s):
+		return "n/a"
+	case s >= 1:
+		return strconv.FormatFloat(s, 'g', 3, 64) + "s"
+	case s >= 1e-3:
+		return strconv.FormatFloat(s*1e3, 'g', 3, 64) + "ms"
+	case s >= 1e-6:
+		return strconv.FormatFloat(s*1e6, 'g', 3, 64) + "µs"
+	}
+	return strconv.FormatFloat(s*1e9, 'g', 3, 64) + "ns"
+}
+
+// pctCI is the half-width of the interval as a percentage of the median,
+// as benchstat prints it.
+func pctCI(r Row) string {
+	if math.IsNaN(r.Lo) || math.IsNaN(r.Hi) {
+		return "± ∞"
+	}
+	half := math.Max(r.Hi-r.Median, r.Median-r.Lo) / r.Median
+	return fmt.Sprintf("± %.0f%%", 100*half)
+}
+
+func fmtX(x float64) string {
+	if math.IsNaN(x) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.2fx", x)
+}
+
+func speedupCI(r Row) string {
+	if math.IsNaN(r.SpeedupLo) {
+		return fmtX(r.Speedup)
+	}
+	return fmt.Sprintf("%s [%.2f, %.2f]", fmtX(r.Speedup), r.SpeedupLo, r.SpeedupHi)
+}
+
+func pct(f float64) string {
+	if math.IsNaN(f) {
+		return "n/a"
+	}
+	return fmt.Sprintf("%.0f%%", 100*f)
+}
+
+// Title names an analysed sweep: its package's last element and its name.
+func (a *Analysis) Title() string { return path.Base(a.Pkg) + ": " + a.Name }
+
+// Format is an output format of the report.
+type Format string
+
+const (
+	Text     Format = "text"
+	Markdown Format = "markdown"
+	CSV      Format = "csv"
+)
+
+// ParseFormat returns the format named s.
+func ParseFormat(s string) (Format, error) {
+	switch f := Format(s); f {
+	case Text, Markdown, CSV:
+		return f, nil
+	}
+	return "", fmt.Errorf("unknown format %q: want text, markdown or csv", s)
+}
+
+var header = []string{"time/op (median)", "95% CI", "speedup [95% CI]", "efficiency", "of best"}
+
+// Write writes the report of the analyses in the format.
+func Write(w io.Writer, f Format, as []*Analysis) error {
+	switch f {
+	case Markdown:
+		return writeMarkdown(w, as)
+	case CSV:
+		return writeCSV(w, as)
+	}
+	return writeText(w, as)
+}
+
+func rowCells(r Row) []string {
+	return []string{fmtSec(r.Median), pctCI(r), speedupCI(r), pct(r.Efficiency), pct(r.OfBest)}
+}
+
+func writeText(w io.Writer, as []*Analysis) error {
+	for i, a := range as {
+		if i > 0 {
+			fmt.Fprintln(w)
+		}
+		fmt.Fprintf(w, "%s\n", a.Title())
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
+		fmt.Fprintf(tw, "%s\t%s\t\n", a.Key, strings.Join(header, "\t"))
+		for _, r := range a.Rows {
+			fmt.Fprintf(tw, "%d\t%s\t\n", r.X, strings.Join(rowCells(r), "\t"))
+		}
+		if err := tw.Flush(); err != nil {
+			return err
+		}
+		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule)
+		fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
+		for _, warn := range a.Warnings {
+			fmt.Fprintf(w, "note: %s\n", warn)
+		}
+	}
+	return nil
+}
+
+func writeMarkdown(w io.Writer, as []*Analysis) error {
+	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured.\n", SweepKeys[0])
+	for _, a := range as {
+		fmt.Fprintf(w, "\n## %s\n\n", a.Title())
+		fmt.Fprintf(w, "**%s**\n\n", a.Verdict)
+		fmt.Fprintf(w, "| %s | %s |\n", a.Key, strings.Join(header, " | "))
+		fmt.Fprintf(w, "|---:|%s\n", strings.Repeat("---:|", len(header)))
+		for _, r := range a.Rows {
+			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(r), " | "))
+		}
+		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule)
+		for _, warn := range a.Warnings {
+			fmt.Fprintf(w, "\nNote: %s.\n", warn)
+		}
+	}
+	return nil
+}
+
+func writeCSV(w io.Writer, as []*Analysis) error {
+	cw := csv.NewWriter(w)
+	cw.Write([]string{"pkg", "name", "key", "x", "runs", "median_s", "lo_s", "hi_s",
+		"speedup", "speedup_lo", "speedup_hi", "efficiency", "best_s", "of_best"})
+	g := func(f float64) string {
+		if math.IsNaN(f) {
+			return ""
+		}
+		return strconv.FormatFloat(f, 'g', 6, 64)
+	}
+	for _, a := range as {
+		for _, r := range a.Rows {
+			cw.Write([]string{a.Pkg, a.Name, a.Key, strconv.Itoa(r.X), strconv.Itoa(r.Runs),
+				g(r.Median), g(r.Lo), g(r.Hi), g(r.Speedup), g(r.SpeedupLo), g(r.SpeedupHi),
+				g(r.Efficiency), g(r.Best), g(r.OfBest)})
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}

@@ -1,0 +1,259 @@
+package bench
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"golang.org/x/perf/benchfmt"
+	"golang.org/x/perf/benchproc"
+)
+
+// SweepKeys are the sub-benchmark keys a sweep runs over, in the order they
+// are looked for.
+var SweepKeys = []string{"workers", "concurrency"}
+
+// Point is one worker count of a sweep.
+type Point struct {
+	X      int       // the worker count (or concurrency)
+	Values []float64 // seconds per op, one per run
+}
+
+// Sweep is one benchmark measured at several worker counts.
+type Sweep struct {
+	Pkg    string
+	Name   string // full name without the sweep key, e.g. "Jobs-2"
+	Key    string // workers or concurrency
+	Procs  int    // GOMAXPROCS of the run (the -N suffix); 0 if unknown
+	Delay  time.Duration
+	N      int     // codes per op, with Delay, for downloads
+	Points []Point // ascending X
+	Failed []string // sub-benchmarks of this sweep that reported --- FAIL
+}
+
+// Input is one benchmark output file.
+type Input struct {
+	Name string // for error messages
+	Data []byte
+}
+
+// Data is everything read from benchmark output.
+type Data struct {
+	Sweeps []*Sweep
+	// Tasks holds, per package, the median seconds of each BenchmarkTask
+	// sub-benchmark: the tasks a list-shaped workload is made of.
+	Tasks map[string][]float64
+}
+
+// ErrNoResults is returned when the input holds no benchmark result.
+var ErrNoResults = errors.New("no benchmark results")
+
+// projections for one sweep key.
+type keyProj struct {
+	key      string
+	filter   *benchproc.Filter
+	row, col *benchproc.Projection
+	meta     *benchproc.Projection
+	metaF    []*benchproc.Field
+}
+
+// Read parses go test -bench output and returns the sweeps and tasks in it.
+// A malformed benchmark line is an error that names its file and line; a
+// benchmark that failed ("--- FAIL: BenchmarkX/workers=2") is named in its
+// sweep's Failed.
+func Read(inputs ...Input) (*Data, error) {
+	var projs []*keyProj
+	for _, key := range SweepKeys {
+		filter, err := benchproc.NewFilter(fmt.Sprintf("/%s:/^[0-9]+$/ .unit:sec/op", key))
+		if err != nil {
+			return nil, err
+		}
+		var p benchproc.ProjectionParser
+		col, err := p.Parse("/"+key+"@num", filter)
+		if err != nil {
+			return nil, err
+		}
+		row, err := p.Parse("pkg,.fullname", filter)
+		if err != nil {
+			return nil, err
+		}
+		var mp benchproc.ProjectionParser
+		meta, err := mp.Parse("/gomaxprocs,/delay,/n", nil)
+		if err != nil {
+			return nil, err
+		}
+		projs = append(projs, &keyProj{key: key, filter: filter, row: row, col: col, meta: meta, metaF: meta.Fields()})
+	}
+	taskFilter, err := benchproc.NewFilter(".name:Task .unit:sec/op")
+	if err != nil {
+		return nil, err
+	}
+	var tp benchproc.ProjectionParser
+	taskProj, err := tp.Parse("pkg,.fullname", taskFilter)
+	if err != nil {
+		return nil, err
+	}
+
+	type cell struct {
+		row, col benchproc.Key
+	}
+	type rowData struct {
+		key   *keyProj
+		row   benchproc.Key
+		meta  benchproc.Key
+		cols  map[benchproc.Key][]float64
+		order []benchproc.Key
+	}
+	rows := map[benchproc.Key]*rowData{}
+	var rowOrder []benchproc.Key
+	tasks := map[benchproc.Key][]float64{}
+	var taskOrder []benchproc.Key
+	results := 0
+
+	var reader benchfmt.Reader
+	var failed []string
+	for _, in := range inputs {
+		name := in.Name
+		failed = append(failed, failures(in.Data)...)
+		reader.Reset(bytes.NewReader(in.Data), name)
+		for reader.Scan() {
+			var res *benchfmt.Result
+			switch rec := reader.Result().(type) {
+			case *benchfmt.SyntaxError:
+				return nil, rec
+			case *benchfmt.Result:
+				res = rec
+			default:
+				continue
+			}
+			results++
+			if ok, _ := taskFilter.Match(res); ok.Any() {
+				k := taskProj.Project(res)
+				if _, seen := tasks[k]; !seen {
+					taskOrder = append(taskOrder, k)
+				}
+				tasks[k] = append(tasks[k], secPerOp(res)...)
+				continue
+			}
+			for _, kp := range projs {
+				m, err := kp.filter.Match(res)
+				if err != nil || !m.Any() {
+					continue
+				}
+				row := kp.row.Project(res)
+				rd, ok := rows[row]
+				if !ok {
+					rd = &rowData{key: kp, row: row, meta: kp.meta.Project(res), cols: map[benchproc.Key][]float64{}}
+					rows[row] = rd
+					rowOrder = append(rowOrder, row)
+				}
+				col := kp.col.Project(res)
+				if _, ok := rd.cols[col]; !ok {
+					rd.order = append(rd.order, col)
+				}
+				rd.cols[col] = append(rd.cols[col], secPerOp(res)...)
+				break
+			}
+		}
+		if err := reader.Err(); err != nil {
+			return nil, fmt.Errorf("%s: %w", name, err)
+		}
+	}
+	if results == 0 {
+		return nil, ErrNoResults
+	}
+
+	d := &Data{Tasks: map[string][]float64{}}
+	for _, rk := range rowOrder {
+		rd := rows[rk]
+		kp := rd.key
+		fields := kp.row.Fields()
+		s := &Sweep{Pkg: rk.Get(fields[0]), Name: rk.Get(fields[1]), Key: kp.key}
+		s.Procs, _ = strconv.Atoi(rd.meta.Get(kp.metaF[0]))
+		if v := rd.meta.Get(kp.metaF[1]); v != "" {
+			s.Delay, _ = time.ParseDuration(v)
+		}
+		s.N, _ = strconv.Atoi(rd.meta.Get(kp.metaF[2]))
+		for _, ck := range rd.order {
+			x, err := strconv.Atoi(ck.Get(kp.col.Fields()[0]))
+			if err != nil || len(rd.cols[ck]) == 0 {
+				continue
+			}
+			s.Points = append(s.Points, Point{X: x, Values: rd.cols[ck]})
+		}
+		slices.SortFunc(s.Points, func(a, b Point) int { return a.X - b.X })
+		for _, f := range failed {
+			if sameSweep(f, s.Name, s.Key) {
+				s.Failed = append(s.Failed, f)
+			}
+		}
+		if len(s.Points) > 0 {
+			d.Sweeps = append(d.Sweeps, s)
+		}
+	}
+	for _, tk := range taskOrder {
+		pkg := tk.Get(taskProj.Fields()[0])
+		d.Tasks[pkg] = append(d.Tasks[pkg], median(tasks[tk]))
+	}
+	return d, nil
+}
+
+// failures returns the names of the benchmarks a go test output reports as
+// failed, without the "Benchmark" prefix. benchfmt skips these lines: they
+// are not results.
+func failures(data []byte) []string {
+	var out []string
+	for line := range bytes.Lines(data) {
+		if rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("--- FAIL: Benchmark")); ok {
+			name, _, _ := bytes.Cut(rest, []byte(" "))
+			out = append(out, string(name))
+		}
+	}
+	return out
+}
+
+// sameSweep reports whether the failed benchmark fail ("Flaky/workers=2")
+// belongs to the sweep named name ("Flaky-2") over key.
+func sameSweep(fail, name, key string) bool {
+	base := name
+	if i := strings.LastIndexByte(base, '-'); i > 0 {
+		if _, err := strconv.Atoi(base[i+1:]); err == nil {
+			base = base[:i]
+		}
+	}
+	var parts []string
+	for _, p := range strings.Split(fail, "/") {
+		if !strings.HasPrefix(p, key+"=") {
+			parts = append(parts, p)
+		}
+	}
+	return strings.Join(parts, "/") == base
+}
+
+// secPerOp returns the result's sec/op measurements (benchfmt tidies ns/op
+// into sec/op).
+func secPerOp(r *benchfmt.Result) []float64 {
+	var out []float64
+	for _, v := range r.Values {
+		if v.Unit == "sec/op" {
+			out = append(out, v.Value)
+		}
+	}
+	return out
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := slices.Clone(xs)
+	slices.Sort(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
+}
