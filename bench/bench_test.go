@@ -290,4 +290,3 @@ func BenchmarkReport(b *testing.B) {
 		bench.Write(io.Discard, bench.Text, bench.Analyze(d))
 	}
 }
-

@@ -30,8 +30,8 @@ type Sweep struct {
 	Key    string // workers or concurrency
 	Procs  int    // GOMAXPROCS of the run (the -N suffix); 0 if unknown
 	Delay  time.Duration
-	N      int     // codes per op, with Delay, for downloads
-	Points []Point // ascending X
+	N      int      // codes per op, with Delay, for downloads
+	Points []Point  // ascending X
 	Failed []string // sub-benchmarks of this sweep that reported --- FAIL
 }
 
