@@ -4,20 +4,19 @@
 GO        ?= go
 # COUNT: runs of every benchmark (benchstat wants at least 10 for a confident median).
 COUNT     ?= 10
-# BENCHTIME: go test -benchtime for every benchmark (e.g. 1s, 20x).
+# BENCHTIME: go test -benchtime of the CPU-bound sweeps (e.g. 1s, 20x).
 BENCHTIME ?= 1s
-# BENCH: which benchmarks `make bench` runs (a go test -bench pattern).
-BENCH     ?= .
-# PKGS: the packages `make bench` runs.
-PKGS      ?= ./...
+# FLAGS_N, FLAGS_DELAY: codes per op and server delay of the download sweep.
+FLAGS_N     ?= 32
+FLAGS_DELAY ?= 50ms
+# THRESHOLD: the slowdown `make bench-compare` fails on.
+THRESHOLD ?= 5%
 # FUZZTIME: how long `make fuzz` runs each fuzz target.
 FUZZTIME  ?= 10s
 
 RESULTS   := bench/results
-STAMP     := $(shell date -u +%Y%m%dT%H%M%SZ)
-OUT       := $(RESULTS)/$(STAMP)
 
-.PHONY: all test fmt-check vet gotest bench fuzz clean compare-nginx
+.PHONY: all test fmt-check vet gotest bench bench-compare fuzz clean compare-nginx
 
 all: test
 
@@ -37,14 +36,18 @@ vet:
 gotest:
 	$(GO) test -race -shuffle=on -count=1 ./...
 
-## bench: run the benchmarks COUNT times into bench/results/<time>/raw.txt and
-## compare the worker sweeps with benchstat (columns are worker counts).
+## bench: the main job. Runs every worker sweep (arcfour, sha, primes, qsort,
+## flag downloads against a delaying flagstest server) COUNT times, writes
+## bench/results/<time>/{raw.txt,benchstat.txt,report.md,speedup.svg} and
+## bench/results/latest, and prints the scaling report.
 bench:
-	@mkdir -p $(OUT)
-	@echo "bench: go test -bench '$(BENCH)' -count $(COUNT) -benchtime $(BENCHTIME) $(PKGS) > $(OUT)/raw.txt"
-	$(GO) test -run '^$$' -bench '$(BENCH)' -count $(COUNT) -benchtime $(BENCHTIME) $(PKGS) | tee $(OUT)/raw.txt | grep --line-buffered -E '^(pkg:|ok|FAIL|---)' 
-	@ln -sfn $(STAMP) $(RESULTS)/latest
-	$(GO) tool benchstat -col /workers $(OUT)/raw.txt | tee $(OUT)/benchstat.txt
+	GO=$(GO) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
+
+## bench-compare: compare two results folders (or raw files) with benchstat's
+## statistics; fails (exit 1) on a significant slowdown over THRESHOLD.
+bench-compare:
+	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=dir NEW=dir [THRESHOLD=5%]"; exit 2; }
+	$(GO) run ./cmd/benchreport compare -threshold $(THRESHOLD) $(OLD) $(NEW)
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -66,6 +66,9 @@ func analyze(s *Sweep, tasks []float64) *Analysis {
 	}
 	procs := s.Procs
 	switch {
+	case s.Key == "concurrency" && s.Delay == 0:
+		a.Kind = "throughput"
+		a.BestRule = "none: with no server delay, requests are bound by CPU and loopback, not by waits"
 	case s.Delay > 0 && s.N > 0:
 		a.Kind = "io"
 		a.BestRule = fmt.Sprintf("ceil(%d/c) x %v", s.N, s.Delay)
@@ -101,6 +104,8 @@ func analyze(s *Sweep, tasks []float64) *Analysis {
 		}
 		r.Efficiency = r.Speedup * float64(a.Base) / float64(p.X)
 		switch a.Kind {
+		case "throughput":
+			r.Best = math.NaN()
 		case "io":
 			rounds := (s.N + p.X - 1) / p.X
 			r.Best = float64(rounds) * s.Delay.Seconds()
@@ -156,7 +161,16 @@ func verdict(a *Analysis, tasks []float64) string {
 		unit = singular(a.Key)
 	}
 	pct := func(f float64) string { return fmt.Sprintf("%.0f%%", 100*f) }
+	if len(rows) == 1 {
+		r := rows[0]
+		if math.IsNaN(r.OfBest) {
+			return fmt.Sprintf("only %s=%d measured: %s per op", a.Key, r.X, fmtSec(r.Median))
+		}
+		return fmt.Sprintf("only %s=%d measured: %s per op, %s of the best allowed", a.Key, r.X, fmtSec(r.Median), pct(r.OfBest))
+	}
 	switch a.Kind {
+	case "throughput":
+		return fmt.Sprintf("no server delay: fastest at %s=%d (%.2fx %s=%d), bound by CPU and loopback beyond", a.Key, top.X, top.Speedup, a.Key, a.Base)
 	case "io":
 		worst := slices.MinFunc(rows, func(x, y Row) int { return cmp.Compare(x.OfBest, y.OfBest) })
 		return fmt.Sprintf("IO-bound: waits overlap, %.1fx faster at %s=%d than at %d; every count within %.2fx of ceil(n/c) x %v (worst at %d)",

@@ -290,3 +290,19 @@ func BenchmarkReport(b *testing.B) {
 		bench.Write(io.Discard, bench.Text, bench.Analyze(d))
 	}
 }
+
+func TestDownloadVerdicts(t *testing.T) {
+	in := `pkg: example.com/m/flags
+BenchmarkDownload/delay=50ms/n=8/mode=sequential/concurrency=1-2 1 410000000 ns/op
+BenchmarkDownload/delay=0s/n=194/mode=pool/concurrency=1-2 10 80000000 ns/op
+BenchmarkDownload/delay=0s/n=194/mode=pool/concurrency=8-2 10 20000000 ns/op
+`
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in)})
+	require.NoError(t, err)
+	as := bench.Analyze(d)
+	require.Len(t, as, 2)
+	assert.Equal(t, "only concurrency=1 measured: 410ms per op, 98% of the best allowed", as[0].Verdict)
+	assert.Equal(t, "throughput", as[1].Kind)
+	assert.True(t, math.IsNaN(as[1].Rows[1].OfBest))
+	assert.Contains(t, as[1].Verdict, "no server delay: fastest at concurrency=8 (4.00x")
+}
