@@ -230,18 +230,10 @@ func TestMetadataNames(t *testing.T) {
 	assert.Len(t, entries, 4, "nothing written outside or besides")
 }
 
-func newServer(t *testing.T, opts ...flagstest.Option) *flagstest.Server {
-	t.Helper()
-	srv, err := flagstest.NewServer(opts...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // TestAgainstFlagstest downloads from a real local server with faults, in
 // every mode: exact counts, files byte-equal to the dataset, no temp files.
 func TestAgainstFlagstest(t *testing.T) {
-	srv := newServer(t,
+	srv := flagstest.Start(t,
 		flagstest.WithFault("cn", flagstest.ResetMidBody()),
 		flagstest.WithFault("in", flagstest.ShortBody()),
 		flagstest.WithFault("us", flagstest.Hang()),
@@ -277,7 +269,7 @@ func TestAgainstFlagstest(t *testing.T) {
 // TestErrorRateCounts: against a server that fails a share of requests, the
 // downloader's error count is exactly the server's count of error answers.
 func TestErrorRateCounts(t *testing.T) {
-	srv := newServer(t, flagstest.WithErrorRate(0.25), flagstest.WithErrorStatus(500), flagstest.WithSeed(3))
+	srv := flagstest.Start(t, flagstest.WithErrorRate(0.25), flagstest.WithErrorStatus(500), flagstest.WithSeed(3))
 	dest := t.TempDir()
 	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
 	codes := flags.EveryCode()
@@ -294,7 +286,7 @@ func TestErrorRateCounts(t *testing.T) {
 // TestGoodFileNeverReplaced: a failed download leaves the file of an
 // earlier good one as it was.
 func TestGoodFileNeverReplaced(t *testing.T) {
-	srv := newServer(t, flagstest.WithFault("br", flagstest.ShortBody()))
+	srv := flagstest.Start(t, flagstest.WithFault("br", flagstest.ShortBody()))
 	dest := t.TempDir()
 	path := filepath.Join(dest, "br.gif")
 	require.NoError(t, os.WriteFile(path, []byte("good old flag"), 0o644))
@@ -309,7 +301,7 @@ func TestGoodFileNeverReplaced(t *testing.T) {
 // TestInterrupt: cancelling the context cancels the downloads under way and
 // reports the rest as interrupted, in every mode, promptly.
 func TestInterrupt(t *testing.T) {
-	srv := newServer(t, flagstest.WithDelay(time.Hour))
+	srv := flagstest.Start(t, flagstest.WithDelay(time.Hour))
 	codes := flags.AllCodes()[:40]
 	for _, mode := range flags.Modes {
 		t.Run(string(mode), func(t *testing.T) {

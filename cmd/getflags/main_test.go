@@ -121,16 +121,8 @@ func golden(t *testing.T, name, got string) {
 	assert.Equal(t, string(want), got)
 }
 
-func newServer(t *testing.T, opts ...flagstest.Option) *flagstest.Server {
-	t.Helper()
-	srv, err := flagstest.NewServer(opts...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 func TestReports(t *testing.T) {
-	srv := newServer(t,
+	srv := flagstest.Start(t,
 		flagstest.WithFault("cn", flagstest.Status(500)),
 		flagstest.WithFault("in", flagstest.Hang()),
 		flagstest.WithFault("us", flagstest.ShortBody()),
@@ -158,7 +150,7 @@ func TestReports(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) {
-	srv := newServer(t, flagstest.WithDelay(time.Hour))
+	srv := flagstest.Start(t, flagstest.WithDelay(time.Hour))
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
 		for srv.InFlight() < 3 {
@@ -187,7 +179,7 @@ func TestUnreachableSaidOnce(t *testing.T) {
 }
 
 func TestDestCreated(t *testing.T) {
-	srv := newServer(t)
+	srv := flagstest.Start(t)
 	dest := filepath.Join(t.TempDir(), "a", "b")
 	_, _, code := runCmd(t, t.Context(), "-s", srv.URL, "--dest", dest, "--metadata", "BR", "US")
 	assert.Equal(t, 0, code)

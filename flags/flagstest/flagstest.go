@@ -31,6 +31,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"testing"
 	"time"
 
 	"github.com/futuresbench/futures"
@@ -395,19 +396,26 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		h.answer(w, r, h.cfg.errorStatus)
 		return
 	}
-	f, ok := h.files[p]
+	f, ok := h.serveHeader(w, r)
+	if ok && r.Method != http.MethodHead {
+		w.Write(f.body)
+	}
+}
+
+// serveHeader sends the headers of the file at the request's path, or a 404
+// if there is none, and counts the answer.
+func (h *Handler) serveHeader(w http.ResponseWriter, r *http.Request) (file, bool) {
+	f, ok := h.files[r.URL.Path]
 	if !ok {
 		h.answer(w, r, http.StatusNotFound)
-		return
+		return f, false
 	}
 	hdr := w.Header()
 	hdr["Content-Type"] = f.contentType
 	hdr["Content-Length"] = f.length
 	w.WriteHeader(http.StatusOK)
-	if r.Method != http.MethodHead {
-		w.Write(f.body)
-	}
-	h.count(p, http.StatusOK)
+	h.count(r.URL.Path, http.StatusOK)
+	return f, true
 }
 
 // answer sends a status with its text as a plain body.
@@ -438,17 +446,8 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 		h.answer(w, r, http.StatusFound)
 		return
 	}
-	file, ok := h.files[p]
-	if !ok {
-		h.answer(w, r, http.StatusNotFound)
-		return
-	}
-	hdr := w.Header()
-	hdr["Content-Type"] = file.contentType
-	hdr["Content-Length"] = file.length
-	w.WriteHeader(http.StatusOK)
-	h.count(p, http.StatusOK)
-	if r.Method == http.MethodHead {
+	file, ok := h.serveHeader(w, r)
+	if !ok || r.Method == http.MethodHead {
 		return
 	}
 	half := file.body[:len(file.body)/2]
@@ -508,6 +507,18 @@ func NewServer(opts ...Option) (*Server, error) {
 	s := &Server{Handler: h, URL: "http://" + ln.Addr().String() + Prefix, srv: &http.Server{Handler: h}}
 	go s.srv.Serve(ln)
 	return s, nil
+}
+
+// Start is NewServer for tests: it fails the test on a bad option and closes
+// the server when the test ends.
+func Start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }
 
 // Close stops the server: handlers that wait return at once, and Close

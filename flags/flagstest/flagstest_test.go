@@ -30,14 +30,6 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 // from disk so that the tests do not trust the server's own loading.
 var dataset = os.DirFS(filepath.Join("..", "..", "testdata", "flags"))
 
-func newServer(t *testing.T, opts ...flagstest.Option) *flagstest.Server {
-	t.Helper()
-	srv, err := flagstest.NewServer(opts...)
-	require.NoError(t, err)
-	t.Cleanup(srv.Close)
-	return srv
-}
-
 // client is a plain client whose connections are closed at the end of the
 // test (so goleak sees no idle connection goroutines).
 func client(t *testing.T) *http.Client {
@@ -47,7 +39,7 @@ func client(t *testing.T) *http.Client {
 }
 
 func TestServesDataset(t *testing.T) {
-	srv := newServer(t)
+	srv := flagstest.Start(t)
 	c := client(t)
 	entries, err := fs.ReadDir(dataset, ".")
 	require.NoError(t, err)
@@ -76,7 +68,7 @@ func TestServesDataset(t *testing.T) {
 }
 
 func TestPaths(t *testing.T) {
-	srv := newServer(t)
+	srv := flagstest.Start(t)
 	c := client(t)
 	base := srv.URL[:len(srv.URL)-len(flagstest.Prefix)]
 	tests := []struct {
@@ -261,7 +253,7 @@ func TestErrorRateSeeded(t *testing.T) {
 }
 
 func TestFaults(t *testing.T) {
-	srv := newServer(t,
+	srv := flagstest.Start(t,
 		flagstest.WithFault("BR", flagstest.Status(500)),
 		flagstest.WithFault("cn", flagstest.Hang()),
 		flagstest.WithFault("in", flagstest.ResetMidBody()),
