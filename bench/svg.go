@@ -17,8 +17,8 @@ var palette = []string{"#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#
 // library (gonum/plot) would bring a dozen modules and fonts for it.
 func WriteSVG(w io.Writer, as []*Analysis) error {
 	const (
-		width, height = 760, 480
-		left, right   = 60, 260 // the legend sits on the right
+		width, height = 820, 480
+		left, right   = 60, 300 // the legend sits on the right
 		top, bottom   = 30, 50
 	)
 	maxX, maxY := 1.0, 1.0
@@ -80,10 +80,17 @@ func WriteSVG(w io.Writer, as []*Analysis) error {
 	return err
 }
 
+// shorten keeps the package and the end of a long title, where sweeps of
+// one benchmark differ ("flags: …n=32/mode=async-2").
 func shorten(s string, n int) string {
 	r := []rune(s)
 	if len(r) <= n {
 		return s
 	}
-	return string(r[:n-1]) + "…"
+	pkg, _, _ := strings.Cut(s, ": ")
+	keep := n - len([]rune(pkg)) - 3
+	if keep < 8 {
+		return "…" + string(r[len(r)-n+1:])
+	}
+	return pkg + ": …" + string(r[len(r)-keep:])
 }
