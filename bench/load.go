@@ -98,9 +98,6 @@ func Read(inputs ...Input) (*Data, error) {
 		return nil, err
 	}
 
-	type cell struct {
-		row, col benchproc.Key
-	}
 	type rowData struct {
 		key   *keyProj
 		row   benchproc.Key

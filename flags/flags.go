@@ -17,6 +17,7 @@ import (
 	"syscall"
 	"time"
 	"unicode"
+	"unicode/utf8"
 
 	"github.com/futuresbench/futures/internal/atomicfile"
 )
@@ -74,10 +75,11 @@ type StatusError struct {
 }
 
 func (e *StatusError) Error() string {
-	if e.Status == "" {
-		e.Status = http.StatusText(e.Code)
+	reason := e.Status
+	if reason == "" {
+		reason = http.StatusText(e.Code)
 	}
-	return fmt.Sprintf("HTTP %d - %s", e.Code, e.Status)
+	return fmt.Sprintf("HTTP %d - %s", e.Code, reason)
 }
 
 // TimeoutError is a request that took longer than the per-request timeout.
@@ -182,22 +184,13 @@ func SafeName(country, cc string) string {
 	}, country)
 	name = strings.TrimLeft(name, ".")
 	for len(name) > 100 {
-		_, size := lastRune(name)
+		_, size := utf8.DecodeLastRuneInString(name)
 		name = name[:len(name)-size]
 	}
 	if name == "" || !filepath.IsLocal(name+".gif") {
 		name = strings.ToLower(cc)
 	}
 	return name + ".gif"
-}
-
-func lastRune(s string) (rune, int) {
-	for i := len(s) - 1; i >= 0; i-- {
-		if s[i] < 0x80 || s[i] >= 0xC0 {
-			return []rune(s[i:])[0], len(s) - i
-		}
-	}
-	return 0, 1
 }
 
 func (d *Downloader) maxBody() int64 {
