@@ -29,13 +29,23 @@ var (
 	ErrShortCiphertext = fmt.Errorf("arcfour: ciphertext shorter than the %d-byte IV", IVSize)
 )
 
-// newSaber returns the CipherSaber stream for passphrase, iv and rounds.
-func newSaber(passphrase, iv []byte, rounds int) (*Cipher, error) {
+// checkSaber reports what is wrong with a passphrase and rounds, if anything.
+func checkSaber(passphrase []byte, rounds int) error {
 	switch {
 	case len(passphrase) == 0:
-		return nil, ErrEmptyPassphrase
+		return ErrEmptyPassphrase
 	case len(passphrase) > MaxPassphrase:
-		return nil, ErrPassphraseTooLong
+		return ErrPassphraseTooLong
+	case rounds < 1:
+		return LoopsError(rounds)
+	}
+	return nil
+}
+
+// newSaber returns the CipherSaber stream for passphrase, iv and rounds.
+func newSaber(passphrase, iv []byte, rounds int) (*Cipher, error) {
+	if err := checkSaber(passphrase, rounds); err != nil {
+		return nil, err
 	}
 	key := make([]byte, 0, len(passphrase)+len(iv))
 	key = append(append(key, passphrase...), iv...)
@@ -76,7 +86,7 @@ func EncryptWithIV(dst io.Writer, src io.Reader, passphrase, iv []byte, rounds i
 // Nothing is written if the input is shorter than an IV.
 func Decrypt(dst io.Writer, src io.Reader, passphrase []byte, rounds int) error {
 	// Check the passphrase and rounds before reading anything.
-	if _, err := newSaber(passphrase, make([]byte, IVSize), rounds); err != nil {
+	if err := checkSaber(passphrase, rounds); err != nil {
 		return err
 	}
 	iv := make([]byte, IVSize)

@@ -10,7 +10,6 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -330,12 +329,4 @@ func retryAfter(v string) time.Duration {
 func Unreachable(err error) bool {
 	var dnsErr *net.DNSError
 	return errors.Is(err, syscall.ECONNREFUSED) || errors.As(err, &dnsErr) || errors.Is(err, syscall.EHOSTUNREACH) || errors.Is(err, syscall.ENETUNREACH)
-}
-
-// EnsureDir creates dir (and its parents) if missing.
-func EnsureDir(dir string) error {
-	if dir == "" {
-		return nil
-	}
-	return os.MkdirAll(dir, 0o755)
 }

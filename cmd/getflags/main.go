@@ -34,7 +34,6 @@ import (
 	"net/url"
 	"os"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/schollz/progressbar/v3"
@@ -139,8 +138,10 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "getflags: %v\n%s", err, usage)
 		return &cli.ExitError{Code: cli.ExitUsage}
 	}
-	if err := flags.EnsureDir(o.dest); err != nil {
-		return fmt.Errorf("destination folder: %w", err)
+	if o.dest != "" { // "" is the current folder
+		if err := os.MkdirAll(o.dest, 0o755); err != nil {
+			return fmt.Errorf("destination folder: %w", err)
+		}
 	}
 	concurrency := min(o.maxReq, o.parsedMode.MaxConcurrency(), len(o.codes))
 	flags.InitialReport(stdout, o.label, o.baseURL, o.codes, concurrency)
@@ -165,13 +166,16 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 			progressbar.OptionThrottle(50*time.Millisecond),
 		)
 	}
-	var unreachable sync.Once
+	saidUnreachable := false // report runs on one goroutine at a time (flags.Run)
 	report := func(r flags.Result) {
 		if bar != nil {
 			bar.Add(1)
 		}
 		if r.Status == flags.Error && flags.Unreachable(r.Err) {
-			unreachable.Do(func() { sayUnreachable(stderr, o.label, o.baseURL, r.Err) })
+			if !saidUnreachable {
+				sayUnreachable(stderr, o.label, o.baseURL, r.Err)
+				saidUnreachable = true
+			}
 			return // said once, not once per code
 		}
 		if !o.verbose {
