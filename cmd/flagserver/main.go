@@ -64,16 +64,11 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	if err != nil || specs == nil {
 		return err
 	}
-	type running struct {
-		srv *http.Server
-		h   *flagstest.Handler
-		ln  net.Listener
-	}
-	var servers []running
+	var handlers []*flagstest.Handler
+	var listeners []net.Listener
 	defer func() {
-		for _, s := range servers {
-			s.h.Close()
-			s.srv.Close()
+		for _, ln := range listeners {
+			ln.Close()
 		}
 	}()
 	for _, spec := range specs {
@@ -88,19 +83,29 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("cannot listen on %s: %w", spec.addr, err)
 		}
-		servers = append(servers, running{&http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second}, h, ln})
+		handlers, listeners = append(handlers, h), append(listeners, ln)
 		fmt.Fprintf(stdout, "http://%s%s%s\n", ln.Addr(), flagstest.Prefix, spec.label)
 	}
-	errc := make(chan error, len(servers))
-	for _, s := range servers {
-		go func() { errc <- s.srv.Serve(s.ln) }()
+	lns := listeners
+	listeners = nil // from here on the servers own them
+	servers := make([]*flagstest.Server, len(handlers))
+	errc := make(chan error, len(handlers))
+	for i, h := range handlers {
+		servers[i] = flagstest.Serve(lns[i], h)
+		go func() {
+			if err, ok := <-servers[i].Err(); ok {
+				errc <- err
+			}
+		}()
 	}
-	if testHookServing != nil {
-		hs := make([]*flagstest.Handler, len(servers))
-		for i, s := range servers {
-			hs[i] = s.h
+	defer func() {
+		for _, s := range servers {
+			s.Handler.Close() // handlers still waiting return at once
+			s.Close()
 		}
-		testHookServing(hs)
+	}()
+	if testHookServing != nil {
+		testHookServing(handlers)
 	}
 	select {
 	case <-ctx.Done():
@@ -111,12 +116,9 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
 	defer cancel()
 	for _, s := range servers {
-		if err := s.srv.Shutdown(shutCtx); err != nil {
+		if err := s.Shutdown(shutCtx); err != nil {
 			fmt.Fprintf(stderr, "flagserver: requests still in flight after %v: closed\n", shutdownGrace)
 		}
-	}
-	for range servers {
-		<-errc // http.ErrServerClosed from every Serve
 	}
 	return nil
 }

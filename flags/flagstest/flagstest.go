@@ -485,12 +485,24 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 	}
 }
 
-// Server is a flag server listening on a loopback port, like httptest.Server.
+// Server is a flag server, like httptest.Server: a Handler serving a
+// listener. Its connections are read first by a front that answers plain
+// requests itself and hands the rest to an http.Server (see front.go).
 type Server struct {
 	*Handler
-	// URL is the base URL of the flags: http://127.0.0.1:PORT/flags.
+	// URL is the base URL of the flags: http://ADDRESS/flags.
 	URL string
-	srv *http.Server
+
+	ln      net.Listener
+	http    *http.Server
+	handoff *handoffListener
+	answers map[string]plainAnswer // by path, nil if the front answers nothing
+	errc    chan error
+
+	closing atomic.Bool
+	mu      sync.Mutex
+	conns   map[net.Conn]struct{} // read by the front
+	frontWG sync.WaitGroup        // the accept loop and the front's connections
 }
 
 // NewServer starts a flag server on 127.0.0.1 at a free port. The caller
@@ -504,10 +516,33 @@ func NewServer(opts ...Option) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("flagstest: %w", err)
 	}
-	s := &Server{Handler: h, URL: "http://" + ln.Addr().String() + Prefix, srv: &http.Server{Handler: h}}
-	go s.srv.Serve(ln)
-	return s, nil
+	return Serve(ln, h), nil
 }
+
+// Serve starts serving h on ln and returns at once. Connections idle for
+// two minutes are closed, and so are those that take over ten seconds to
+// send a request's header.
+func Serve(ln net.Listener, h *Handler) *Server {
+	s := &Server{
+		Handler: h,
+		URL:     "http://" + ln.Addr().String() + Prefix,
+		ln:      ln,
+		http:    &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout},
+		handoff: newHandoffListener(ln.Addr()),
+		errc:    make(chan error, 1),
+		conns:   map[net.Conn]struct{}{},
+	}
+	s.answers = buildAnswers(h)
+	s.frontWG.Add(1)
+	go s.acceptLoop()
+	go s.http.Serve(s.handoff)
+	return s
+}
+
+// Err returns a channel that receives the error that stopped the server
+// from accepting connections, if one does (Shutdown and Close send none),
+// and is closed when the server stops accepting.
+func (s *Server) Err() <-chan error { return s.errc }
 
 // Start is NewServer for tests: it fails the test on a bad option and closes
 // the server when the test ends.
@@ -521,14 +556,38 @@ func Start(t testing.TB, opts ...Option) *Server {
 	return s
 }
 
+// Shutdown stops the server gracefully, as http.Server.Shutdown does: it
+// stops accepting, closes idle connections, and waits for the requests in
+// flight to end or ctx to be done (then it returns ctx's error, and the
+// connections still open stay so: Close cuts them off). Handlers that wait
+// (delays, hangs, slow bodies) are not woken: see Close.
+func (s *Server) Shutdown(ctx context.Context) error {
+	s.mu.Lock()
+	s.closing.Store(true)
+	s.mu.Unlock()
+	s.ln.Close()
+	s.wakeFront(false)
+	frontDone := make(chan struct{})
+	go func() { s.frontWG.Wait(); close(frontDone) }()
+	select { // first the front, which may still hand connections over
+	case <-frontDone:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	return s.http.Shutdown(ctx)
+}
+
 // Close stops the server: handlers that wait return at once, and Close
-// returns when every request in flight has ended.
+// returns when every request in flight has ended (at most 5 s; then the
+// connections are cut off).
 func (s *Server) Close() {
 	s.Handler.Close()
-	s.srv.SetKeepAlivesEnabled(false)
+	s.http.SetKeepAlivesEnabled(false)
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	if err := s.srv.Shutdown(ctx); err != nil {
-		s.srv.Close() // a client that stopped reading: cut it off
+	if err := s.Shutdown(ctx); err != nil {
+		s.wakeFront(true) // a client that stopped reading: cut it off
+		s.http.Close()
+		s.frontWG.Wait()
 	}
 }

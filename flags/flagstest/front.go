@@ -1,0 +1,429 @@
+package flagstest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"net"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// The front: how a Server reads its connections.
+//
+// net/http spends about as much CPU on a request as the kernel spends moving
+// a 27 KB flag over loopback, which kept a plain http.Server at 0.6x nginx's
+// request rate. So a Server reads each connection itself first. A request
+// that is plain (GET or HEAD, HTTP/1.1, keep-alive, no body, a file the
+// handler would send at once: no delay, no error rate, no fault for its
+// code) it answers with the bytes net/http would have sent, headers and body
+// in one writev. At the first request that is anything else it hands the
+// connection, with every byte it has buffered, to the http.Server, which
+// then owns it to the end. The front never answers what it does not fully
+// understand; FuzzFront checks it against net/http byte for byte.
+
+// frontBufSize is the front's read buffer: a request whose header does not
+// fit goes to net/http (which takes up to 1 MB).
+const frontBufSize = 4096
+
+// Timeouts of a Server's connections, in the front and in net/http.
+const (
+	readHeaderTimeout = 10 * time.Second // from a request's first byte to its end
+	idleTimeout       = 2 * time.Minute  // between two requests
+)
+
+// plainAnswer is what the front sends for a plain request of one file.
+type plainAnswer struct {
+	path string
+	head []byte // status line and headers up to "Date: "
+	body []byte
+}
+
+// buildAnswers makes the front's answers, for a handler that sends files at
+// once; nil if it does not (a delay or an error rate applies to every
+// request: net/http answers them all).
+func buildAnswers(h *Handler) map[string]plainAnswer {
+	if h.cfg.delayMax > 0 || h.cfg.errorRate > 0 {
+		return nil
+	}
+	answers := make(map[string]plainAnswer, len(h.files))
+	for p, f := range h.files {
+		if _, faulty := h.cfg.faults[codeOf(p)]; faulty {
+			continue
+		}
+		// The headers net/http writes for serveHeader, in its (sorted) order.
+		head := "HTTP/1.1 200 OK\r\nContent-Length: " + f.length[0] + "\r\nContent-Type: " + f.contentType[0] + "\r\nDate: "
+		answers[p] = plainAnswer{p, []byte(head), f.body}
+	}
+	return answers
+}
+
+// parseState is what parsePlain found in the bytes read so far.
+type parseState int
+
+const (
+	needMore parseState = iota // no verdict yet: read on
+	plain                      // a plain request, answered by the front
+	notPlain                   // hand the connection to net/http
+)
+
+// parsePlain looks at the start of b, the bytes read so far. When they hold
+// a whole plain request it returns plain, the request's length, its target
+// and whether it is a HEAD. It returns notPlain as soon as a complete line
+// shows that the request is not plain, and needMore while no line has.
+func parsePlain(b []byte) (state parseState, n int, target []byte, head bool) {
+	eol := bytes.IndexByte(b, '\n')
+	if eol < 0 {
+		return needMore, 0, nil, false
+	}
+	line, ok := crlfLine(b[:eol+1])
+	if !ok {
+		return notPlain, 0, nil, false
+	}
+	switch {
+	case bytes.HasPrefix(line, []byte("GET ")):
+		target = line[4:]
+	case bytes.HasPrefix(line, []byte("HEAD ")):
+		target, head = line[5:], true
+	default:
+		return notPlain, 0, nil, false
+	}
+	target, ok = bytes.CutSuffix(target, []byte(" HTTP/1.1"))
+	if !ok || len(target) == 0 || target[0] != '/' || bytes.IndexByte(target, ' ') >= 0 {
+		return notPlain, 0, nil, false
+	}
+	hosts := 0
+	for n = eol + 1; ; {
+		eol = bytes.IndexByte(b[n:], '\n')
+		if eol < 0 {
+			return needMore, 0, nil, false
+		}
+		line, ok := crlfLine(b[n : n+eol+1])
+		n += eol + 1
+		if !ok {
+			return notPlain, 0, nil, false
+		}
+		if len(line) == 0 { // the end of the header
+			if hosts != 1 {
+				return notPlain, 0, nil, false
+			}
+			return plain, n, target, head
+		}
+		name, value, ok := bytes.Cut(line, []byte(":"))
+		if !ok || !isToken(name) || !isFieldValue(value) {
+			return notPlain, 0, nil, false
+		}
+		value = bytes.Trim(value, " \t")
+		switch {
+		case asciiEqualFold(name, "Host"):
+			hosts++
+			if !isPlainHost(value) {
+				return notPlain, 0, nil, false
+			}
+		case asciiEqualFold(name, "Connection"):
+			if !asciiEqualFold(value, "keep-alive") {
+				return notPlain, 0, nil, false
+			}
+		case asciiEqualFold(name, "Content-Length"), asciiEqualFold(name, "Transfer-Encoding"),
+			asciiEqualFold(name, "Expect"), asciiEqualFold(name, "Upgrade"):
+			return notPlain, 0, nil, false
+		}
+	}
+}
+
+// crlfLine returns the line l (which ends in '\n') without its CRLF; ok is
+// false if it does not end in CRLF or holds another CR.
+func crlfLine(l []byte) (line []byte, ok bool) {
+	line, ok = bytes.CutSuffix(l, []byte("\r\n"))
+	return line, ok && bytes.IndexByte(line, '\r') < 0
+}
+
+// isToken reports whether b is a non-empty RFC 9110 token (a field name).
+func isToken(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || bytes.IndexByte([]byte("!#$%&'*+-.^_`|~"), c) >= 0) {
+			return false
+		}
+	}
+	return true
+}
+
+// isFieldValue reports whether b has no control character but tab.
+func isFieldValue(b []byte) bool {
+	for _, c := range b {
+		if c < ' ' && c != '\t' || c == 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// isPlainHost reports whether a Host value is a non-empty name or address
+// with an optional port, in the few bytes every client uses.
+func isPlainHost(b []byte) bool {
+	if len(b) == 0 {
+		return false
+	}
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '.' || c == '-' || c == ':' || c == '[' || c == ']') {
+			return false
+		}
+	}
+	return true
+}
+
+func asciiEqualFold(b []byte, s string) bool {
+	if len(b) != len(s) {
+		return false
+	}
+	for i := range len(b) {
+		if b[i]|0x20 != s[i]|0x20 {
+			return false
+		}
+	}
+	return true
+}
+
+// frontConn is a connection the front reads.
+type frontConn struct {
+	s     *Server
+	conn  net.Conn
+	br    *bufio.Reader
+	head  []byte      // the answer's headers, reused
+	bufs  [2][]byte   // headers and body, for writev
+	date  []byte      // the Date value of second dateS
+	dateS int64       //
+	iov   net.Buffers //
+}
+
+// serve answers the connection's plain requests until it ends, or hands it
+// to net/http.
+func (c *frontConn) serve() {
+	defer c.s.frontWG.Done()
+	handedOff := false
+	defer func() {
+		c.s.untrack(c.conn)
+		if !handedOff {
+			c.conn.Close()
+		}
+	}()
+	var started time.Time // when the current request's first byte came
+	served := 0
+	for {
+		state, n, target, head := parsePlain(peekBuffered(c.br))
+		if served > 0 && c.br.Buffered() < 4 {
+			// net/http reads the next request of a connection once it has 4
+			// bytes of it (or EOF): so does the front, to answer the same.
+			state = needMore
+		}
+		switch state {
+		case plain:
+			a, ok := c.s.answers[string(target)]
+			if !ok {
+				break // not a file the front sends: net/http answers
+			}
+			c.br.Discard(n)
+			if err := c.answer(a, head); err != nil || c.s.closing.Load() {
+				return
+			}
+			served++
+			started = time.Time{}
+			continue
+		case needMore:
+			if c.br.Buffered() == frontBufSize {
+				break // a header too long for the front
+			}
+			if c.s.closing.Load() {
+				return
+			}
+			if c.br.Buffered() == 0 {
+				started = time.Time{}
+				c.conn.SetReadDeadline(time.Now().Add(idleTimeout))
+			} else {
+				if started.IsZero() {
+					started = time.Now()
+				}
+				c.conn.SetReadDeadline(started.Add(readHeaderTimeout))
+			}
+			if c.s.closing.Load() { // after the deadline: Shutdown's deadline stands
+				return
+			}
+			_, err := c.br.Peek(c.br.Buffered() + 1)
+			if err == nil {
+				continue
+			}
+			var ne net.Error
+			if c.br.Buffered() == 0 || errors.As(err, &ne) && ne.Timeout() || c.s.closing.Load() {
+				return // the client left, or was too slow, or the server closes
+			}
+			if served > 0 && c.br.Buffered() < 4 {
+				return // net/http's Peek(4) between two requests fails silently too
+			}
+			// The client ended its side within a request: net/http answers
+			// what it makes of it.
+		}
+		// Not plain: net/http takes the connection and what was read of it.
+		c.conn.SetReadDeadline(time.Time{})
+		handedOff = c.s.handoff.push(&handedConn{Conn: c.conn, r: c.br})
+		return
+	}
+}
+
+// answer writes a plain answer: the headers and, unless head, the body.
+func (c *frontConn) answer(a plainAnswer, head bool) error {
+	h := c.s.Handler
+	h.inFlight.Add(1)
+	defer h.inFlight.Add(-1)
+	now := time.Now()
+	if s := now.Unix(); s != c.dateS || c.date == nil {
+		c.date, c.dateS = now.UTC().AppendFormat(c.date[:0], http.TimeFormat), s
+	}
+	c.head = append(append(append(c.head[:0], a.head...), c.date...), "\r\n\r\n"...)
+	c.bufs[0], c.bufs[1] = c.head, a.body
+	c.iov = c.bufs[:2]
+	if head {
+		c.iov = c.bufs[:1]
+	}
+	h.count(a.path, http.StatusOK)
+	_, err := c.iov.WriteTo(c.conn)
+	return err
+}
+
+// peekBuffered returns the bytes buffered in br, without reading.
+func peekBuffered(br *bufio.Reader) []byte {
+	b, _ := br.Peek(br.Buffered())
+	return b
+}
+
+// handedConn is a connection handed to net/http: it reads first what the
+// front had buffered.
+type handedConn struct {
+	net.Conn
+	r *bufio.Reader
+}
+
+func (c *handedConn) Read(p []byte) (int, error) { return c.r.Read(p) }
+
+// SetLinger lets the ResetMidBody fault close the connection with a RST.
+func (c *handedConn) SetLinger(sec int) error {
+	if l, ok := c.Conn.(interface{ SetLinger(int) error }); ok {
+		return l.SetLinger(sec)
+	}
+	return errors.ErrUnsupported
+}
+
+// handoffListener is the listener of the Server's http.Server: it accepts
+// the connections the front hands over.
+type handoffListener struct {
+	addr      net.Addr
+	conns     chan net.Conn
+	pushed    atomic.Int64 // connections handed over, for tests
+	closeOnce sync.Once
+	closed    chan struct{}
+}
+
+func newHandoffListener(addr net.Addr) *handoffListener {
+	return &handoffListener{addr: addr, conns: make(chan net.Conn), closed: make(chan struct{})}
+}
+
+// push gives c to net/http; it reports false (and c is not taken) once the
+// http.Server has shut down.
+func (l *handoffListener) push(c net.Conn) bool {
+	select {
+	case l.conns <- c:
+		l.pushed.Add(1)
+		return true
+	case <-l.closed:
+		return false
+	}
+}
+
+func (l *handoffListener) Accept() (net.Conn, error) {
+	select {
+	case c := <-l.conns:
+		return c, nil
+	case <-l.closed:
+		return nil, net.ErrClosed
+	}
+}
+
+func (l *handoffListener) Close() error {
+	l.closeOnce.Do(func() { close(l.closed) })
+	return nil
+}
+
+func (l *handoffListener) Addr() net.Addr { return l.addr }
+
+// The Server's connection bookkeeping, for Shutdown.
+
+func (s *Server) track(c net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closing.Load() {
+		return false
+	}
+	s.conns[c] = struct{}{}
+	return true
+}
+
+// liveConns returns the number of connections the front reads, for tests.
+func (s *Server) liveConns() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.conns)
+}
+
+func (s *Server) untrack(c net.Conn) {
+	s.mu.Lock()
+	delete(s.conns, c)
+	s.mu.Unlock()
+}
+
+// wakeFront makes every front connection waiting for bytes give up now (one
+// writing an answer ends after it); with force, closes them all.
+func (s *Server) wakeFront(force bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	for c := range s.conns {
+		if force {
+			c.Close()
+		} else {
+			c.SetReadDeadline(time.Now())
+		}
+	}
+}
+
+// acceptLoop accepts connections for the front until the listener closes.
+func (s *Server) acceptLoop() {
+	defer s.frontWG.Done()
+	defer close(s.errc)
+	var backoff time.Duration
+	for {
+		conn, err := s.ln.Accept()
+		if err != nil {
+			if s.closing.Load() {
+				return
+			}
+			if ne, ok := err.(interface{ Temporary() bool }); ok && ne.Temporary() { // as net/http does
+				backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+				time.Sleep(backoff)
+				continue
+			}
+			s.errc <- err
+			return
+		}
+		backoff = 0
+		if !s.track(conn) {
+			conn.Close()
+			return
+		}
+		s.frontWG.Add(1)
+		c := &frontConn{s: s, conn: conn, br: bufio.NewReaderSize(conn, frontBufSize)}
+		go c.serve()
+	}
+}
