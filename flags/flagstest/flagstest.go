@@ -496,7 +496,7 @@ type Server struct {
 	ln      net.Listener
 	http    *http.Server
 	handoff *handoffListener
-	answers map[string]plainAnswer // by path, nil if the front answers nothing
+	answers *frontAnswers // nil if the front answers nothing
 	errc    chan error
 
 	closing atomic.Bool

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"sync"
@@ -34,30 +35,57 @@ const (
 	idleTimeout       = 2 * time.Minute  // between two requests
 )
 
-// plainAnswer is what the front sends for a plain request of one file.
+// plainAnswer is an answer the front sends: the bytes net/http writes for
+// the handler's answer, but for the Date value.
 type plainAnswer struct {
-	path string
-	head []byte // status line and headers up to "Date: "
-	body []byte
+	path   string // the file's path, for the counters ("" for 404 and errors)
+	status int
+	head   []byte // status line and headers up to "Date: "
+	body   []byte
 }
 
-// buildAnswers makes the front's answers, for a handler that sends files at
-// once; nil if it does not (a delay or an error rate applies to every
-// request: net/http answers them all).
-func buildAnswers(h *Handler) map[string]plainAnswer {
-	if h.cfg.delayMax > 0 || h.cfg.errorRate > 0 {
+// frontAnswers is what the front may answer for a handler.
+type frontAnswers struct {
+	files    map[string]plainAnswer // by path
+	notFound plainAnswer
+	failure  plainAnswer // the error rate's answer
+}
+
+// buildAnswers makes the front's answers for h; nil if the front must leave
+// every request to net/http (an error status without a standard text).
+func buildAnswers(h *Handler) *frontAnswers {
+	if http.StatusText(h.cfg.errorStatus) == "" {
 		return nil
 	}
-	answers := make(map[string]plainAnswer, len(h.files))
+	a := &frontAnswers{
+		files:    make(map[string]plainAnswer, len(h.files)),
+		notFound: statusAnswer(http.StatusNotFound),
+		failure:  statusAnswer(h.cfg.errorStatus),
+	}
 	for p, f := range h.files {
-		if _, faulty := h.cfg.faults[codeOf(p)]; faulty {
-			continue
-		}
 		// The headers net/http writes for serveHeader, in its (sorted) order.
 		head := "HTTP/1.1 200 OK\r\nContent-Length: " + f.length[0] + "\r\nContent-Type: " + f.contentType[0] + "\r\nDate: "
-		answers[p] = plainAnswer{p, []byte(head), f.body}
+		a.files[p] = plainAnswer{p, http.StatusOK, []byte(head), f.body}
 	}
-	return answers
+	return a
+}
+
+// statusAnswer is what Handler.answer sends for status.
+func statusAnswer(status int) plainAnswer {
+	body := http.StatusText(status) + "\n"
+	head := fmt.Sprintf("HTTP/1.1 %03d %s\r\nContent-Length: %d\r\nContent-Type: text/plain; charset=utf-8\r\nDate: ", status, http.StatusText(status), len(body))
+	return plainAnswer{"", status, []byte(head), []byte(body)}
+}
+
+// isPlainTarget reports whether a request target is a path that net/http
+// passes on as it is (URL.Path == target): no escapes, query or fragment.
+func isPlainTarget(b []byte) bool {
+	for _, c := range b {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '/' || c == '.' || c == '-' || c == '_' || c == '~') {
+			return false
+		}
+	}
+	return len(b) > 0 && b[0] == '/'
 }
 
 // parseState is what parsePlain found in the bytes read so far.
@@ -223,12 +251,11 @@ func (c *frontConn) serve() {
 		}
 		switch state {
 		case plain:
-			a, ok := c.s.answers[string(target)]
-			if !ok {
-				break // not a file the front sends: net/http answers
+			if !c.s.frontServes(target) {
+				break // net/http answers
 			}
 			c.br.Discard(n)
-			if err := c.answer(a, head); err != nil || c.s.closing.Load() {
+			if err := c.respond(target, head); err != nil || c.s.closing.Load() {
 				return
 			}
 			served++
@@ -274,11 +301,43 @@ func (c *frontConn) serve() {
 	}
 }
 
-// answer writes a plain answer: the headers and, unless head, the body.
-func (c *frontConn) answer(a plainAnswer, head bool) error {
+// frontServes reports whether the front answers a plain request for
+// target: a plain path whose code has no fault.
+func (s *Server) frontServes(target []byte) bool {
+	if s.answers == nil || !isPlainTarget(target) {
+		return false
+	}
+	if len(s.Handler.cfg.faults) > 0 {
+		if _, faulty := s.Handler.cfg.faults[codeOf(string(target))]; faulty {
+			return false
+		}
+	}
+	return true
+}
+
+// errGone ends a connection whose client left during a delay.
+var errGone = errors.New("flagstest: client gone or server closed")
+
+// respond answers a plain request as Handler.ServeHTTP does: after the
+// delay, with the error status, the file or 404.
+func (c *frontConn) respond(target []byte, head bool) error {
 	h := c.s.Handler
 	h.inFlight.Add(1)
 	defer h.inFlight.Add(-1)
+	a, ok := c.s.answers.files[string(target)]
+	p := a.path
+	if !ok {
+		a, p = c.s.answers.notFound, string(target)
+	}
+	delay, fail := h.draw()
+	if !c.wait(delay) {
+		h.count(p, 0)
+		return errGone
+	}
+	if fail {
+		a = c.s.answers.failure
+	}
+	h.count(p, a.status)
 	now := time.Now()
 	if s := now.Unix(); s != c.dateS || c.date == nil {
 		c.date, c.dateS = now.UTC().AppendFormat(c.date[:0], http.TimeFormat), s
@@ -289,9 +348,52 @@ func (c *frontConn) answer(a plainAnswer, head bool) error {
 	if head {
 		c.iov = c.bufs[:1]
 	}
-	h.count(a.path, http.StatusOK)
 	_, err := c.iov.WriteTo(c.conn)
 	return err
+}
+
+// wait waits d before an answer, as Handler.wait does: it reports false if
+// the handler is closed, or the client leaves (net/http cancels a request
+// whose connection ends while its handler runs). While nothing more has
+// come on the connection it waits by reading, with d as the deadline, which
+// is how it sees the client leave; once bytes of a next request have come,
+// net/http reads no further until the answer, and the front waits on a timer.
+func (c *frontConn) wait(d time.Duration) bool {
+	if d <= 0 {
+		return true
+	}
+	done := c.s.Handler.done
+	deadline := time.Now().Add(d)
+	for {
+		select {
+		case <-done:
+			return false
+		default:
+		}
+		left := time.Until(deadline)
+		if left <= 0 {
+			return true
+		}
+		if c.br.Buffered() > 0 {
+			t := time.NewTimer(left)
+			defer t.Stop()
+			select {
+			case <-t.C:
+				return true
+			case <-done:
+				return false
+			}
+		}
+		// Shutdown's wake-up (a deadline of now) ends the Peek early: the
+		// loop waits on, unless the handler was closed.
+		c.conn.SetReadDeadline(deadline)
+		if _, err := c.br.Peek(1); err != nil {
+			var ne net.Error
+			if !errors.As(err, &ne) || !ne.Timeout() {
+				return false
+			}
+		}
+	}
 }
 
 // peekBuffered returns the bytes buffered in br, without reading.

@@ -81,22 +81,35 @@ func TestParsePlain(t *testing.T) {
 }
 
 func TestFrontAnswers(t *testing.T) {
-	plainHandler := func(t *testing.T, opts ...Option) *Handler {
+	newHandler := func(t *testing.T, opts ...Option) *Handler {
 		h, err := NewHandler(opts...)
 		require.NoError(t, err)
 		return h
 	}
-	answers := buildAnswers(plainHandler(t))
-	assert.Len(t, answers, 2*194)
-	assert.Equal(t, "HTTP/1.1 200 OK\r\nContent-Length: 11623\r\nContent-Type: image/gif\r\nDate: ", string(answers["/flags/br/br.gif"].head))
+	answers := buildAnswers(newHandler(t))
+	assert.Len(t, answers.files, 2*194)
+	assert.Equal(t, "HTTP/1.1 200 OK\r\nContent-Length: 11623\r\nContent-Type: image/gif\r\nDate: ", string(answers.files["/flags/br/br.gif"].head))
+	assert.Equal(t, "HTTP/1.1 404 Not Found\r\nContent-Length: 10\r\nContent-Type: text/plain; charset=utf-8\r\nDate: ", string(answers.notFound.head))
+	assert.Equal(t, "Not Found\n", string(answers.notFound.body))
+	assert.Equal(t, "HTTP/1.1 418 I'm a teapot\r\n", string(answers.failure.head[:27]))
+	assert.Equal(t, 503, buildAnswers(newHandler(t, WithErrorStatus(503))).failure.status)
+	assert.Nil(t, buildAnswers(newHandler(t, WithErrorStatus(599))), "no standard text: net/http answers")
 
-	answers = buildAnswers(plainHandler(t, WithFault("BR", Status(500))))
-	assert.Len(t, answers, 2*193, "a faulty code's files go to net/http")
-	assert.NotContains(t, answers, "/flags/br/br.gif")
-	assert.NotContains(t, answers, "/flags/br/metadata.json")
-
-	assert.Nil(t, buildAnswers(plainHandler(t, WithDelay(time.Millisecond))))
-	assert.Nil(t, buildAnswers(plainHandler(t, WithErrorRate(0.01))))
+	srv := Serve(listen(t), newHandler(t, WithFault("BR", Status(500))))
+	defer srv.Close()
+	for target, want := range map[string]bool{
+		"/flags/br/br.gif":   false, // a faulty code
+		"/flags/br/other":    false,
+		"/flags/us/us.gif":   true,
+		"/flags/zz/zz.gif":   true, // 404
+		"/":                  true,
+		"/flags/us/us.gif?x": false,
+		"/flags/us/us%2egif": false,
+		"/flags/us/us.gif#x": false,
+		"*":                  false,
+	} {
+		assert.Equal(t, want, srv.frontServes([]byte(target)), target)
+	}
 }
 
 // TestFrontKeepsPlainConnections: plain requests on a connection stay with
@@ -112,8 +125,13 @@ func TestFrontKeepsPlainConnections(t *testing.T) {
 	got = exchange(t, srv.URL, plainReq+"GET /flags/xx/xx.gif HTTP/1.1\r\nHost: x\r\n\r\n"+plainReq)
 	assert.Equal(t, 2, strings.Count(got, "HTTP/1.1 200 OK"))
 	assert.Equal(t, 1, strings.Count(got, "HTTP/1.1 404 Not Found"))
+	assert.Zero(t, srv.handoff.pushed.Load(), "the front answers 404 too")
+
+	got = exchange(t, srv.URL, plainReq+"GET /flags/br/br.gif?x=1 HTTP/1.1\r\nHost: x\r\n\r\n"+plainReq)
+	assert.Equal(t, 3, strings.Count(got, "HTTP/1.1 200 OK"))
 	assert.EqualValues(t, 1, srv.handoff.pushed.Load())
-	assert.Equal(t, 52, srv.Stats().ByStatus[200])
+	assert.Equal(t, 55, srv.Stats().ByStatus[200])
+	assert.Equal(t, 1, srv.Stats().ByStatus[404])
 }
 
 var dateHeader = regexp.MustCompile(`(?m)^Date: [^\r\n]*\r$`)
@@ -170,12 +188,17 @@ func FuzzFront(f *testing.F) {
 		get + "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n\r\n",
 		get + "GET /flags/br/", // cut short
 		"\r\n" + get,
+		get + "GET /flags/pk/pk.gif HTTP/1.1\r\nHost: x\r\n\r\n" + get + get,
+		get + "HEAD /flags/zz/zz.gif HTTP/1.1\r\nHost: x\r\n\r\n" + get + get,
 	} {
 		f.Add(seed)
 	}
-	h1, err := NewHandler()
+	// Errors and a fault too: the two handlers draw the same answers as
+	// long as the same requests reach them in the same order.
+	opts := []Option{WithErrorRate(0.3), WithSeed(7), WithFault("pk", Status(503))}
+	h1, err := NewHandler(opts...)
 	require.NoError(f, err)
-	h2, err := NewHandler()
+	h2, err := NewHandler(opts...)
 	require.NoError(f, err)
 	srv := Serve(listen(f), h1)
 	defer srv.Close()
@@ -248,4 +271,62 @@ func TestShutdownFront(t *testing.T) {
 	}
 	_, err = net.Dial("tcp", addr)
 	assert.Error(t, err, "the server still accepts")
+}
+
+// delayReq asks for a flag on a new connection and returns it.
+func delayReq(t *testing.T, srv *Server) net.Conn {
+	t.Helper()
+	addr := strings.TrimSuffix(strings.TrimPrefix(srv.URL, "http://"), Prefix)
+	conn, err := net.Dial("tcp", addr)
+	require.NoError(t, err)
+	t.Cleanup(func() { conn.Close() })
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	_, err = io.WriteString(conn, "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
+	require.NoError(t, err)
+	for srv.InFlight() < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	return conn
+}
+
+// TestFrontDelay: the front waits like the handler: the answer after the
+// delay; nothing, counted as status 0, when the client leaves or the server
+// is closed during it; the answer still when the server shuts down.
+func TestFrontDelay(t *testing.T) {
+	t.Run("answer after the delay", func(t *testing.T) {
+		const delay = 50 * time.Millisecond
+		srv := Start(t, WithDelay(delay))
+		t0 := time.Now()
+		conn := delayReq(t, srv)
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.GreaterOrEqual(t, time.Since(t0), delay)
+		assert.Zero(t, srv.handoff.pushed.Load())
+	})
+	t.Run("client leaves", func(t *testing.T) {
+		srv := Start(t, WithDelay(time.Hour))
+		delayReq(t, srv).Close()
+		for srv.InFlight() > 0 {
+			time.Sleep(time.Millisecond)
+		}
+		assert.Equal(t, map[int]int{0: 1}, srv.Stats().ByStatus)
+	})
+	t.Run("server closed", func(t *testing.T) {
+		srv := Start(t, WithDelay(time.Hour))
+		conn := delayReq(t, srv)
+		srv.Close()
+		_, err := conn.Read(make([]byte, 1))
+		assert.ErrorIs(t, err, io.EOF)
+		assert.Equal(t, map[int]int{0: 1}, srv.Stats().ByStatus)
+	})
+	t.Run("server shut down", func(t *testing.T) {
+		srv := Start(t, WithDelay(100*time.Millisecond))
+		conn := delayReq(t, srv)
+		require.NoError(t, srv.Shutdown(t.Context()))
+		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
+		require.NoError(t, err)
+		assert.Equal(t, 200, resp.StatusCode)
+		assert.Equal(t, map[int]int{200: 1}, srv.Stats().ByStatus)
+	})
 }
