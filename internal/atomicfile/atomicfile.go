@@ -1,9 +1,11 @@
 // Package atomicfile writes a file so that it is either complete or absent:
 // the data goes to a temporary file in the same folder, which is renamed over
-// the destination only when every byte is written and synced.
+// the destination only when every byte is written and synced. On Linux the
+// temporary file is an unnamed one (O_TMPFILE), linked in when complete.
 package atomicfile
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -26,7 +28,23 @@ func WriteNoSync(path string, perm os.FileMode, fill func(w io.Writer) error) er
 	return write(path, perm, fill, false)
 }
 
-func write(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) (err error) {
+// errUnsupported is writeUnnamed's answer where it cannot work.
+var errUnsupported = errors.New("atomicfile: unnamed files unsupported here")
+
+// portableOnly makes write skip writeUnnamed, for tests.
+var portableOnly bool
+
+func write(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) error {
+	if !portableOnly {
+		if err := writeUnnamed(path, perm, fill, sync); err != errUnsupported {
+			return err
+		}
+	}
+	return writePortable(path, perm, fill, sync)
+}
+
+// writePortable writes to a temporary file beside path and renames it.
+func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) (err error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."

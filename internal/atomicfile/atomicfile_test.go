@@ -3,8 +3,11 @@ package atomicfile_test
 import (
 	"errors"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -13,12 +16,50 @@ import (
 	"github.com/futuresbench/futures/internal/atomicfile"
 )
 
-func TestWrite(t *testing.T) {
-	for name, write := range map[string]func(string, os.FileMode, func(io.Writer) error) error{
-		"sync": atomicfile.Write, "no sync": atomicfile.WriteNoSync,
-	} {
-		t.Run(name, func(t *testing.T) { testWrite(t, write) })
+// ways runs f for the portable way (a named temporary file) and for the
+// default one (on Linux, an unnamed file).
+func ways(t *testing.T, f func(t *testing.T)) {
+	for _, portable := range []bool{false, true} {
+		t.Run(map[bool]string{false: "default", true: "portable"}[portable], func(t *testing.T) {
+			atomicfile.SetPortableOnly(portable)
+			defer atomicfile.SetPortableOnly(false)
+			f(t)
+		})
 	}
+}
+
+func TestWrite(t *testing.T) {
+	ways(t, func(t *testing.T) {
+		for name, write := range map[string]func(string, os.FileMode, func(io.Writer) error) error{
+			"sync": atomicfile.Write, "no sync": atomicfile.WriteNoSync,
+		} {
+			t.Run(name, func(t *testing.T) { testWrite(t, write) })
+		}
+	})
+}
+
+// TestNothingVisibleWhileWriting: on Linux, the folder shows no file at all
+// while the data is written (an unnamed file); the portable way shows a
+// temporary file. Either way the file has its mode at the end.
+func TestNothingVisibleWhileWriting(t *testing.T) {
+	ways(t, func(t *testing.T) {
+		dir := t.TempDir()
+		var during []os.DirEntry
+		err := atomicfile.WriteNoSync(filepath.Join(dir, "f"), 0o640, func(w io.Writer) error {
+			during, _ = os.ReadDir(dir)
+			_, err := io.WriteString(w, "data")
+			return err
+		})
+		require.NoError(t, err)
+		if runtime.GOOS == "linux" && !strings.HasSuffix(t.Name(), "portable") {
+			assert.Empty(t, during)
+		} else if assert.Len(t, during, 1) {
+			assert.True(t, atomicfile.IsTemp(during[0].Name()))
+		}
+		st, err := os.Stat(filepath.Join(dir, "f"))
+		require.NoError(t, err)
+		assert.Equal(t, os.FileMode(0o640), st.Mode().Perm())
+	})
 }
 
 func testWrite(t *testing.T, write func(string, os.FileMode, func(io.Writer) error) error) {
@@ -49,12 +90,15 @@ func testWrite(t *testing.T, write func(string, os.FileMode, func(io.Writer) err
 }
 
 func TestWriteFailureLeavesNothing(t *testing.T) {
-	dir := t.TempDir()
-	err := atomicfile.Write(filepath.Join(dir, "new"), 0o644, func(w io.Writer) error { return io.ErrUnexpectedEOF })
-	assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
-	entries, _ := os.ReadDir(dir)
-	assert.Empty(t, entries)
-	assert.Error(t, atomicfile.Write(filepath.Join(dir, "missing", "x"), 0o644, func(io.Writer) error { return nil }))
+	ways(t, func(t *testing.T) {
+		dir := t.TempDir()
+		err := atomicfile.Write(filepath.Join(dir, "new"), 0o644, func(w io.Writer) error { return io.ErrUnexpectedEOF })
+		assert.ErrorIs(t, err, io.ErrUnexpectedEOF)
+		entries, _ := os.ReadDir(dir)
+		assert.Empty(t, entries)
+		err = atomicfile.Write(filepath.Join(dir, "missing", "x"), 0o644, func(io.Writer) error { return nil })
+		assert.ErrorIs(t, err, fs.ErrNotExist)
+	})
 }
 
 func TestIsTemp(t *testing.T) {
