@@ -264,9 +264,14 @@ func TestShutdownFront(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Second)
 	defer cancel()
 	require.NoError(t, srv.Shutdown(ctx), "Shutdown waited for idle connections")
-	for _, conn := range []net.Conn{idle, partial} {
-		n, err := conn.Read(make([]byte, 1))
-		assert.Zero(t, n)
+	n, err := idle.Read(make([]byte, 1))
+	assert.Zero(t, n)
+	assert.ErrorIs(t, err, io.EOF)
+	// The partial request may still be unread in the kernel when the front
+	// closes: the client then gets a reset instead of EOF, as from net/http.
+	n, err = partial.Read(make([]byte, 1))
+	assert.Zero(t, n)
+	if !isReset(err) {
 		assert.ErrorIs(t, err, io.EOF)
 	}
 	_, err = net.Dial("tcp", addr)
