@@ -114,30 +114,50 @@ func NewClient(concurrency int) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-// One downloads the flag of one country code (two letters, any case).
+// One downloads the flag of one country code (two letters, any case) and
+// saves it.
 func (d *Downloader) One(ctx context.Context, client *http.Client, cc string) Result {
+	return d.save(ctx, d.download(ctx, client, cc))
+}
+
+// fetched is a flag downloaded (or not), not saved yet.
+type fetched struct {
+	r     Result // CC and Path set
+	image []byte
+	err   error
+}
+
+// download makes the requests for one code: the flag, and its metadata
+// with d.Metadata.
+func (d *Downloader) download(ctx context.Context, client *http.Client, cc string) fetched {
 	cc = strings.ToUpper(cc)
-	r := Result{CC: cc}
+	f := fetched{r: Result{CC: cc}}
 	lower := strings.ToLower(cc)
-	image, err := d.fetch(ctx, client, lower+"/"+lower+".gif", d.maxBody())
-	if err == nil && d.Metadata {
+	f.image, f.err = d.fetch(ctx, client, lower+"/"+lower+".gif", d.maxBody())
+	if f.err == nil && d.Metadata {
 		var name string
-		name, err = d.countryName(ctx, client, lower)
-		r.Path = filepath.Join(d.Dest, name)
+		name, f.err = d.countryName(ctx, client, lower)
+		f.r.Path = filepath.Join(d.Dest, name)
 	} else {
-		r.Path = filepath.Join(d.Dest, lower+".gif")
+		f.r.Path = filepath.Join(d.Dest, lower+".gif")
 	}
+	return f
+}
+
+// save writes a downloaded flag to its file and returns the result.
+func (d *Downloader) save(ctx context.Context, f fetched) Result {
+	r, err := f.r, f.err
 	if err == nil {
-		// No fsync per flag: the rename keeps each file whole if the run is
-		// interrupted, and syncing 194 files at once cost 80 ms here.
+		// No fsync per flag: the file appears whole or not at all if the
+		// run is interrupted, and syncing 194 files at once cost 80 ms here.
 		err = atomicfile.WriteNoSync(r.Path, 0o644, func(w io.Writer) error {
-			_, err := w.Write(image)
+			_, err := w.Write(f.image)
 			return err
 		})
 	}
 	switch {
 	case err == nil:
-		r.Status, r.Bytes = OK, len(image)
+		r.Status, r.Bytes = OK, len(f.image)
 		return r
 	case errors.Is(err, ErrNotFound):
 		r.Status = NotFound

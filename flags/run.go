@@ -148,7 +148,8 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 }
 
 // async starts a goroutine per code, as asyncio starts a task per
-// coroutine, and bounds the requests under way with a semaphore.
+// coroutine, and bounds the requests under way with a semaphore; the saving
+// of a flag does not hold it.
 func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency int, codes []string, emit func(Result), interrupted func(string) Result) {
 	sem := semaphore.NewWeighted(int64(concurrency))
 	results := make(chan Result)
@@ -159,8 +160,11 @@ func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency
 				results <- interrupted(cc)
 				return nil
 			}
-			defer sem.Release(1)
-			results <- d.One(ctx, client, cc)
+			// The semaphore bounds the requests: as in flags2_asyncio, the
+			// flag is saved after the semaphore is released.
+			f := d.download(ctx, client, cc)
+			sem.Release(1)
+			results <- d.save(ctx, f)
 			return nil
 		})
 	}
