@@ -60,6 +60,17 @@ func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, 
 			os.Remove(tmp)
 		}
 	}()
+	if err := fillFile(f, path, perm, fill, sync); err != nil {
+		return err
+	}
+	if err := f.Close(); err != nil {
+		return fmt.Errorf("writing %s: %w", path, err)
+	}
+	return os.Rename(tmp, path)
+}
+
+// fillFile writes the data to f, then syncs it (if sync) and sets its mode.
+func fillFile(f *os.File, path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) error {
 	if err := fill(f); err != nil {
 		return err
 	}
@@ -68,13 +79,7 @@ func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, 
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(tmp, path)
+	return f.Chmod(perm)
 }
 
 // IsTemp reports whether name is the name of one of Write's temporary files.

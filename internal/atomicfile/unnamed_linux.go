@@ -4,7 +4,6 @@ package atomicfile
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"math/rand/v2"
 	"os"
@@ -42,15 +41,7 @@ func writeUnnamed(path string, perm os.FileMode, fill func(w io.Writer) error, s
 	}
 	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
-	if err := fill(f); err != nil {
-		return err
-	}
-	if sync {
-		if err := f.Sync(); err != nil {
-			return fmt.Errorf("writing %s: %w", path, err)
-		}
-	}
-	if err := f.Chmod(perm); err != nil {
+	if err := fillFile(f, path, perm, fill, sync); err != nil {
 		return err
 	}
 	proc := "/proc/self/fd/" + strconv.Itoa(fd)
