@@ -60,7 +60,10 @@ func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, 
 			os.Remove(tmp)
 		}
 	}()
-	if err := fillFile(f, path, perm, fill, sync); err != nil {
+	if err := fillFile(f, path, fill, sync); err != nil {
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
 		return err
 	}
 	if err := f.Close(); err != nil {
@@ -69,8 +72,8 @@ func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, 
 	return os.Rename(tmp, path)
 }
 
-// fillFile writes the data to f, then syncs it (if sync) and sets its mode.
-func fillFile(f *os.File, path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) error {
+// fillFile writes the data to f, then syncs it if sync.
+func fillFile(f *os.File, path string, fill func(w io.Writer) error, sync bool) error {
 	if err := fill(f); err != nil {
 		return err
 	}
@@ -79,7 +82,7 @@ func fillFile(f *os.File, path string, perm os.FileMode, fill func(w io.Writer) 
 			return fmt.Errorf("writing %s: %w", path, err)
 		}
 	}
-	return f.Chmod(perm)
+	return nil
 }
 
 // IsTemp reports whether name is the name of one of Write's temporary files.

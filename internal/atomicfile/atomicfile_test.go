@@ -62,6 +62,21 @@ func TestNothingVisibleWhileWriting(t *testing.T) {
 	})
 }
 
+// TestModeDespiteUmask: the file gets its mode exactly, whether or not the
+// umask (022 by default) would take bits from it.
+func TestModeDespiteUmask(t *testing.T) {
+	ways(t, func(t *testing.T) {
+		dir := t.TempDir()
+		for _, perm := range []os.FileMode{0o644, 0o666, 0o600, 0o000} {
+			path := filepath.Join(dir, perm.String())
+			require.NoError(t, atomicfile.WriteNoSync(path, perm, func(w io.Writer) error { return nil }))
+			st, err := os.Stat(path)
+			require.NoError(t, err)
+			assert.Equal(t, perm, st.Mode().Perm())
+		}
+	})
+}
+
 func testWrite(t *testing.T, write func(string, os.FileMode, func(io.Writer) error) error) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "out.bin")

@@ -41,7 +41,10 @@ func writeUnnamed(path string, perm os.FileMode, fill func(w io.Writer) error, s
 	}
 	f := os.NewFile(uintptr(fd), path)
 	defer f.Close()
-	if err := fillFile(f, path, perm, fill, sync); err != nil {
+	if err := fillFile(f, path, fill, sync); err != nil {
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
 		return err
 	}
 	proc := "/proc/self/fd/" + strconv.Itoa(fd)
