@@ -17,13 +17,14 @@ import (
 // net/http spends about as much CPU on a request as the kernel spends moving
 // a 27 KB flag over loopback, which kept a plain http.Server at 0.6x nginx's
 // request rate. So a Server reads each connection itself first. A request
-// that is plain (GET or HEAD, HTTP/1.1, keep-alive, no body, a file the
-// handler would send at once: no delay, no error rate, no fault for its
-// code) it answers with the bytes net/http would have sent, headers and body
-// in one writev. At the first request that is anything else it hands the
-// connection, with every byte it has buffered, to the http.Server, which
-// then owns it to the end. The front never answers what it does not fully
-// understand; FuzzFront checks it against net/http byte for byte.
+// that is plain (GET or HEAD, HTTP/1.1, keep-alive, no body, a plain path
+// whose code has no fault) it answers as Handler.ServeHTTP would: the same
+// delay and error drawn, then the bytes net/http would have sent for the
+// file, the error or the 404, headers and body in one writev. At the first
+// request that is anything else it hands the connection, with every byte it
+// has buffered, to the http.Server, which then owns it to the end. The
+// front never answers what it does not fully understand; FuzzFront checks
+// it against net/http byte for byte.
 
 // frontBufSize is the front's read buffer: a request whose header does not
 // fit goes to net/http (which takes up to 1 MB).
