@@ -464,8 +464,9 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 		if err != nil {
 			return
 		}
-		if tcp, ok := conn.(*net.TCPConn); ok {
-			tcp.SetLinger(0) // close with RST, not FIN
+		// A *net.TCPConn, or the front's handedConn around one.
+		if l, ok := conn.(interface{ SetLinger(int) error }); ok {
+			l.SetLinger(0) // close with RST, not FIN
 		}
 		conn.Close()
 	case faultSlow:
