@@ -64,11 +64,12 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	if err != nil || specs == nil {
 		return err
 	}
-	var handlers []*flagstest.Handler
-	var listeners []net.Listener
+	// Each server serves as soon as it listens; if a later one cannot,
+	// the deferred Close stops those started.
+	var servers []*flagstest.Server
 	defer func() {
-		for _, ln := range listeners {
-			ln.Close()
+		for _, s := range servers {
+			s.Close() // handlers still waiting return at once
 		}
 	}()
 	for _, spec := range specs {
@@ -83,27 +84,20 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("cannot listen on %s: %w", spec.addr, err)
 		}
-		handlers, listeners = append(handlers, h), append(listeners, ln)
-		fmt.Fprintf(stdout, "http://%s%s%s\n", ln.Addr(), flagstest.Prefix, spec.label)
+		s := flagstest.Serve(ln, h)
+		servers = append(servers, s)
+		fmt.Fprintf(stdout, "%s%s\n", s.URL, spec.label)
 	}
-	lns := listeners
-	listeners = nil // from here on the servers own them
-	servers := make([]*flagstest.Server, len(handlers))
-	errc := make(chan error, len(handlers))
-	for i, h := range handlers {
-		servers[i] = flagstest.Serve(lns[i], h)
+	errc := make(chan error, len(servers))
+	handlers := make([]*flagstest.Handler, len(servers))
+	for i, s := range servers {
+		handlers[i] = s.Handler
 		go func() {
-			if err, ok := <-servers[i].Err(); ok {
+			if err, ok := <-s.Err(); ok {
 				errc <- err
 			}
 		}()
 	}
-	defer func() {
-		for _, s := range servers {
-			s.Handler.Close() // handlers still waiting return at once
-			s.Close()
-		}
-	}()
 	if testHookServing != nil {
 		testHookServing(handlers)
 	}

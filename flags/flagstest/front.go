@@ -220,14 +220,17 @@ func asciiEqualFold(b []byte, s string) bool {
 
 // frontConn is a connection the front reads.
 type frontConn struct {
-	s     *Server
-	conn  net.Conn
-	br    *bufio.Reader
-	head  []byte      // the answer's headers, reused
-	bufs  [2][]byte   // headers and body, for writev
-	date  []byte      // the Date value of second dateS
-	dateS int64       //
-	iov   net.Buffers //
+	s    *Server
+	conn net.Conn
+	br   *bufio.Reader
+
+	// Reused by every answer: the headers, the writev's buffers, and the
+	// Date value of second dateS.
+	head  []byte
+	bufs  [2][]byte
+	iov   net.Buffers
+	date  []byte
+	dateS int64
 }
 
 // serve answers the connection's plain requests until it ends, or hands it
