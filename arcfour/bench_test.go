@@ -10,7 +10,8 @@ import (
 	"testing"
 
 	"github.com/futuresbench/futures/arcfour"
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
+	"github.com/futuresbench/futures/sweep"
 )
 
 func BenchmarkXORKeyStream(b *testing.B) {
@@ -112,17 +113,15 @@ func BenchmarkJobs(b *testing.B) {
 		jobs = append(jobs, job{plain: p, work: make([]byte, size)})
 		total += size
 	}
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			b.SetBytes(int64(total))
-			for b.Loop() {
-				for r := range pool.Completed(b.Context(), w, jobs, roundTrip) {
-					if r.Err != nil {
-						b.Fatal(r.Err)
-					}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		b.SetBytes(int64(total))
+		for b.Loop() {
+			for r := range pool.Completed(b.Context(), w, jobs, roundTrip) {
+				if r.Err != nil {
+					b.Fatal(r.Err)
 				}
 			}
-			b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
+	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/futuresbench/futures/flags"
 	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/sweep"
 )
 
 var (
@@ -41,9 +42,12 @@ func BenchmarkDownload(b *testing.B) {
 		}
 		n := len(sw.codes)
 		for _, mode := range flags.Modes {
+			var counts []int
 			for c := 1; c <= min(256, mode.MaxConcurrency(), n); c *= 2 {
-				name := fmt.Sprintf("delay=%v/n=%d/mode=%s/concurrency=%d", sw.delay, n, mode, c)
-				b.Run(name, func(b *testing.B) {
+				counts = append(counts, c)
+			}
+			b.Run(fmt.Sprintf("delay=%v/n=%d/mode=%s", sw.delay, n, mode), func(b *testing.B) {
+				sweep.Over(b, "concurrency", counts, func(b *testing.B, c int) {
 					dest := b.TempDir()
 					// One client for all ops, as a long-lived program keeps
 					// one: ops after the first reuse its connections.
@@ -62,7 +66,7 @@ func BenchmarkDownload(b *testing.B) {
 					}
 					b.ReportMetric(float64(b.N*n)/b.Elapsed().Seconds(), "flags/s")
 				})
-			}
+			})
 		}
 		srv.Close()
 	}

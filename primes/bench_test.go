@@ -5,8 +5,8 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/futuresbench/futures/internal/pool"
 	"github.com/futuresbench/futures/primes"
+	"github.com/futuresbench/futures/sweep"
 )
 
 // BenchmarkMap maps trial division over the original's 14 numbers at every
@@ -14,15 +14,13 @@ import (
 // so BenchmarkTask gives each task's time: the best speedup the list allows
 // is the sum of the tasks over the longest one.
 func BenchmarkMap(b *testing.B) {
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := primes.Map(b.Context(), w, primes.Numbers, primes.IsPrime); err != nil {
-					b.Fatal(err)
-				}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			if _, err := primes.Map(b.Context(), w, primes.Numbers, primes.IsPrime); err != nil {
+				b.Fatal(err)
 			}
-		})
-	}
+		}
+	})
 }
 
 // BenchmarkTask times IsPrime on each number of the list, once per entry

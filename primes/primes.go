@@ -14,7 +14,7 @@ import (
 	"math"
 	"math/bits"
 
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
 )
 
 // IsPrime reports whether n is prime, by trial division: even numbers are

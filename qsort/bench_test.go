@@ -7,8 +7,9 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
 	"github.com/futuresbench/futures/qsort"
+	"github.com/futuresbench/futures/sweep"
 )
 
 func randomSlice(rng *rand.Rand, n int) []int {
@@ -57,14 +58,12 @@ func BenchmarkSortMany(b *testing.B) {
 		qsort.Sort(j.work)
 		return struct{}{}, nil
 	}
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := pool.Collect(b.Context(), w, jobs, sortJob); err != nil {
-					b.Fatal(err)
-				}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			if _, err := pool.Collect(b.Context(), w, jobs, sortJob); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(b.N*slicesPerOp)/b.Elapsed().Seconds(), "slices/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(b.N*slicesPerOp)/b.Elapsed().Seconds(), "slices/s")
+	})
 }

@@ -2,12 +2,11 @@ package sha_test
 
 import (
 	"crypto/sha256"
-	"fmt"
 	"io"
 	"testing"
 
-	"github.com/futuresbench/futures/internal/pool"
 	"github.com/futuresbench/futures/sha"
+	"github.com/futuresbench/futures/sweep"
 )
 
 const jobCount = 12 // as in the original
@@ -15,19 +14,17 @@ const jobCount = 12 // as in the original
 // BenchmarkJobs runs the original's 12 jobs of 1 MiB at every worker count.
 func BenchmarkJobs(b *testing.B) {
 	jobs := sha.Jobs(jobCount, sha.DefaultSize)
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			b.SetBytes(jobCount * sha.DefaultSize)
-			for b.Loop() {
-				for r := range sha.Run(b.Context(), w, jobs) {
-					if r.Err != nil {
-						b.Fatal(r.Err)
-					}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		b.SetBytes(jobCount * sha.DefaultSize)
+		for b.Loop() {
+			for r := range sha.Run(b.Context(), w, jobs) {
+				if r.Err != nil {
+					b.Fatal(r.Err)
 				}
 			}
-			b.ReportMetric(float64(b.N*jobCount)/b.Elapsed().Seconds(), "jobs/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(b.N*jobCount)/b.Elapsed().Seconds(), "jobs/s")
+	})
 }
 
 // BenchmarkGenerate is the first phase of a job alone: making 1 MiB of

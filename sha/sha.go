@@ -24,7 +24,7 @@ import (
 	"iter"
 	"math/rand/v2"
 
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
 )
 
 // ChunkSize is how many bytes a job makes and hashes at a time.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"runtime"
+	"sync"
 	"sync/atomic"
 	"testing"
 	"testing/synctest"
@@ -13,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -304,5 +306,73 @@ func TestLoiter(t *testing.T) {
 				assertCompletionOrder(t, tt.completed, got)
 			})
 		})
+	}
+}
+
+// TestGoexitIsAnError: a task that calls runtime.Goexit (as t.FailNow does)
+// ends only its own call; every input is still accounted for.
+func TestGoexitIsAnError(t *testing.T) {
+	fn := func(_ context.Context, n int) (int, error) {
+		if n%2 == 1 {
+			runtime.Goexit()
+		}
+		return n, nil
+	}
+	inputs := []int{0, 1, 2, 3, 4, 5, 6}
+	for _, workers := range []int{1, 2, 0} {
+		t.Run(fmt.Sprintf("workers=%d", workers), func(t *testing.T) {
+			got, err := pool.Collect(t.Context(), workers, inputs, fn)
+			assert.Nil(t, got)
+			assert.ErrorIs(t, err, pool.ErrGoexit)
+
+			seen := map[int]error{}
+			for r := range pool.Completed(t.Context(), workers, inputs, fn) {
+				seen[r.Index] = r.Err
+			}
+			require.Len(t, seen, len(inputs))
+			for i, err := range seen {
+				if i%2 == 1 {
+					assert.ErrorIs(t, err, pool.ErrGoexit, "input %d", i)
+				} else {
+					assert.NoError(t, err, "input %d", i)
+				}
+			}
+		})
+	}
+}
+
+// TestRangeTwiceAtOnce: one sequence ranged from several goroutines at once
+// gives independent, complete runs (run with -race).
+func TestRangeTwiceAtOnce(t *testing.T) {
+	inputs := make([]int, 200)
+	for i := range inputs {
+		inputs[i] = i
+	}
+	seq := pool.Completed(t.Context(), 0, inputs, square)
+	mapped := pool.Map(t.Context(), -1, inputs, square)
+	var wg sync.WaitGroup
+	sums := make([]int, 8)
+	for g := range sums {
+		wg.Go(func() {
+			if g%2 == 0 {
+				for r := range seq {
+					sums[g] += r.Value
+				}
+				return
+			}
+			for v, err := range mapped {
+				if err == nil {
+					sums[g] += v
+				}
+			}
+		})
+	}
+	wg.Wait()
+	want := 0
+	for _, n := range inputs {
+		want += n * n
+	}
+	for g, s := range sums {
+		assert.Equal(t, want, s, "goroutine %d", g)
 	}
 }

@@ -2,10 +2,10 @@ package pool_test
 
 import (
 	"context"
-	"fmt"
 	"testing"
 
-	"github.com/futuresbench/futures/internal/pool"
+	"github.com/futuresbench/futures/pool"
+	"github.com/futuresbench/futures/sweep"
 )
 
 // spin is a fixed amount of CPU work (an xorshift loop), so that a sweep over
@@ -27,31 +27,27 @@ func BenchmarkMap(b *testing.B) {
 	for i := range jobs {
 		jobs[i] = i
 	}
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			for b.Loop() {
-				if _, err := pool.Collect(b.Context(), w, jobs, spin); err != nil {
-					b.Fatal(err)
-				}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			if _, err := pool.Collect(b.Context(), w, jobs, spin); err != nil {
+				b.Fatal(err)
 			}
-			b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
+	})
 }
 
 // BenchmarkCompleted is BenchmarkMap in completion order.
 func BenchmarkCompleted(b *testing.B) {
 	jobs := make([]int, 24)
-	for _, w := range pool.WorkerCounts() {
-		b.Run(fmt.Sprintf("workers=%d", w), func(b *testing.B) {
-			for b.Loop() {
-				for r := range pool.Completed(b.Context(), w, jobs, spin) {
-					if r.Err != nil {
-						b.Fatal(r.Err)
-					}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			for r := range pool.Completed(b.Context(), w, jobs, spin) {
+				if r.Err != nil {
+					b.Fatal(r.Err)
 				}
 			}
-			b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
-		})
-	}
+		}
+		b.ReportMetric(float64(b.N*len(jobs))/b.Elapsed().Seconds(), "jobs/s")
+	})
 }

@@ -1,0 +1,106 @@
+package pool_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+
+	"golang.org/x/sync/errgroup"
+
+	"github.com/futuresbench/futures/pool"
+)
+
+// The pool's own cost per input, against the two executors a Go engineer
+// would write by hand: fixed goroutines reading a buffered channel, and
+// errgroup with SetLimit. Each op runs 10,000 tasks on 2 workers.
+
+const overheadTasks = 10_000
+
+// tiny is about 10 ns of work: what is left is the executor's cost.
+func tiny(_ context.Context, n int) (int, error) {
+	x := n | 1
+	for range 8 {
+		x ^= x << 7
+		x ^= x >> 9
+	}
+	return x, nil
+}
+
+// channelPool is the hand-written baseline: workers goroutines read indices
+// from a buffered channel and write results into a slice.
+func channelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+	out := make([]int, len(inputs))
+	jobs := make(chan int, workers)
+	var wg sync.WaitGroup
+	for range workers {
+		wg.Go(func() {
+			for i := range jobs {
+				out[i], _ = fn(ctx, inputs[i])
+			}
+		})
+	}
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
+	wg.Wait()
+	return out
+}
+
+func errgroupPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+	out := make([]int, len(inputs))
+	var g errgroup.Group
+	g.SetLimit(workers)
+	for i, in := range inputs {
+		g.Go(func() (err error) {
+			out[i], err = fn(ctx, in)
+			return err
+		})
+	}
+	_ = g.Wait()
+	return out
+}
+
+// executors are the ways to run one batch, by name.
+var executors = []struct {
+	name string
+	run  func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int
+}{
+	{"loop", func(ctx context.Context, _ int, inputs []int, fn pool.Func[int, int]) []int {
+		out := make([]int, len(inputs))
+		for i, in := range inputs {
+			out[i], _ = fn(ctx, in)
+		}
+		return out
+	}},
+	{"channel", channelPool},
+	{"errgroup", errgroupPool},
+	{"Collect", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+		out, _ := pool.Collect(ctx, workers, inputs, fn)
+		return out
+	}},
+	{"Completed", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+		out := make([]int, len(inputs))
+		for r := range pool.Completed(ctx, workers, inputs, fn) {
+			out[r.Index] = r.Value
+		}
+		return out
+	}},
+}
+
+// BenchmarkOverhead runs 10,000 tiny tasks on 2 workers with each executor:
+// the time per op divided by 10,000 is the executor's cost per input.
+func BenchmarkOverhead(b *testing.B) {
+	inputs := make([]int, overheadTasks)
+	for i := range inputs {
+		inputs[i] = i
+	}
+	for _, e := range executors {
+		b.Run("exec="+e.name, func(b *testing.B) {
+			for b.Loop() {
+				e.run(b.Context(), 2, inputs, tiny)
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*overheadTasks), "ns/task")
+		})
+	}
+}

@@ -1,0 +1,273 @@
+// Package pool is the executor every workload of this module runs on: a bounded
+// set of worker goroutines that applies a function to every element of a slice,
+// in the spirit of Python's concurrent.futures.Executor. Its own cost per input
+// is close to that of a plain pool of goroutines reading a channel (tens of
+// nanoseconds), so that what a benchmark measures is the work, not the pool.
+//
+// Two forms are offered:
+//
+//   - [Map] yields results in input order, like Executor.map: a result is
+//     yielded only when every result before it is done, even if later ones
+//     finished first. [Collect] gathers Map into a slice.
+//   - [Completed] yields each result, tagged with the index of its input, as
+//     soon as it is done, like submit + as_completed.
+//
+// Contracts shared by both forms:
+//
+//   - At most workers calls of fn run at once. workers < 1 means no limit:
+//     one goroutine per input (as errgroup.Group.SetLimit does for a negative
+//     limit).
+//   - Both are synchronous: every goroutine they start has ended by the time
+//     the iteration ends, whether it ran to the end, the caller broke out of
+//     the loop, or ctx was cancelled. Breaking out of the loop cancels the
+//     context passed to calls of fn that are still running.
+//   - A panic inside fn is recovered and becomes a [*PanicError] that names the
+//     index of the input; it never crashes the process. A call of
+//     runtime.Goexit inside fn (t.FailNow does it) ends only that call: its
+//     input gets an error matching [ErrGoexit], and another worker takes over.
+//   - Each range over a returned sequence is a run of its own: a sequence may
+//     be ranged again, or from several goroutines at once.
+//   - fn is never called for an input once ctx is done; such inputs are
+//     reported with an error that matches both [ErrSkipped] and ctx.Err().
+package pool
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"iter"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// Func is the work applied to each input. It should return promptly once ctx
+// is done.
+type Func[In, Out any] func(ctx context.Context, in In) (Out, error)
+
+// Result is the outcome of one call of fn: the index of its input in the
+// slice, and the value or the error that fn returned.
+type Result[Out any] struct {
+	Index int
+	Value Out
+	Err   error
+}
+
+// ErrSkipped marks an input whose fn was never called because the context was
+// done first. Errors that wrap it also wrap the context's error.
+var ErrSkipped = errors.New("pool: skipped, context done before start")
+
+// ErrGoexit marks an input whose fn called runtime.Goexit instead of
+// returning (t.FailNow and testify's require do, inside a test).
+var ErrGoexit = errors.New("pool: fn called runtime.Goexit")
+
+// PanicError is the error for an input whose fn panicked.
+type PanicError struct {
+	Index int    // index of the input in the slice
+	Value any    // the value passed to panic
+	Stack []byte // the goroutine's stack at the panic
+}
+
+func (e *PanicError) Error() string {
+	return fmt.Sprintf("pool: fn panicked on input %d: %v", e.Index, e.Value)
+}
+
+// Unwrap returns the panic value if it is an error, so that errors.Is and
+// errors.As see through a panic(err).
+func (e *PanicError) Unwrap() error {
+	err, _ := e.Value.(error)
+	return err
+}
+
+// run is the state of one range over a sequence of [Completed] or [Map]:
+// long-lived workers claim inputs from an atomic counter, write each result
+// into its own slot of results and publish it through slots, where the
+// ranging goroutine picks it up. No channel operation is made per input but
+// when the ranging goroutine has found nothing to do and gone to sleep.
+type run[In, Out any] struct {
+	ctx     context.Context
+	inputs  []In
+	fn      Func[In, Out]
+	ordered bool // Map: slots are indexed by input; Completed: by completion
+
+	results []Result[Out]
+	// slots publishes results. In completion order, slots[k] is 1 + the
+	// index of the k-th result to finish; in input order, slots[i] is 1 once
+	// the result of input i is written. 0 means not yet.
+	slots []atomic.Int64
+	next  atomic.Int64 // the next input to claim
+	done  atomic.Int64 // results finished, in completion order
+
+	// sleeping is set by the ranging goroutine before it waits on wake; the
+	// worker that clears it sends the one token wake ever holds.
+	sleeping atomic.Bool
+	wake     chan struct{}
+	wg       sync.WaitGroup
+}
+
+// start starts the workers of one run. The caller must call stop.
+func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], ordered bool) (*run[In, Out], context.CancelFunc) {
+	n := len(inputs)
+	if workers < 1 || workers > n {
+		workers = n
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	r := &run[In, Out]{
+		ctx:     ctx,
+		inputs:  inputs,
+		fn:      fn,
+		ordered: ordered,
+		results: make([]Result[Out], n),
+		slots:   make([]atomic.Int64, n),
+		wake:    make(chan struct{}, 1),
+	}
+	r.wg.Add(workers)
+	for range workers {
+		go r.work()
+	}
+	return r, cancel
+}
+
+// stop cancels the calls still running and waits for every worker.
+func (r *run[In, Out]) stop(cancel context.CancelFunc) {
+	cancel()
+	r.wg.Wait()
+}
+
+// work claims inputs until there are none left.
+func (r *run[In, Out]) work() {
+	defer r.wg.Done()
+	n := int64(len(r.inputs))
+	for {
+		i := r.next.Add(1) - 1
+		if i >= n {
+			return
+		}
+		r.call(int(i))
+	}
+}
+
+// call runs fn on input i and publishes its result, turning a panic into a
+// *PanicError, skipping the call if the context is already done, and
+// accounting for a runtime.Goexit: the input gets its error and a new
+// worker replaces the one that is ending.
+func (r *run[In, Out]) call(i int) {
+	res := &r.results[i]
+	res.Index = i
+	if err := r.ctx.Err(); err != nil {
+		res.Err = fmt.Errorf("%w: %w", ErrSkipped, err)
+		r.publish(i)
+		return
+	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			res.Err = &PanicError{Index: i, Value: v, Stack: debug.Stack()}
+		} else {
+			res.Err = fmt.Errorf("input %d: %w", i, ErrGoexit)
+			r.wg.Add(1)
+			go r.work()
+		}
+		r.publish(i)
+	}()
+	res.Value, res.Err = r.fn(r.ctx, r.inputs[i])
+	returned = true
+	r.publish(i)
+}
+
+// publish makes the result of input i visible to the ranging goroutine and
+// wakes it if it sleeps.
+func (r *run[In, Out]) publish(i int) {
+	if r.ordered {
+		r.slots[i].Store(1)
+	} else {
+		k := r.done.Add(1) - 1
+		r.slots[k].Store(int64(i) + 1)
+	}
+	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
+		r.wake <- struct{}{}
+	}
+}
+
+// wait returns slot k once it is set.
+func (r *run[In, Out]) wait(k int) int64 {
+	for {
+		if v := r.slots[k].Load(); v != 0 {
+			return v
+		}
+		r.sleeping.Store(true)
+		if v := r.slots[k].Load(); v != 0 {
+			if !r.sleeping.CompareAndSwap(true, false) {
+				<-r.wake // a worker saw us asleep and sent its token
+			}
+			return v
+		}
+		<-r.wake
+	}
+}
+
+// Completed runs fn over inputs with at most workers concurrent calls and
+// yields one Result per input, in the order the calls complete. An error from
+// one call does not stop the others: each Result carries its own error (the
+// per-item policy of as_completed). If ctx is done, calls under way see it
+// through their context and inputs not yet started are yielded with an error
+// wrapping [ErrSkipped] and ctx.Err(), so every input is accounted for exactly
+// once when the loop runs to the end.
+func Completed[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out]) iter.Seq[Result[Out]] {
+	return func(yield func(Result[Out]) bool) {
+		if len(inputs) == 0 {
+			return
+		}
+		r, cancel := start(ctx, workers, inputs, fn, false)
+		defer r.stop(cancel)
+		for k := range inputs {
+			i := r.wait(k) - 1
+			if !yield(r.results[i]) {
+				return
+			}
+		}
+	}
+}
+
+// Map runs fn over inputs with at most workers concurrent calls and yields
+// the results in input order, like Executor.map: the result of input i is
+// yielded only when those of inputs 0..i-1 have been. The error policy is
+// fail-fast in input order: the first error met in that order is yielded
+// (with the zero Out) and the iteration ends, cancelling the calls still
+// running. If ctx is done, the iteration ends with ctx.Err() (wrapped with
+// [ErrSkipped] when it reaches an input that never started).
+func Map[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out]) iter.Seq2[Out, error] {
+	return func(yield func(Out, error) bool) {
+		if len(inputs) == 0 {
+			return
+		}
+		r, cancel := start(ctx, workers, inputs, fn, true)
+		defer r.stop(cancel)
+		for i := range inputs {
+			r.wait(i)
+			if res := &r.results[i]; res.Err != nil {
+				var zero Out
+				yield(zero, res.Err)
+				return
+			} else if !yield(res.Value, nil) {
+				return
+			}
+		}
+	}
+}
+
+// Collect runs [Map] to the end and returns the results in input order, or
+// the first error in input order.
+func Collect[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out]) ([]Out, error) {
+	out := make([]Out, 0, len(inputs))
+	for v, err := range Map(ctx, workers, inputs, fn) {
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, nil
+}

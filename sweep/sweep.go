@@ -1,0 +1,118 @@
+// Package sweep runs a benchmark over a range of worker counts, named the way
+// cmd/benchreport and `benchstat -col /workers` read them:
+//
+//	func BenchmarkMine(b *testing.B) {
+//		sweep.Workers(b, func(b *testing.B, workers int) {
+//			for b.Loop() {
+//				pool.Collect(b.Context(), workers, inputs, fn)
+//			}
+//		})
+//	}
+//
+// runs BenchmarkMine/workers=1, workers=2, ... over [Counts]: 1, GOMAXPROCS,
+// the counts around it, 2×GOMAXPROCS, and a geometric series between them, so
+// that a sweep's cost grows with the logarithm of the core count (at most 16
+// counts at any GOMAXPROCS; 1, 2, 3, 4 on 2 cores).
+//
+// Each sub-benchmark also reports two metrics beside its time:
+//
+//   - cpu-sec/op: the CPU time (user + system, the whole process, from
+//     getrusage) spent per op. A workload that got slower costs more CPU per
+//     op; a machine that was busy makes the time per op rise while the CPU per
+//     op does not, and cmd/benchreport uses this to name disturbed points.
+//   - gomaxprocs: GOMAXPROCS while it ran, so that a sample measured at
+//     another setting than its name says (golang/go#49980, with go test -cpu)
+//     is caught by cmd/benchreport instead of being averaged in.
+//
+// To measure the chapter's two executors, run the same sweep once with
+// GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do
+// under the GIL) and once with all cores (in parallel, like a process pool):
+// one process per setting, never go test -cpu 1,N.
+package sweep
+
+import (
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+	"testing"
+	"time"
+)
+
+// MaxCounts is the most worker counts [Counts] returns.
+const MaxCounts = 16
+
+// Counts returns the worker counts of a sweep at the current GOMAXPROCS.
+func Counts() []int { return CountsFor(runtime.GOMAXPROCS(0)) }
+
+// CountsFor returns the worker counts of a sweep on procs cores, ascending:
+// 1, procs-1, procs, procs+1 and top = max(2×procs, 4), with as many counts of
+// a geometric series from 1 to top as fit in [MaxCounts] (ratio √2, or 2, 4,
+// ... where √2 would give too many).
+func CountsFor(procs int) []int {
+	procs = max(procs, 1)
+	top := max(2*procs, 4)
+	fixed := []int{1, procs - 1, procs, procs + 1, top}
+	for ratio := math.Sqrt2; ; ratio *= ratio {
+		set := map[int]bool{}
+		for _, c := range fixed {
+			if c >= 1 {
+				set[c] = true
+			}
+		}
+		for x := 1.0; x < float64(top); x *= ratio {
+			set[int(math.Round(x))] = true
+		}
+		if top <= 4 {
+			for c := 1; c <= top; c++ {
+				set[c] = true
+			}
+		}
+		if len(set) <= MaxCounts {
+			counts := make([]int, 0, len(set))
+			for c := range set {
+				counts = append(counts, c)
+			}
+			slices.Sort(counts)
+			return counts
+		}
+	}
+}
+
+// Workers runs fn as sub-benchmarks of b named workers=N, one for each of
+// [Counts], each reporting cpu-sec/op and gomaxprocs beside its time.
+func Workers(b *testing.B, fn func(b *testing.B, workers int)) {
+	Over(b, "workers", Counts(), fn)
+}
+
+// Over runs fn as sub-benchmarks of b named key=N for each N of counts, each
+// reporting cpu-sec/op and gomaxprocs beside its time. It is [Workers] for
+// sweeps over another key (the flag downloads sweep concurrency=N).
+func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) {
+	for _, n := range counts {
+		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
+			Measure(b, func(b *testing.B) { fn(b, n) })
+		})
+	}
+}
+
+// Measure runs fn(b) and reports, beside its time, the CPU the process
+// spent per op (cpu-sec/op) and the GOMAXPROCS it ran at (gomaxprocs). fn is
+// the body of a benchmark: call Measure from the function given to b.Run.
+func Measure(b *testing.B, fn func(b *testing.B)) {
+	procs := runtime.GOMAXPROCS(0)
+	cpu0, ok := cpuTime()
+	wall0 := time.Now()
+	fn(b)
+	wall := time.Since(wall0)
+	cpu1, _ := cpuTime()
+	b.ReportMetric(float64(procs), "gomaxprocs")
+	if !ok || b.N == 0 || wall <= 0 {
+		return
+	}
+	// The window measured here holds the timed loop and whatever fn did
+	// around it: scale the CPU by the share of the window that was timed.
+	timed := min(b.Elapsed(), wall)
+	cpu := (cpu1 - cpu0).Seconds() * timed.Seconds() / wall.Seconds()
+	b.ReportMetric(cpu/float64(b.N), "cpu-sec/op")
+}
