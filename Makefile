@@ -2,10 +2,12 @@
 # is the main job. Everything comes through go.mod: only Go is needed.
 
 GO        ?= go
-# COUNT: runs of every benchmark (benchstat wants at least 10 for a confident median).
-COUNT     ?= 10
+# COUNT: runs of every benchmark (at least 6 for a confidence interval).
+COUNT     ?= 6
 # BENCHTIME: go test -benchtime of the CPU-bound sweeps (e.g. 1s, 20x).
-BENCHTIME ?= 1s
+BENCHTIME ?= 500ms
+# GRAIN_BENCHTIME: go test -benchtime of the pool's granularity sweep.
+GRAIN_BENCHTIME ?= 50ms
 # FLAGS_N, FLAGS_DELAY: codes per op and server delay of the download sweep.
 FLAGS_N     ?= 32
 FLAGS_DELAY ?= 50ms
@@ -41,7 +43,7 @@ gotest:
 ## bench/results/<time>/{raw.txt,benchstat.txt,report.md,speedup.svg} and
 ## bench/results/latest, and prints the scaling report.
 bench:
-	GO=$(GO) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
+	GO=$(GO) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) GRAIN_BENCHTIME=$(GRAIN_BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
 
 ## bench-compare: compare two results folders (or raw files) with benchstat's
 ## statistics; fails (exit 1) on a significant slowdown over THRESHOLD.

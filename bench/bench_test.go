@@ -306,3 +306,137 @@ BenchmarkDownload/delay=0s/n=194/mode=pool/concurrency=8-2 10 20000000 ns/op
 	assert.True(t, math.IsNaN(as[1].Rows[1].OfBest))
 	assert.Contains(t, as[1].Verdict, "no server delay: fastest at concurrency=8 (4.00x")
 }
+
+// checkTruthful holds every verdict to what a CPU-bound sweep can do: no
+// claim of scaling past the cores, no "still scaling" past them, and no
+// point above the bound by more than BoundSlack left unnamed.
+func checkTruthful(t *testing.T, a *bench.Analysis) {
+	t.Helper()
+	if a.Kind != "cpu" && a.Kind != "list" {
+		return
+	}
+	var n int
+	if _, err := fmt.Sscanf(a.Verdict, "scales to %d", &n); err == nil {
+		assert.LessOrEqual(t, n, a.Procs, "%s: %s", a.Title(), a.Verdict)
+	}
+	if a.Rows[len(a.Rows)-1].X > a.Procs {
+		assert.NotContains(t, a.Verdict, "still scaling", a.Title())
+	}
+	for _, r := range a.Rows {
+		if r.OfBest > 1+bench.BoundSlack {
+			assert.NotEmpty(t, r.Disturbed, "%s: %s=%d at %.0f%% of the bound", a.Title(), a.Key, r.X, 100*r.OfBest)
+			assert.Contains(t, a.Distrust, fmt.Sprintf("%s=%d", a.Key, r.X))
+		}
+	}
+}
+
+// TestRealVerdicts reads real runs of the arcfour, sha and qsort sweeps on
+// a 2-core machine (-count 6 -benchtime 300ms): quiet, beside one CPU hog
+// for the whole run, and beside a two-thread hog switched on and off every
+// 1.5 s.
+func TestRealVerdicts(t *testing.T) {
+	tests := []struct {
+		file     string
+		verdicts []string // per sweep, a part each verdict must hold
+	}{
+		{"real_quiet.txt", []string{"scales to 2 workers", "scales to 2 workers", "scales to 2 workers"}},
+		{"real_busy.txt", []string{"cannot tell", "cannot tell", "cannot tell"}},
+		{"real_bursty.txt", []string{"cannot tell", "cannot tell", "cannot tell"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.file, func(t *testing.T) {
+			d, err := load(t, tt.file)
+			require.NoError(t, err)
+			as := bench.Analyze(d)
+			require.Len(t, as, len(tt.verdicts))
+			for i, a := range as {
+				checkTruthful(t, a)
+				assert.Contains(t, a.Verdict, tt.verdicts[i], a.Title())
+				assert.Equal(t, tt.file == "real_quiet.txt", a.Distrust == "", "%s: %s", a.Title(), a.Distrust)
+			}
+		})
+	}
+	// The busy run names the CPU share the points got.
+	d, err := load(t, "real_busy.txt")
+	require.NoError(t, err)
+	a := bench.Analyze(d)[0]
+	assert.Regexp(t, `workers=2 \(ran while the machine was busy: its CPU share was [0-9]+%\)`, a.Distrust)
+	assert.Contains(t, a.Distrust, "COUNT=20")
+}
+
+// TestDisturbedBase is the run the verdict work started from (arcfour on a
+// busy 2-core machine, from the issue's figures): workers=1 slowed, so 4
+// workers look 2.35x faster, 118% of what 2 cores allow. No CPU times.
+func TestDisturbedBase(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("pkg: example.com/m/arcfour\n")
+	spread := []float64{0.79, 0.9, 0.97, 1.03, 1.1, 1.21}
+	for _, p := range []struct {
+		w      int
+		median float64
+		rel    float64
+	}{{1, 9.78e6, 1}, {2, 4.95e6, 0.85}, {4, 4.16e6, 0.33}} {
+		for _, s := range spread {
+			fmt.Fprintf(&in, "BenchmarkJobs/workers=%d-2 100 %.0f ns/op\n", p.w, p.median*(1+(s-1)*p.rel))
+		}
+	}
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in.String())})
+	require.NoError(t, err)
+	a := bench.Analyze(d)[0]
+	checkTruthful(t, a)
+	assert.NotContains(t, a.Verdict, "scales to 4")
+	assert.Contains(t, a.Rows[2].Disturbed, "118% of the best allowed")
+	assert.Contains(t, a.Distrust, "workers=4")
+}
+
+// TestWrongProcs: with go test -cpu 1,2 the first sample of each
+// sub-benchmark named for GOMAXPROCS=1 ran at 2 (golang/go#49980; a real
+// run). Its gomaxprocs metric gives it away, and it is left out.
+func TestWrongProcs(t *testing.T) {
+	d, err := load(t, "real_cpuflag.txt")
+	require.NoError(t, err)
+	require.Len(t, d.Sweeps, 2)
+	one, all := d.Sweeps[0], d.Sweeps[1]
+	require.Equal(t, 1, one.Procs, one.Name)
+	require.Equal(t, 2, all.Procs, all.Name)
+	assert.Equal(t, 4, one.WrongProcs)
+	assert.Zero(t, all.WrongProcs)
+	for _, p := range one.Points {
+		assert.Len(t, p.Values, 1, "workers=%d", p.X)
+	}
+	as := bench.Analyze(d)
+	assert.Contains(t, strings.Join(as[0].Warnings, " "), "golang/go#49980")
+
+	// What is left pairs up in the chapter's table, but one sample a count
+	// (the second of the process, its workers=1 still cold) is no answer.
+	ls := bench.Lessons(as)
+	require.Len(t, ls, 1)
+	assert.Equal(t, "sha: Jobs", ls[0].Workload)
+	assert.Contains(t, ls[0].Says, "cannot tell")
+}
+
+func TestGrains(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("pkg: example.com/m/pool\n")
+	// 1000 tasks of 1 µs and of 10 µs: the pool reaches 95% at 2 workers
+	// on both; errgroup 60% on 1 µs, 92% on 10 µs.
+	for _, l := range []struct {
+		work        string
+		w1          float64
+		pool, group float64 // efficiency at 2 workers
+	}{{"1us", 1e6, 0.95, 0.6}, {"10us", 1e7, 0.95, 0.92}} {
+		for exec, eff := range map[string]float64{"pool": l.pool, "errgroup": l.group} {
+			fmt.Fprintf(&in, "BenchmarkGrain/work=%s/tasks=1000/exec=%s/workers=1-2 1 %.0f ns/op\n", l.work, exec, l.w1)
+			fmt.Fprintf(&in, "BenchmarkGrain/work=%s/tasks=1000/exec=%s/workers=2-2 1 %.0f ns/op\n", l.work, exec, l.w1/(2*eff))
+		}
+	}
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in.String())})
+	require.NoError(t, err)
+	gs := bench.Grains(bench.Analyze(d))
+	require.Len(t, gs, 2)
+	for _, g := range gs {
+		require.True(t, g.Reached, g.Exec)
+		want := map[string]float64{"pool": 1e-6, "errgroup": 1e-5}[g.Exec]
+		assert.InDelta(t, want, g.Task, want*1e-9, g.Exec)
+	}
+}

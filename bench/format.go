@@ -6,6 +6,7 @@ import (
 	"io"
 	"math"
 	"path"
+	"slices"
 	"strconv"
 	"strings"
 	"text/tabwriter"
@@ -80,6 +81,22 @@ func ParseFormat(s string) (Format, error) {
 
 var header = []string{"time/op (median)", "95% CI", "speedup [95% CI]", "efficiency", "of best"}
 
+// cpuHeader is added where the runs reported their CPU time (package sweep).
+var cpuHeader = []string{"cpu/op", "cpu share"}
+
+// hasCPU reports whether any point of a carries its CPU time.
+func hasCPU(a *Analysis) bool {
+	return slices.ContainsFunc(a.Rows, func(r Row) bool { return !math.IsNaN(r.CPU) })
+}
+
+func headerOf(a *Analysis) []string {
+	h := slices.Clone(header)
+	if hasCPU(a) {
+		h = append(h, cpuHeader...)
+	}
+	return h
+}
+
 // Write writes the report of the analyses in the format.
 func Write(w io.Writer, f Format, as []*Analysis) error {
 	switch f {
@@ -91,26 +108,45 @@ func Write(w io.Writer, f Format, as []*Analysis) error {
 	return writeText(w, as)
 }
 
-func rowCells(r Row) []string {
-	return []string{fmtSec(r.Median), pctCI(r), speedupCI(r), pct(r.Efficiency), pct(r.OfBest)}
+// rowCells are the cells of one row; a disturbed point's "of best" carries
+// a "!" that the notes below the table explain.
+func rowCells(a *Analysis, r Row) []string {
+	ofBest := pct(r.OfBest)
+	if r.Disturbed != "" {
+		ofBest += " !"
+	}
+	cells := []string{fmtSec(r.Median), pctCI(r), speedupCI(r), pct(r.Efficiency), ofBest}
+	if hasCPU(a) {
+		cells = append(cells, fmtSec(r.CPU), pct(r.CPUShare))
+	}
+	return cells
 }
 
 func writeText(w io.Writer, as []*Analysis) error {
+	if err := writeLessonsText(w, Lessons(as)); err != nil {
+		return err
+	}
+	if line := grainLine(Grains(as)); line != "" {
+		fmt.Fprintf(w, "%s\n\n", line)
+	}
 	for i, a := range as {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
 		fmt.Fprintf(w, "%s\n", a.Title())
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
-		fmt.Fprintf(tw, "%s\t%s\t\n", a.Key, strings.Join(header, "\t"))
+		fmt.Fprintf(tw, "%s\t%s\t\n", a.Key, strings.Join(headerOf(a), "\t"))
 		for _, r := range a.Rows {
-			fmt.Fprintf(tw, "%d\t%s\t\n", r.X, strings.Join(rowCells(r), "\t"))
+			fmt.Fprintf(tw, "%d\t%s\t\n", r.X, strings.Join(rowCells(a, r), "\t"))
 		}
 		if err := tw.Flush(); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule)
 		fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
+		if a.Distrust != "" {
+			fmt.Fprintf(w, "! %s\n", a.Distrust)
+		}
 		for _, warn := range a.Warnings {
 			fmt.Fprintf(w, "note: %s\n", warn)
 		}
@@ -119,16 +155,24 @@ func writeText(w io.Writer, as []*Analysis) error {
 }
 
 func writeMarkdown(w io.Writer, as []*Analysis) error {
-	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured.\n", SweepKeys[0])
+	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured (\"!\": a disturbed point, named below its table); \"cpu share\" is the CPU time the process got per op over the time per op times the cores it could use (low: the machine was busy).\n", SweepKeys[0])
+	writeLessonsMarkdown(w, Lessons(as))
+	if line := grainLine(Grains(as)); line != "" {
+		fmt.Fprintf(w, "\n**%s.**\n", strings.ToUpper(line[:1])+line[1:])
+	}
 	for _, a := range as {
 		fmt.Fprintf(w, "\n## %s\n\n", a.Title())
 		fmt.Fprintf(w, "**%s**\n\n", a.Verdict)
-		fmt.Fprintf(w, "| %s | %s |\n", a.Key, strings.Join(header, " | "))
-		fmt.Fprintf(w, "|---:|%s\n", strings.Repeat("---:|", len(header)))
+		h := headerOf(a)
+		fmt.Fprintf(w, "| %s | %s |\n", a.Key, strings.Join(h, " | "))
+		fmt.Fprintf(w, "|---:|%s\n", strings.Repeat("---:|", len(h)))
 		for _, r := range a.Rows {
-			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(r), " | "))
+			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(a, r), " | "))
 		}
 		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule)
+		if a.Distrust != "" {
+			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", a.Distrust)
+		}
 		for _, warn := range a.Warnings {
 			fmt.Fprintf(w, "\nNote: %s.\n", warn)
 		}
@@ -139,7 +183,8 @@ func writeMarkdown(w io.Writer, as []*Analysis) error {
 func writeCSV(w io.Writer, as []*Analysis) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"pkg", "name", "key", "x", "runs", "median_s", "lo_s", "hi_s",
-		"speedup", "speedup_lo", "speedup_hi", "efficiency", "best_s", "of_best"})
+		"speedup", "speedup_lo", "speedup_hi", "efficiency", "best_s", "of_best",
+		"cpu_s", "cpu_share", "disturbed"})
 	g := func(f float64) string {
 		if math.IsNaN(f) {
 			return ""
@@ -150,7 +195,7 @@ func writeCSV(w io.Writer, as []*Analysis) error {
 		for _, r := range a.Rows {
 			cw.Write([]string{a.Pkg, a.Name, a.Key, strconv.Itoa(r.X), strconv.Itoa(r.Runs),
 				g(r.Median), g(r.Lo), g(r.Hi), g(r.Speedup), g(r.SpeedupLo), g(r.SpeedupHi),
-				g(r.Efficiency), g(r.Best), g(r.OfBest)})
+				g(r.Efficiency), g(r.Best), g(r.OfBest), g(r.CPU), g(r.CPUShare), r.Disturbed})
 		}
 	}
 	cw.Flush()

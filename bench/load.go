@@ -21,6 +21,7 @@ var SweepKeys = []string{"workers", "concurrency"}
 type Point struct {
 	X      int       // the worker count (or concurrency)
 	Values []float64 // seconds per op, one per run
+	CPU    []float64 // CPU seconds per op (cpu-sec/op, from package sweep), where reported
 }
 
 // Sweep is one benchmark measured at several worker counts.
@@ -33,6 +34,10 @@ type Sweep struct {
 	N      int      // codes per op, with Delay, for downloads
 	Points []Point  // ascending X
 	Failed []string // sub-benchmarks of this sweep that reported --- FAIL
+	// WrongProcs counts the runs left out because their gomaxprocs metric
+	// differs from the GOMAXPROCS their name says (go test -cpu with
+	// sub-benchmarks measures the first at the wrong setting: golang/go#49980).
+	WrongProcs int
 }
 
 // Input is one benchmark output file.
@@ -103,7 +108,9 @@ func Read(inputs ...Input) (*Data, error) {
 		row   benchproc.Key
 		meta  benchproc.Key
 		cols  map[benchproc.Key][]float64
+		cpu   map[benchproc.Key][]float64
 		order []benchproc.Key
+		wrong int
 	}
 	rows := map[benchproc.Key]*rowData{}
 	var rowOrder []benchproc.Key
@@ -144,15 +151,22 @@ func Read(inputs ...Input) (*Data, error) {
 				row := kp.row.Project(res)
 				rd, ok := rows[row]
 				if !ok {
-					rd = &rowData{key: kp, row: row, meta: kp.meta.Project(res), cols: map[benchproc.Key][]float64{}}
+					rd = &rowData{key: kp, row: row, meta: kp.meta.Project(res), cols: map[benchproc.Key][]float64{}, cpu: map[benchproc.Key][]float64{}}
 					rows[row] = rd
 					rowOrder = append(rowOrder, row)
+				}
+				if p, ok := res.Value("gomaxprocs"); ok && p != float64(procsOf(rd.meta.Get(kp.metaF[0]))) {
+					rd.wrong++
+					break
 				}
 				col := kp.col.Project(res)
 				if _, ok := rd.cols[col]; !ok {
 					rd.order = append(rd.order, col)
 				}
 				rd.cols[col] = append(rd.cols[col], secPerOp(res)...)
+				if c, ok := res.Value("cpu-sec/op"); ok {
+					rd.cpu[col] = append(rd.cpu[col], c)
+				}
 				break
 			}
 		}
@@ -170,7 +184,8 @@ func Read(inputs ...Input) (*Data, error) {
 		kp := rd.key
 		fields := kp.row.Fields()
 		s := &Sweep{Pkg: rk.Get(fields[0]), Name: rk.Get(fields[1]), Key: kp.key}
-		s.Procs, _ = strconv.Atoi(rd.meta.Get(kp.metaF[0]))
+		s.Procs = procsOf(rd.meta.Get(kp.metaF[0]))
+		s.WrongProcs = rd.wrong
 		if v := rd.meta.Get(kp.metaF[1]); v != "" {
 			s.Delay, _ = time.ParseDuration(v)
 		}
@@ -180,7 +195,11 @@ func Read(inputs ...Input) (*Data, error) {
 			if err != nil || len(rd.cols[ck]) == 0 {
 				continue
 			}
-			s.Points = append(s.Points, Point{X: x, Values: rd.cols[ck]})
+			p := Point{X: x, Values: rd.cols[ck]}
+			if cpu := rd.cpu[ck]; len(cpu) == len(p.Values) {
+				p.CPU = cpu
+			}
+			s.Points = append(s.Points, p)
 		}
 		slices.SortFunc(s.Points, func(a, b Point) int { return a.X - b.X })
 		for _, f := range failed {
@@ -197,6 +216,15 @@ func Read(inputs ...Input) (*Data, error) {
 		d.Tasks[pkg] = append(d.Tasks[pkg], median(tasks[tk]))
 	}
 	return d, nil
+}
+
+// procsOf is the GOMAXPROCS a benchmark name's suffix says: "-N", or none
+// for 1 (go test leaves the suffix out at GOMAXPROCS=1).
+func procsOf(suffix string) int {
+	if n, err := strconv.Atoi(suffix); err == nil && n > 0 {
+		return n
+	}
+	return 1
 }
 
 // failures returns the names of the benchmarks a go test output reports as

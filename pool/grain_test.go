@@ -51,7 +51,7 @@ func BenchmarkGrain(b *testing.B) {
 		}
 		fn := spinFor(g.iters)
 		for _, e := range executors {
-			if !slices.Contains([]string{"channel", "errgroup", "Collect"}, e.name) {
+			if !slices.Contains([]string{"channel", "errgroup", "pool.Collect"}, e.name) {
 				continue
 			}
 			name := fmt.Sprintf("work=%s/tasks=%d/exec=%s", g.label, tasks, e.name)

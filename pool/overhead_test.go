@@ -27,10 +27,17 @@ func tiny(_ context.Context, n int) (int, error) {
 }
 
 // channelPool is the hand-written baseline: workers goroutines read indices
-// from a buffered channel and write results into a slice.
+// from a buffered channel, filled and closed before they start, and write
+// results into a slice. (With a small buffer filled while the workers run,
+// the producer waits for a worker to block before it runs again, and the
+// pool scales worse: this is the stronger baseline.)
 func channelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 	out := make([]int, len(inputs))
-	jobs := make(chan int, workers)
+	jobs := make(chan int, len(inputs))
+	for i := range inputs {
+		jobs <- i
+	}
+	close(jobs)
 	var wg sync.WaitGroup
 	for range workers {
 		wg.Go(func() {
@@ -39,10 +46,6 @@ func channelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[in
 			}
 		})
 	}
-	for i := range inputs {
-		jobs <- i
-	}
-	close(jobs)
 	wg.Wait()
 	return out
 }
@@ -75,11 +78,11 @@ var executors = []struct {
 	}},
 	{"channel", channelPool},
 	{"errgroup", errgroupPool},
-	{"Collect", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+	{"pool.Collect", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 		out, _ := pool.Collect(ctx, workers, inputs, fn)
 		return out
 	}},
-	{"Completed", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+	{"pool.Completed", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 		out := make([]int, len(inputs))
 		for r := range pool.Completed(ctx, workers, inputs, fn) {
 			out[r.Index] = r.Value

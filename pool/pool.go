@@ -37,7 +37,6 @@ import (
 	"fmt"
 	"iter"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 )
 
@@ -103,27 +102,36 @@ type run[In, Out any] struct {
 	// worker that clears it sends the one token wake ever holds.
 	sleeping atomic.Bool
 	wake     chan struct{}
-	wg       sync.WaitGroup
+
+	// failed, for Collect only, takes a token when a call returns an error.
+	failed chan struct{}
+
+	live     atomic.Int64  // workers running
+	finished chan struct{} // closed when the last worker ends
 }
 
 // start starts the workers of one run. The caller must call stop.
-func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], ordered bool) (*run[In, Out], context.CancelFunc) {
+func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], ordered, collect bool) (*run[In, Out], context.CancelFunc) {
 	n := len(inputs)
 	if workers < 1 || workers > n {
 		workers = n
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &run[In, Out]{
-		ctx:     ctx,
-		inputs:  inputs,
-		fn:      fn,
-		ordered: ordered,
-		workers: int64(workers),
-		results: make([]Result[Out], n),
-		slots:   make([]atomic.Int64, n),
-		wake:    make(chan struct{}, 1),
+		ctx:      ctx,
+		inputs:   inputs,
+		fn:       fn,
+		ordered:  ordered,
+		workers:  int64(workers),
+		results:  make([]Result[Out], n),
+		slots:    make([]atomic.Int64, n),
+		wake:     make(chan struct{}, 1),
+		finished: make(chan struct{}),
 	}
-	r.wg.Add(workers)
+	if collect {
+		r.failed = make(chan struct{}, 1)
+	}
+	r.live.Store(int64(workers))
 	for range workers {
 		go r.work()
 	}
@@ -133,7 +141,7 @@ func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[I
 // stop cancels the calls still running and waits for every worker.
 func (r *run[In, Out]) stop(cancel context.CancelFunc) {
 	cancel()
-	r.wg.Wait()
+	<-r.finished
 }
 
 // maxChunk bounds the inputs one claim takes.
@@ -146,7 +154,11 @@ const maxChunk = 32
 // lines, while the last inputs are still handed out one by one to whichever
 // worker is free.
 func (r *run[In, Out]) work() {
-	defer r.wg.Done()
+	defer func() {
+		if r.live.Add(-1) == 0 {
+			close(r.finished)
+		}
+	}()
 	n := int64(len(r.inputs))
 	for {
 		left := n - r.next.Load()
@@ -182,7 +194,7 @@ func (r *run[In, Out]) call(i int) {
 			res.Err = &PanicError{Index: i, Value: v, Stack: debug.Stack()}
 		} else {
 			res.Err = fmt.Errorf("input %d: %w", i, ErrGoexit)
-			r.wg.Add(1)
+			r.live.Add(1) // before this worker's own count goes
 			go r.work()
 		}
 		r.publish(i)
@@ -203,6 +215,12 @@ func (r *run[In, Out]) publish(i int) {
 	}
 	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
 		r.wake <- struct{}{}
+	}
+	if r.failed != nil && r.results[i].Err != nil {
+		select {
+		case r.failed <- struct{}{}:
+		default: // a token is there already
+		}
 	}
 }
 
@@ -235,7 +253,7 @@ func Completed[In, Out any](ctx context.Context, workers int, inputs []In, fn Fu
 		if len(inputs) == 0 {
 			return
 		}
-		r, cancel := start(ctx, workers, inputs, fn, false)
+		r, cancel := start(ctx, workers, inputs, fn, false, false)
 		defer r.stop(cancel)
 		for k := range inputs {
 			i := r.wait(k) - 1
@@ -258,7 +276,7 @@ func Map[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In,
 		if len(inputs) == 0 {
 			return
 		}
-		r, cancel := start(ctx, workers, inputs, fn, true)
+		r, cancel := start(ctx, workers, inputs, fn, true, false)
 		defer r.stop(cancel)
 		for i := range inputs {
 			r.wait(i)
@@ -273,15 +291,30 @@ func Map[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In,
 	}
 }
 
-// Collect runs [Map] to the end and returns the results in input order, or
-// the first error in input order.
+// Collect runs fn over inputs as [Map] does and returns the results in input
+// order, or the first error in input order. It is Map without the hand-over
+// of each result to a ranging goroutine: while no call fails, it sleeps until
+// the last call ends, so that its cost per input is that of a plain pool of
+// goroutines. Once a call fails, it waits, as Map does, for the inputs before
+// that one, then cancels the calls still running.
 func Collect[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out]) ([]Out, error) {
-	out := make([]Out, 0, len(inputs))
-	for v, err := range Map(ctx, workers, inputs, fn) {
-		if err != nil {
-			return nil, err
+	out := make([]Out, len(inputs))
+	if len(inputs) == 0 {
+		return out, nil
+	}
+	r, cancel := start(ctx, workers, inputs, fn, true, true)
+	defer r.stop(cancel)
+	select {
+	case <-r.finished:
+	case <-r.failed:
+	}
+	for i := range inputs {
+		r.wait(i)
+		res := &r.results[i]
+		if res.Err != nil {
+			return nil, res.Err
 		}
-		out = append(out, v)
+		out[i] = res.Value
 	}
 	return out, nil
 }

@@ -376,3 +376,47 @@ func TestRangeTwiceAtOnce(t *testing.T) {
 		assert.Equal(t, want, s, "goroutine %d", g)
 	}
 }
+
+// TestFirstErrorInInputOrder: Map and Collect return the error of the
+// earliest input that fails, even when a later one fails first, and then
+// cancel the calls still running instead of waiting for them.
+func TestFirstErrorInInputOrder(t *testing.T) {
+	errA, errB := errors.New("input 0"), errors.New("input 1")
+	fn := func(ctx context.Context, i int) (int, error) {
+		switch i {
+		case 0:
+			time.Sleep(3 * time.Second)
+			return 0, errA
+		case 1:
+			time.Sleep(time.Second)
+			return 0, errB
+		}
+		<-ctx.Done() // only a cancel ends the others
+		return 0, ctx.Err()
+	}
+	inputs := []int{0, 1, 2, 3}
+	runs := map[string]func(context.Context) error{
+		"Collect": func(ctx context.Context) error {
+			_, err := pool.Collect(ctx, 3, inputs, fn)
+			return err
+		},
+		"Map": func(ctx context.Context) error {
+			for _, err := range pool.Map(ctx, 3, inputs, fn) {
+				if err != nil {
+					return err
+				}
+			}
+			return nil
+		},
+	}
+	for name, run := range runs {
+		t.Run(name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				start := time.Now()
+				err := run(t.Context())
+				assert.ErrorIs(t, err, errA)
+				assert.Equal(t, 3*time.Second, time.Since(start))
+			})
+		})
+	}
+}

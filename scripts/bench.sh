@@ -3,19 +3,22 @@
 # project COUNT times, writes bench/results/<time>/ (raw.txt, benchstat.txt,
 # report.md, speedup.svg), points bench/results/latest at it, and prints the
 # report. Settings come from the environment (the Makefile passes them):
-#   GO (go), COUNT (10), BENCHTIME (1s, the CPU-bound sweeps),
+#   GO (go), COUNT (6), BENCHTIME (500ms, the CPU-bound sweeps),
+#   GRAIN_BENCHTIME (50ms, the pool's granularity sweep),
 #   FLAGS_N (32 codes per op) and FLAGS_DELAY (50ms) for the download sweep,
 #   FLAGS_BENCHTIME (1x: each op of the download sweep takes up to N x DELAY).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 GO=${GO:-go}
-COUNT=${COUNT:-10}
-BENCHTIME=${BENCHTIME:-1s}
+COUNT=${COUNT:-6}
+BENCHTIME=${BENCHTIME:-500ms}
+GRAIN_BENCHTIME=${GRAIN_BENCHTIME:-50ms}
 FLAGS_N=${FLAGS_N:-32}
 FLAGS_DELAY=${FLAGS_DELAY:-50ms}
 FLAGS_BENCHTIME=${FLAGS_BENCHTIME:-1x}
 
+ALL=${GOMAXPROCS:-$(nproc)}
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
@@ -24,57 +27,86 @@ raw=$out/raw.txt
 # Configuration lines (benchfmt "key: value") that describe the whole run.
 {
 	echo "goversion: $($GO env GOVERSION)"
-	echo "gomaxprocs: ${GOMAXPROCS:-$(nproc)}"
+	echo "gomaxprocs: $ALL"
 	echo "cores: $(nproc)"
 	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)"
 	echo "count: $COUNT"
 } >"$raw"
 
-# suite LABEL PACKAGE BENCH-REGEXP BENCHTIME [TEST-BINARY-FLAGS...]
+# The chapter's two executors: every CPU-bound sweep and the pool download
+# sweep run once with GOMAXPROCS=1 (goroutines take turns on one thread, as
+# Python threads do under the GIL) and once with every core (in parallel,
+# like a process pool). One process per setting: go test -cpu 1,N measures
+# the first sample of a sub-benchmark at the wrong setting (golang/go#49980).
+BOTH="1 $ALL"
+[ "$ALL" = 1 ] && BOTH=1
+
+# suite LABEL|PACKAGE|BENCH-REGEXP|BENCHTIME|GOMAXPROCS SETTINGS|TEST-BINARY-FLAGS
 suites=(
-	"arcfour jobs|./arcfour|^BenchmarkJobs\$|$BENCHTIME"
-	"sha jobs|./sha|^BenchmarkJobs\$|$BENCHTIME"
-	"primes map|./primes|^BenchmarkMap\$|$BENCHTIME"
-	"primes tasks|./primes|^BenchmarkTask\$|10x"
-	"qsort sort many|./qsort|^BenchmarkSortMany\$|$BENCHTIME"
-	"flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
+	"arcfour jobs|./arcfour|^BenchmarkJobs\$|$BENCHTIME|$BOTH"
+	"sha jobs|./sha|^BenchmarkJobs\$|$BENCHTIME|$BOTH"
+	"primes map|./primes|^BenchmarkMap\$|$BENCHTIME|$BOTH"
+	"primes tasks|./primes|^BenchmarkTask\$|10x|$ALL"
+	"qsort sort many|./qsort|^BenchmarkSortMany\$|$BENCHTIME|$BOTH"
+	"pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|$GRAIN_BENCHTIME|$ALL"
+	"flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|$ALL|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
+	"pool downloads, one at a time|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$/^n=/^mode=pool\$|$FLAGS_BENCHTIME|1|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
 )
-start=$(date +%s)
-i=0
-for s in "${suites[@]}"; do
-	i=$((i + 1))
-	IFS='|' read -r label pkg regex btime extra <<<"$s"
-	t0=$(date +%s)
-	printf 'bench [%d/%d] %-32s ' "$i" "${#suites[@]}" "$label"
-	# Packages go before the test binary's own flags (-download.*): after an
-	# unknown flag, go test passes everything on to the test binary.
-	# shellcheck disable=SC2086
-	"$GO" test "$pkg" -run '^$' -bench "$regex" -count "$COUNT" -benchtime "$btime" $extra 2>&1 |
-		tee -a "$raw" |
-		while IFS= read -r line; do
-			case "$line" in
-			Benchmark*) printf '.' ;;
-			"--- FAIL"*|FAIL*|panic*) printf '\n  %s' "$line" ;;
-			esac
-		done
-	if grep -q '^FAIL' "$raw"; then
-		echo
-		echo "bench: a benchmark failed; see $raw" >&2
-		exit 1
-	fi
-	printf ' %ds\n' "$(($(date +%s) - t0))"
+[ "$ALL" = 1 ] && unset "suites[7]" # the line above already ran at 1
+# Each package's test binary is built once; then COUNT rounds each run every
+# suite once, at every setting, so that the samples of one worker count are
+# spread over the whole run instead of taken back to back: a burst of load
+# disturbs one sample of many counts, not many samples of one count.
+bin=$(mktemp -d)
+trap 'rm -rf "$bin"' EXIT
+for pkg in $(for s in "${suites[@]}"; do IFS='|' read -r _ pkg _ <<<"$s"; echo "$pkg"; done | sort -u); do
+	"$GO" test -c -o "$bin/$(basename "$pkg").test" "$pkg"
 done
+# A progress line redrawn in place on a terminal, a line a step in a log.
+cr='' nl='\n'
+if [ -t 1 ]; then cr='\r' nl=''; fi
+steps=0
+for s in "${suites[@]}"; do
+	IFS='|' read -r _ _ _ _ procs _ <<<"$s"
+	steps=$((steps + COUNT * $(wc -w <<<"$procs")))
+done
+start=$(date +%s)
+step=0
+for round in $(seq "$COUNT"); do
+	for s in "${suites[@]}"; do
+		IFS='|' read -r label pkg regex btime procs extra <<<"$s"
+		for p in $procs; do
+			step=$((step + 1))
+			printf "${cr}bench: %3d%% [%d/%d] round %d/%d: %-36s GOMAXPROCS=%-4s %4ds $nl" \
+				$((100 * (step - 1) / steps)) "$step" "$steps" "$round" "$COUNT" "$label" "$p" $(($(date +%s) - start))
+			# The binary runs in its package's folder, as go test runs it.
+			# shellcheck disable=SC2086
+			if ! (cd "$pkg" && SWEEP_ROTATE=$((round - 1)) GOMAXPROCS=$p "$bin/$(basename "$pkg").test" -test.run '^$' -test.bench "$regex" \
+				-test.count 1 -test.benchtime "$btime" $extra) >>"$raw" 2>&1 ||
+				grep -q '^--- FAIL\|^FAIL\|^panic' "$raw"; then
+				echo
+				echo "bench: $label at GOMAXPROCS=$p failed; see $raw" >&2
+				exit 1
+			fi
+		done
+	done
+done
+printf "${cr}bench: 100%% [%d/%d] measured in %ds%*s\n" "$steps" "$steps" $(($(date +%s) - start)) 40 ''
 ln -sfn "$stamp" bench/results/latest
 
-# benchstat, one table per sweep family, columns by worker count.
+# benchstat, one table per sweep family, columns by worker count, rows by
+# benchmark and GOMAXPROCS (the -N suffix; none for 1).
+units='.unit:(sec/op OR cpu-sec/op)'
 {
 	for pkg in arcfour sha qsort; do
-		"$GO" tool benchstat -col /workers -filter "pkg:github.com/futuresbench/futures/$pkg /workers:/.+/" "$raw"
+		"$GO" tool benchstat -col /workers -filter "pkg:github.com/futuresbench/futures/$pkg /workers:/.+/ $units" "$raw"
 		echo
 	done
-	"$GO" tool benchstat -col /workers -filter ".name:Map" "$raw"
+	"$GO" tool benchstat -col /workers -filter "pkg:github.com/futuresbench/futures/primes .name:Map $units" "$raw"
 	echo
-	"$GO" tool benchstat -col /concurrency -filter ".name:Download" "$raw"
+	"$GO" tool benchstat -col /exec -row /work -filter ".name:Grain /workers:$ALL .unit:sec/op" "$raw"
+	echo
+	"$GO" tool benchstat -col /concurrency -filter ".name:Download $units" "$raw"
 } >"$out/benchstat.txt" 2>&1
 
 "$GO" run ./cmd/benchreport -format markdown -svg "$out/speedup.svg" "$raw" >"$out/report.md"

@@ -33,8 +33,10 @@ package sweep
 import (
 	"fmt"
 	"math"
+	"os"
 	"runtime"
 	"slices"
+	"strconv"
 	"testing"
 	"time"
 )
@@ -88,7 +90,17 @@ func Workers(b *testing.B, fn func(b *testing.B, workers int)) {
 // Over runs fn as sub-benchmarks of b named key=N for each N of counts, each
 // reporting cpu-sec/op and gomaxprocs beside its time. It is [Workers] for
 // sweeps over another key (the flag downloads sweep concurrency=N).
+//
+// The counts run in ascending order, or, where the environment variable
+// SWEEP_ROTATE holds a number r, starting r places further along (wrapping
+// around): `make bench` sets it to the round number, so that the first
+// sub-benchmark of each process, which pays for a cold process (page faults
+// on fresh memory, a heap still growing), is not always the same count.
 func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) {
+	if r, err := strconv.Atoi(os.Getenv("SWEEP_ROTATE")); err == nil && len(counts) > 0 {
+		r = (r%len(counts) + len(counts)) % len(counts)
+		counts = append(slices.Clone(counts[r:]), counts[:r]...)
+	}
 	for _, n := range counts {
 		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })

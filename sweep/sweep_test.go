@@ -116,3 +116,19 @@ func TestMeasure(t *testing.T) {
 	assert.LessOrEqual(t, cpu, 1.5*wall*float64(runtime.GOMAXPROCS(0)), "cpu %g s/op against %g s/op of wall time", cpu, wall)
 	assert.Equal(t, float64(runtime.GOMAXPROCS(0)), r.Extra["gomaxprocs"])
 }
+
+// TestRotate: SWEEP_ROTATE=r starts the sweep r counts further along.
+func TestRotate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs a child process")
+	}
+	cmd := exec.CommandContext(t.Context(), os.Args[0], "-test.run=^$", "-test.bench=^BenchmarkProbe$", "-test.benchtime=1x")
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=2", "SWEEP_ROTATE=5")
+	out, err := cmd.CombinedOutput()
+	require.NoError(t, err, "%s", out)
+	var got []string
+	for _, m := range regexp.MustCompile(`(?m)^BenchmarkProbe/workers=(\d+)-2 `).FindAllStringSubmatch(string(out), -1) {
+		got = append(got, m[1])
+	}
+	assert.Equal(t, []string{"2", "3", "4", "1"}, got, "5 mod 4 = 1 place along")
+}

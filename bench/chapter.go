@@ -1,0 +1,202 @@
+package bench
+
+import (
+	"cmp"
+	"fmt"
+	"io"
+	"math"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+	"text/tabwriter"
+)
+
+// Lesson is one row of the chapter's table: a workload measured one at a
+// time (GOMAXPROCS=1: goroutines take turns on one thread, as Python
+// threads do under the GIL) and in parallel (GOMAXPROCS = all cores, like a
+// process pool), each by its best speedup over the worker sweep.
+type Lesson struct {
+	Workload      string // package and benchmark, without the GOMAXPROCS suffix
+	One, Parallel Row    // the best row of each sweep
+	Procs         int    // GOMAXPROCS of the parallel run
+	Kind          string // of the parallel sweep: cpu, list or io
+	Says          string // the lesson in words
+}
+
+// baseName is a sweep's name without its -N GOMAXPROCS suffix.
+func baseName(name string) string {
+	if i := strings.LastIndexByte(name, '-'); i > 0 {
+		if _, err := strconv.Atoi(name[i+1:]); err == nil {
+			return name[:i]
+		}
+	}
+	return name
+}
+
+// best is the row of a with the highest speedup among its trusted points
+// (its base if none is trusted).
+func best(a *Analysis) Row {
+	top := a.Rows[0]
+	for _, r := range a.Rows {
+		if r.Disturbed == "" && r.Speedup > top.Speedup {
+			top = r
+		}
+	}
+	return top
+}
+
+// Lessons pairs every sweep measured at GOMAXPROCS=1 with the same sweep
+// measured at more, in the order of the parallel ones.
+func Lessons(as []*Analysis) []Lesson {
+	ones := map[string]*Analysis{}
+	for _, a := range as {
+		if a.Procs == 1 {
+			ones[a.Pkg+" "+baseName(a.Name)] = a
+		}
+	}
+	var out []Lesson
+	for _, a := range as {
+		one, ok := ones[a.Pkg+" "+baseName(a.Name)]
+		if a.Procs <= 1 || !ok || a.Kind == "throughput" {
+			continue
+		}
+		l := Lesson{Workload: path.Base(a.Pkg) + ": " + baseName(a.Name), One: best(one), Parallel: best(a), Procs: a.Procs, Kind: a.Kind}
+		l.Says = lesson(l, one, a)
+		out = append(out, l)
+	}
+	return out
+}
+
+// gains reports whether r is faster than its base beyond the noise (or by
+// more than 15% where there is no interval).
+func gains(r Row) bool {
+	if math.IsNaN(r.SpeedupLo) {
+		return r.Speedup > 1.15
+	}
+	return r.SpeedupLo > 1.05
+}
+
+func lesson(l Lesson, one, par *Analysis) string {
+	for _, a := range []*Analysis{one, par} {
+		if a.Distrust != "" && slices.ContainsFunc(a.Rows[1:], func(r Row) bool { return r.Disturbed != "" }) {
+			return fmt.Sprintf("cannot tell: disturbed points in %s (see its notes)", a.Title())
+		}
+	}
+	switch one, par := gains(l.One), gains(l.Parallel); {
+	case l.Kind == "io" && one && par:
+		return "IO-bound: waits overlap even one at a time, as threads speed up downloads under the GIL"
+	case !one && par:
+		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool)", l.Procs)
+	case !one && !par:
+		return "gains nothing either way: the pool's cost or a serial part dominates"
+	}
+	return "gains one at a time too: it waits, or its tasks overlap"
+}
+
+// lessonCell is a best row as "1.98x [1.91, 2.08] at 2".
+func lessonCell(r Row) string {
+	return fmt.Sprintf("%s at %d", speedupCI(r), r.X)
+}
+
+var lessonHeader = []string{"workload", "one at a time (GOMAXPROCS=1, like the GIL)", "in parallel (all cores, like a process pool)", "lesson"}
+
+func writeLessonsText(w io.Writer, ls []Lesson) error {
+	if len(ls) == 0 {
+		return nil
+	}
+	fmt.Fprintf(w, "The chapter's table: best speedup over the workers (with its 95%% CI, and the worker count)\n")
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, strings.Join(lessonHeader, "\t")+"\t")
+	for _, l := range ls {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", l.Workload, lessonCell(l.One), lessonCell(l.Parallel)+fmt.Sprintf(" (%d cores)", l.Procs), l.Says)
+	}
+	if err := tw.Flush(); err != nil {
+		return err
+	}
+	_, err := fmt.Fprintln(w)
+	return err
+}
+
+func writeLessonsMarkdown(w io.Writer, ls []Lesson) {
+	if len(ls) == 0 {
+		return
+	}
+	fmt.Fprintf(w, "\n## The chapter's table: one at a time against in parallel\n\n")
+	fmt.Fprintf(w, "Each workload's sweep, run once with GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do under the GIL) and once with all cores (in parallel, like a process pool): the best speedup over the worker counts, with its 95%% CI, and where it was reached.\n\n")
+	fmt.Fprintf(w, "| %s |\n|---|---:|---:|---|\n", strings.Join(lessonHeader, " | "))
+	for _, l := range ls {
+		fmt.Fprintf(w, "| %s | %s | %s (%d cores) | %s |\n", l.Workload, lessonCell(l.One), lessonCell(l.Parallel), l.Procs, l.Says)
+	}
+}
+
+// Grain is what a granularity sweep (BenchmarkGrain/work=…/tasks=T/exec=E)
+// says of one executor: the smallest task that reaches 90% efficiency at
+// GOMAXPROCS workers, with every larger task too.
+type Grain struct {
+	Exec    string
+	Procs   int
+	Task    float64 // seconds per task of the smallest size that pays off; NaN if none does
+	Reached bool
+}
+
+// Grains reads the granularity sweeps of as, one Grain per executor.
+func Grains(as []*Analysis) []Grain {
+	type level struct {
+		task float64 // measured seconds per task at one worker
+		eff  float64 // efficiency at GOMAXPROCS workers
+	}
+	byExec := map[string][]level{}
+	procs := map[string]int{}
+	var order []string
+	for _, a := range as {
+		fields := map[string]string{}
+		for _, part := range strings.Split(baseName(a.Name), "/") {
+			if k, v, ok := strings.Cut(part, "="); ok {
+				fields[k] = v
+			}
+		}
+		tasks, err := strconv.Atoi(fields["tasks"])
+		exec := fields["exec"]
+		if !strings.HasPrefix(a.Name, "Grain/") || err != nil || tasks < 1 || exec == "" || a.Base != 1 || a.Procs < 2 {
+			continue
+		}
+		i := slices.IndexFunc(a.Rows, func(r Row) bool { return r.X == a.Procs })
+		if i < 0 {
+			continue
+		}
+		if _, ok := byExec[exec]; !ok {
+			order = append(order, exec)
+		}
+		procs[exec] = a.Procs
+		byExec[exec] = append(byExec[exec], level{task: a.Rows[0].Median / float64(tasks), eff: a.Rows[i].Efficiency})
+	}
+	var out []Grain
+	for _, exec := range order {
+		levels := byExec[exec]
+		slices.SortFunc(levels, func(x, y level) int { return cmp.Compare(x.task, y.task) })
+		g := Grain{Exec: exec, Procs: procs[exec], Task: math.NaN()}
+		for i := len(levels) - 1; i >= 0 && levels[i].eff >= 0.9; i-- {
+			g.Task, g.Reached = levels[i].task, true
+		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// grainLine is the report's sentence on where futures pay off.
+func grainLine(gs []Grain) string {
+	if len(gs) == 0 {
+		return ""
+	}
+	var parts []string
+	for _, g := range gs {
+		if g.Reached {
+			parts = append(parts, fmt.Sprintf("%s from ~%s", g.Exec, fmtSec(g.Task)))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s at no size measured", g.Exec))
+		}
+	}
+	return fmt.Sprintf("where futures pay off: on this machine, tasks reach 90%% efficiency at %d workers with %s a task (Python's ThreadPoolExecutor costs 15-20µs a task before any work)",
+		gs[0].Procs, strings.Join(parts, ", "))
+}
