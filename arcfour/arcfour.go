@@ -66,19 +66,28 @@ func (c *Cipher) XORKeyStream(dst, src []byte) {
 	if len(dst) < len(src) {
 		panic("arcfour: output smaller than input")
 	}
-	dst = dst[:len(src)] // lets the compiler drop the bounds check on dst[k]
+	dst = dst[:len(src)]
 	if inexactOverlap(dst, src) {
 		panic("arcfour: invalid buffer overlap")
 	}
+	xorKeyStream(c, &dst[0], &src[0], len(src))
+}
+
+// xorKeyStreamGeneric is the generator in Go: what other architectures run
+// (and amd64 with -tags purego), and what the tests hold the assembly to.
+// len(dst) must equal len(src).
+func xorKeyStreamGeneric(c *Cipher, dst, src []byte) {
+	dst = dst[:len(src)] // lets the compiler drop the bounds check on dst[k]
 	// uint8 indices into a [256]uint8 need no bounds checks and no masking:
 	// the wrap-around mod 256 is the arithmetic of the type.
 	//
 	// The loop is RC4's generator with one reordering, as in OpenSSL's
 	// assembly: the next S[i+1] is loaded before this step's swap stores, so
-	// the CPU need not wait for the address of the store to S[j] before it
-	// can start the next step (that wait makes j a chain of store + load per
-	// byte; breaking it is worth about 1.5x here). The swap can change S[i+1]
-	// only when j == i+1, and then S[i+1] is x, which the fix-up takes.
+	// that the chain carrying j from step to step need not wait for them.
+	// The swap can change S[i+1] only when j == i+1, and then S[i+1] is x,
+	// which the fix-up takes. How fast this runs depends on where the linker
+	// places the loop and on whether the compiler makes the fix-up a branch
+	// or a conditional move: on amd64 the assembly is used instead.
 	s := &c.s
 	i, j := c.i, c.j
 	x := s[i+1]

@@ -24,15 +24,21 @@ func BenchmarkXORKeyStream(b *testing.B) {
 		{"crypto_rc4", func() cipher.Stream { c, _ := rc4.NewCipher(key); return c }},
 	}
 	for _, size := range []int{1 << 10, 64 << 10, 1 << 20} {
-		buf := make([]byte, size)
-		for _, impl := range impls {
-			b.Run(fmt.Sprintf("impl=%s/size=%s", impl.name, sizeName(size)), func(b *testing.B) {
-				c := impl.new()
-				b.SetBytes(int64(size))
-				for b.Loop() {
-					c.XORKeyStream(buf, buf)
-				}
-			})
+		src, dst := make([]byte, size), make([]byte, size)
+		for _, buf := range []string{"inplace", "outofplace"} {
+			out := src
+			if buf == "outofplace" {
+				out = dst
+			}
+			for _, impl := range impls {
+				b.Run(fmt.Sprintf("size=%s/buf=%s/impl=%s", sizeName(size), buf, impl.name), func(b *testing.B) {
+					c := impl.new()
+					b.SetBytes(int64(size))
+					for b.Loop() {
+						c.XORKeyStream(out, src)
+					}
+				})
+			}
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -144,9 +145,23 @@ func TestReadErrors(t *testing.T) {
 	assert.ErrorIs(t, err, bench.ErrNoResults)
 }
 
+// hostileSeeds are the inputs that once hung, panicked or passed a gate:
+// NaN, ±Inf and zero times, failed and missing benchmarks.
+func hostileSeeds(f *testing.F) [][]byte {
+	names, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.txt"))
+	require.NoError(f, err)
+	require.NotEmpty(f, names)
+	var out [][]byte
+	for _, n := range append(names, filepath.Join("testdata", "one_sample.txt"), filepath.Join("testdata", "failed.txt"), filepath.Join("testdata", "malformed.txt")) {
+		b, err := os.ReadFile(n)
+		require.NoError(f, err)
+		out = append(out, b)
+	}
+	return out
+}
+
 func FuzzRead(f *testing.F) {
-	for _, n := range []string{"one_sample.txt", "failed.txt", "malformed.txt"} {
-		b, _ := os.ReadFile(filepath.Join("testdata", n))
+	for _, b := range hostileSeeds(f) {
 		f.Add(b)
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
@@ -438,5 +453,47 @@ func TestGrains(t *testing.T) {
 		require.True(t, g.Reached, g.Exec)
 		want := map[string]float64{"pool": 1e-6, "errgroup": 1e-5}[g.Exec]
 		assert.InDelta(t, want, g.Task, want*1e-9, g.Exec)
+	}
+}
+
+// FuzzCompare runs the regression gate's path (read both, compare, write,
+// missing) on any two inputs: it must end, and never panic. The seeds hold
+// the NaN input that made benchmath's U test loop while allocating.
+func FuzzCompare(f *testing.F) {
+	seeds := hostileSeeds(f)
+	for _, a := range seeds {
+		f.Add(a, seeds[0])
+	}
+	f.Fuzz(func(t *testing.T, a, b []byte) {
+		old, err := bench.ReadSamples(bytes.NewReader(a), "old")
+		if err != nil {
+			return
+		}
+		new, err := bench.ReadSamples(bytes.NewReader(b), "new")
+		if err != nil {
+			return
+		}
+		changes := bench.Compare(old, new, 0.05, 0.05)
+		require.NoError(t, bench.WriteComparison(io.Discard, changes, 0.05))
+		for _, name := range bench.Missing(old, new) {
+			assert.Empty(t, new.Values[name])
+		}
+	})
+}
+
+// TestCompareNaNEnds: samples with NaN made by hand are compared on what is
+// left, and the comparison ends.
+func TestCompareNaNEnds(t *testing.T) {
+	old := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {1, 1.1, 0.9, 1, 1.05, 0.95}}}
+	new := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {math.NaN(), math.NaN(), math.Inf(1), 1.3, 1.35, 1.32, 1.31, 1.29, 1.3}}}
+	done := make(chan []bench.Change)
+	go func() { done <- bench.Compare(old, new, 0.05, 0.05) }()
+	select {
+	case changes := <-done:
+		require.Len(t, changes, 1)
+		assert.Equal(t, 6, changes[0].NNew)
+		assert.True(t, changes[0].Regression)
+	case <-time.After(10 * time.Second):
+		t.Fatal("Compare did not end on NaN samples")
 	}
 }

@@ -1,10 +1,13 @@
 package bench
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"math"
 	"path"
+	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 
@@ -18,6 +21,12 @@ import (
 type Samples struct {
 	Names  []string
 	Values map[string][]float64
+	// Bad names the results left out: a time per op that is NaN, infinite,
+	// zero or negative, with the file and line.
+	Bad []string
+	// Failed names the benchmarks the output reports as failed
+	// ("--- FAIL: BenchmarkX/workers=2"), without "Benchmark".
+	Failed []string
 }
 
 // ReadSamples reads the sec/op runs of every benchmark in go test -bench
@@ -32,13 +41,21 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &Samples{Values: map[string][]float64{}}
-	reader := benchfmt.NewReader(r, name)
+	data, err := io.ReadAll(r)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	s := &Samples{Values: map[string][]float64{}, Failed: failures(data)}
+	reader := benchfmt.NewReader(bytes.NewReader(data), name)
 	for reader.Scan() {
 		switch rec := reader.Result().(type) {
 		case *benchfmt.SyntaxError:
 			return nil, rec
 		case *benchfmt.Result:
+			if why := checkResult(rec); why != "" {
+				s.Bad = append(s.Bad, why)
+				continue
+			}
 			if m, _ := filter.Match(rec); !m.Any() {
 				continue
 			}
@@ -54,10 +71,23 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	if err := reader.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	if len(s.Names) == 0 {
+	if len(s.Names) == 0 && len(s.Bad) == 0 && len(s.Failed) == 0 {
 		return nil, fmt.Errorf("%s: %w", name, ErrNoResults)
 	}
 	return s, nil
+}
+
+// Missing returns the benchmarks of old that new has no usable result for:
+// removed, renamed, failed or reporting only bad values. A regression gate
+// that passed them would pass a run that deleted its slowest benchmark.
+func Missing(old, new *Samples) []string {
+	var out []string
+	for _, name := range old.Names {
+		if len(new.Values[name]) == 0 {
+			out = append(out, name)
+		}
+	}
+	return out
 }
 
 // Change is one benchmark present in both runs.
@@ -69,6 +99,8 @@ type Change struct {
 	NOld, NNew int     // runs of each
 	Regression bool    // slower by more than the threshold with P < alpha
 }
+
+func bad(x float64) bool { return !finitePositive(x) }
 
 // Compare compares the benchmarks present in both runs. A benchmark is a
 // regression when its median time got worse by more than threshold (0.05
@@ -82,7 +114,13 @@ func Compare(old, new *Samples, threshold, alpha float64) []Change {
 		if !ok {
 			continue
 		}
-		so, sn := benchmath.NewSample(ov, &th), benchmath.NewSample(new.Values[name], &th)
+		// ReadSamples keeps only positive finite times; Samples made by
+		// hand might not, and benchmath's U test does not end on a NaN.
+		ov, nv := slices.DeleteFunc(slices.Clone(ov), bad), slices.DeleteFunc(slices.Clone(new.Values[name]), bad)
+		if len(ov) == 0 || len(nv) == 0 {
+			continue
+		}
+		so, sn := benchmath.NewSample(ov, &th), benchmath.NewSample(nv, &th)
 		c := Change{
 			Name: name,
 			Old:  benchmath.AssumeNothing.Summary(so, Confidence),
@@ -117,15 +155,16 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 	return tw.Flush()
 }
 
-// ParseThreshold parses "5%" or "0.05".
+// ParseThreshold parses "5%" or "0.05": a number from 0 to 10 (1000%),
+// with or without a percent sign, and nothing else ("5x", "10 percent" and
+// "5%%" are errors, not 5).
 func ParseThreshold(s string) (float64, error) {
-	v := strings.TrimSpace(s)
-	scale := 1.0
-	if strings.HasSuffix(v, "%") {
-		v, scale = strings.TrimSuffix(v, "%"), 0.01
+	v, scale := s, 1.0
+	if rest, ok := strings.CutSuffix(v, "%"); ok {
+		v, scale = rest, 0.01
 	}
-	var f float64
-	if _, err := fmt.Sscanf(v, "%g", &f); err != nil || f < 0 || math.IsNaN(f) {
+	f, err := strconv.ParseFloat(v, 64)
+	if err != nil || !(f >= 0) || math.IsInf(f, 0) || f*scale > 10 {
 		return 0, fmt.Errorf("threshold %q: want a percentage like 5%% or a fraction like 0.05", s)
 	}
 	return f * scale, nil

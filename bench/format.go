@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"cmp"
 	"encoding/csv"
 	"fmt"
 	"io"
@@ -97,15 +98,48 @@ func headerOf(a *Analysis) []string {
 	return h
 }
 
-// Write writes the report of the analyses in the format.
-func Write(w io.Writer, f Format, as []*Analysis) error {
+// Write writes the report of the analyses in the format. leftOut names the
+// results that were not computed on (Data.Bad), said after the report in
+// text and markdown. The first error writing to w is returned, whatever the
+// format.
+func Write(w io.Writer, f Format, as []*Analysis, leftOut ...string) error {
+	ew := &errWriter{w: w}
+	var err error
 	switch f {
 	case Markdown:
-		return writeMarkdown(w, as)
+		err = writeMarkdown(ew, as)
+		if len(leftOut) > 0 {
+			fmt.Fprintf(ew, "\n## Left out\n\nNot a positive, finite time per op: not computed on.\n\n")
+			for _, l := range leftOut {
+				fmt.Fprintf(ew, "- `%s`\n", l)
+			}
+		}
 	case CSV:
-		return writeCSV(w, as)
+		err = writeCSV(ew, as)
+	default:
+		err = writeText(ew, as)
+		for _, l := range leftOut {
+			fmt.Fprintf(ew, "left out (not a positive, finite time per op): %s\n", l)
+		}
 	}
-	return writeText(w, as)
+	return cmp.Or(err, ew.err)
+}
+
+// errWriter keeps the first error of its writes and makes every later
+// write fail with it, so that a report written with fmt.Fprintf all along
+// still returns a failed write (a full disk, a closed pipe).
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) Write(p []byte) (int, error) {
+	if e.err != nil {
+		return 0, e.err
+	}
+	n, err := e.w.Write(p)
+	e.err = err
+	return n, err
 }
 
 // rowCells are the cells of one row; a disturbed point's "of best" carries

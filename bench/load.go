@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +53,28 @@ type Data struct {
 	// Tasks holds, per package, the median seconds of each BenchmarkTask
 	// sub-benchmark: the tasks a list-shaped workload is made of.
 	Tasks map[string][]float64
+	// Bad names the results left out because their time is not a positive
+	// finite number ("file:line: BenchmarkX-2: NaN sec/op").
+	Bad []string
 }
+
+// checkResult returns why a result cannot be computed on ("" if it can): a
+// time per op that is NaN, infinite, zero or negative (a crashed, cancelled
+// or hand-edited run leaves such lines; the U test of benchmath does not
+// end on a NaN).
+func checkResult(r *benchfmt.Result) string {
+	for _, v := range r.Values {
+		// benchfmt turns ns/op into sec/op, but leaves 0 and ±Inf in ns/op.
+		if (v.Unit == "sec/op" || v.Unit == "ns/op") && !finitePositive(v.Value) {
+			file, line := r.Pos()
+			return fmt.Sprintf("%s:%d: Benchmark%s: %v %s", file, line, r.Name.Full(), v.Value, v.Unit)
+		}
+	}
+	return ""
+}
+
+// finitePositive reports whether x is a usable measurement.
+func finitePositive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
 
 // ErrNoResults is returned when the input holds no benchmark result.
 var ErrNoResults = errors.New("no benchmark results")
@@ -117,6 +139,7 @@ func Read(inputs ...Input) (*Data, error) {
 	tasks := map[benchproc.Key][]float64{}
 	var taskOrder []benchproc.Key
 	results := 0
+	var bad []string
 
 	var reader benchfmt.Reader
 	var failed []string
@@ -135,6 +158,10 @@ func Read(inputs ...Input) (*Data, error) {
 				continue
 			}
 			results++
+			if why := checkResult(res); why != "" {
+				bad = append(bad, why)
+				continue
+			}
 			if ok, _ := taskFilter.Match(res); ok.Any() {
 				k := taskProj.Project(res)
 				if _, seen := tasks[k]; !seen {
@@ -164,7 +191,7 @@ func Read(inputs ...Input) (*Data, error) {
 					rd.order = append(rd.order, col)
 				}
 				rd.cols[col] = append(rd.cols[col], secPerOp(res)...)
-				if c, ok := res.Value("cpu-sec/op"); ok {
+				if c, ok := res.Value("cpu-sec/op"); ok && finitePositive(c) {
 					rd.cpu[col] = append(rd.cpu[col], c)
 				}
 				break
@@ -178,7 +205,7 @@ func Read(inputs ...Input) (*Data, error) {
 		return nil, ErrNoResults
 	}
 
-	d := &Data{Tasks: map[string][]float64{}}
+	d := &Data{Tasks: map[string][]float64{}, Bad: bad}
 	for _, rk := range rowOrder {
 		rd := rows[rk]
 		kp := rd.key

@@ -6,10 +6,17 @@
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
 // for standard input. The report covers every benchmark whose name carries
-// workers=N or concurrency=N. compare prints benchstat's comparison of two
-// runs and exits 1 when a benchmark got slower by more than the threshold
-// with p < alpha, naming each regression on stderr (0 otherwise). Usage and
-// parse errors exit 2.
+// workers=N or concurrency=N. A result whose time per op is NaN, infinite,
+// zero or negative is left out and named with its file and line, never
+// computed on. compare prints benchstat's comparison of two runs and names on
+// stderr each regression (slower by more than the threshold with p < alpha),
+// each benchmark of OLD that NEW lacks or has no usable result for, each
+// benchmark NEW reports as failed, and each bad value of NEW.
+//
+// Exit status: 0 success; 1 the gate failed (compare: a regression, or a
+// benchmark of OLD missing, failed or bad in NEW); 2 a usage error, or an
+// input that cannot be read or is not benchmark output; 130 or 143
+// interrupted (SIGINT, SIGTERM).
 package main
 
 import (
@@ -29,6 +36,8 @@ import (
 
 const usage = `usage: benchreport [-format text|markdown|csv] [-svg FILE] FILE...
        benchreport compare [-threshold 5%] [-alpha 0.05] OLD NEW
+exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
+in NEW; 2 usage, or unreadable or invalid input; 130/143 interrupted
 `
 
 func main() { cli.Main("benchreport", run) }
@@ -36,9 +45,9 @@ func main() { cli.Main("benchreport", run) }
 // parseError marks input that is not benchmark output: exit 2.
 func parseError(err error) error { return &cli.ExitError{Code: cli.ExitUsage, Msg: err.Error()} }
 
-func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) > 0 && args[0] == "compare" {
-		return compare(args[1:], stdin, stdout, stderr)
+		return compare(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("benchreport", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
@@ -60,7 +69,7 @@ func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Wr
 	}
 	var inputs []bench.Input
 	for _, name := range fs.Args() {
-		data, err := readInput(name, stdin)
+		data, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
@@ -71,6 +80,9 @@ func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Wr
 		return parseError(err)
 	}
 	if len(d.Sweeps) == 0 {
+		if len(d.Bad) > 0 {
+			return parseError(fmt.Errorf("no usable sweep: %d results left out, not a positive, finite time per op (the first: %s)", len(d.Bad), d.Bad[0]))
+		}
 		return parseError(fmt.Errorf("no sweep: no benchmark name carries workers=N or concurrency=N"))
 	}
 	as := bench.Analyze(d)
@@ -79,21 +91,58 @@ func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Wr
 			return err
 		}
 	}
-	return bench.Write(stdout, f, as)
+	if f == bench.CSV {
+		for _, l := range d.Bad {
+			fmt.Fprintf(stderr, "benchreport: left out (not a positive, finite time per op): %s\n", l)
+		}
+	}
+	return bench.Write(stdout, f, as, d.Bad...)
 }
 
-// readInput reads a file, a results folder's raw.txt, or standard input.
-func readInput(name string, stdin io.Reader) ([]byte, error) {
-	if name == "-" {
-		return io.ReadAll(stdin)
+// maxInput bounds what one input may hold: benchmark output of that size
+// is years of runs; anything larger is not what it claims to be.
+const maxInput = 1 << 30
+
+// readInput reads a file, a results folder's raw.txt, or standard input
+// (stopping when ctx is done: a signal while waiting on a terminal or a
+// pipe). Any failure is an input error: exit 2.
+func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
+	var r io.Reader = stdin
+	if name != "-" {
+		if st, err := os.Stat(name); err == nil && st.IsDir() {
+			name = filepath.Join(name, "raw.txt")
+		}
+		f, err := os.Open(name)
+		if err != nil {
+			return nil, parseError(err)
+		}
+		defer f.Close()
+		r = f
 	}
-	if st, err := os.Stat(name); err == nil && st.IsDir() {
-		name = filepath.Join(name, "raw.txt")
+	type result struct {
+		data []byte
+		err  error
 	}
-	return os.ReadFile(name)
+	done := make(chan result, 1)
+	go func() {
+		data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
+		done <- result{data, err}
+	}()
+	select {
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	case res := <-done:
+		switch {
+		case res.err != nil:
+			return nil, parseError(fmt.Errorf("%s: %w", name, res.err))
+		case len(res.data) > maxInput:
+			return nil, parseError(fmt.Errorf("%s: more than %d bytes: not benchmark output", name, maxInput))
+		}
+		return res.data, nil
+	}
 }
 
-func compare(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchreport compare", flag.ContinueOnError)
 	fs.SetOutput(io.Discard)
 	thresholdFlag := fs.String("threshold", "5%", "smallest slowdown that counts")
@@ -117,7 +166,7 @@ func compare(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	}
 	var samples [2]*bench.Samples
 	for i, name := range fs.Args() {
-		data, err := readInput(name, stdin)
+		data, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
@@ -125,21 +174,38 @@ func compare(args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 			return parseError(err)
 		}
 	}
-	changes := bench.Compare(samples[0], samples[1], threshold, *alpha)
-	if len(changes) == 0 {
+	old, new := samples[0], samples[1]
+	changes := bench.Compare(old, new, threshold, *alpha)
+	missing := bench.Missing(old, new)
+	if len(changes) == 0 && len(new.Names) > 0 {
 		return parseError(fmt.Errorf("no benchmark is in both %s and %s", fs.Arg(0), fs.Arg(1)))
 	}
 	if err := bench.WriteComparison(stdout, changes, *alpha); err != nil {
 		return err
 	}
-	regressions := 0
+	for _, l := range old.Bad {
+		fmt.Fprintf(stderr, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
+	}
+	failures := 0
+	fail := func(format string, args ...any) {
+		failures++
+		fmt.Fprintf(stderr, "benchreport: "+format+"\n", args...)
+	}
 	for _, c := range changes {
 		if c.Regression {
-			regressions++
-			fmt.Fprintf(stderr, "benchreport: regression: %s: %+.1f%% time/op (p=%.3f)\n", c.Name, 100*c.Delta, c.P)
+			fail("regression: %s: %+.1f%% time/op (p=%.3f)", c.Name, 100*c.Delta, c.P)
 		}
 	}
-	if regressions > 0 {
+	for _, name := range missing {
+		fail("missing from NEW: %s: no usable result (removed, renamed, failed or bad)", name)
+	}
+	for _, name := range new.Failed {
+		fail("failed in NEW: Benchmark%s", name)
+	}
+	for _, l := range new.Bad {
+		fail("bad value in NEW (not a positive, finite time per op): %s", l)
+	}
+	if failures > 0 {
 		return &cli.ExitError{Code: cli.ExitFailure}
 	}
 	return nil

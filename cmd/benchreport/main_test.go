@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -13,7 +16,10 @@ import (
 	"github.com/futuresbench/futures/internal/cli"
 )
 
-const real = "../../bench/testdata/"
+const (
+	real    = "../../bench/testdata/"
+	hostile = real + "hostile/"
+)
 
 func runCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
@@ -74,7 +80,15 @@ func TestCompare(t *testing.T) {
 		{"bad alpha", []string{"compare", "-alpha", "2", "a", "b"}, 2, "-alpha"},
 		{"malformed", []string{"compare", real + "malformed.txt", real + "cpu.txt"}, 2, "malformed.txt:4"},
 		{"nothing in common", []string{"compare", real + "cpu.txt", real + "downloads.txt"}, 2, "no benchmark is in both"},
-		{"missing file", []string{"compare", real + "cpu.txt", "nope.txt"}, 1, "nope.txt"},
+		{"missing file", []string{"compare", real + "cpu.txt", "nope.txt"}, 2, "nope.txt"},
+		{"unreadable (a folder without raw.txt)", []string{"compare", real + "cpu.txt", "testdata"}, 2, "raw.txt"},
+		{"threshold 5x", []string{"compare", "-threshold", "5x", "a", "b"}, 2, "threshold"},
+		{"threshold 10 percent", []string{"compare", "-threshold", "10 percent", "a", "b"}, 2, "threshold"},
+		{"NaN in NEW", []string{"compare", real + "cpu.txt", hostile + "nan.txt"}, 1, "hostile/nan.txt:11: BenchmarkJobs/workers=2-2: NaN sec/op"},
+		{"Inf and 0 in NEW", []string{"compare", real + "cpu.txt", hostile + "inf_zero.txt"}, 1, "inf_zero.txt:23: BenchmarkJobs/workers=4-2: 0 ns/op"},
+		{"NaN in OLD only", []string{"compare", hostile + "nan.txt", real + "cpu.txt"}, 0, "left out of OLD"},
+		{"a benchmark missing from NEW", []string{"compare", real + "cpu.txt", hostile + "missing_qsort.txt"}, 1, "missing from NEW: qsort SortMany/workers=1-2"},
+		{"a benchmark failed in NEW", []string{"compare", real + "cpu.txt", hostile + "failed_jobs.txt"}, 1, "failed in NEW: BenchmarkJobs/workers=2"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -102,7 +116,8 @@ func TestReportErrors(t *testing.T) {
 		{"malformed", []string{real + "malformed.txt"}, 2, "malformed.txt:4"},
 		{"no results", []string{real + "no_results.txt"}, 2, "no benchmark results"},
 		{"no sweep", []string{"testdata/README.md"}, 2, "no benchmark results"},
-		{"missing file", []string{"nope.txt"}, 1, "nope.txt"},
+		{"missing file", []string{"nope.txt"}, 2, "nope.txt"},
+		{"only bad values", []string{hostile + "all_nan.txt"}, 2, "all_nan.txt:2: BenchmarkA/workers=1-2: NaN sec/op"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -113,4 +128,52 @@ func TestReportErrors(t *testing.T) {
 			assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 		})
 	}
+}
+
+// TestLeftOut: a report over results with NaN, +Inf and 0 ns/op reports the
+// rest and names each bad line, in text and markdown (csv: on stderr).
+func TestLeftOut(t *testing.T) {
+	for _, format := range []string{"text", "markdown", "csv"} {
+		t.Run(format, func(t *testing.T) {
+			stdout, stderr, code := runCmd(t, "", "-format", format, hostile+"inf_zero.txt")
+			require.Equal(t, 0, code, stderr)
+			out := stdout
+			if format == "csv" {
+				out = stderr
+			}
+			assert.Equal(t, 14, strings.Count(out, "inf_zero.txt:"), "2 +Inf, 12 zeros: %s", out)
+			assert.Contains(t, out, "BenchmarkJobs/workers=3-2: +Inf ns/op")
+			assert.Contains(t, stdout, "SortMany-2", "the rest is reported")
+			assert.NotContains(t, stdout, "NaN")
+		})
+	}
+}
+
+// TestWriteFailure: a report that cannot be written is an error in every
+// format (here /dev/full: no space left on device).
+func TestWriteFailure(t *testing.T) {
+	full, err := os.OpenFile("/dev/full", os.O_WRONLY, 0)
+	if err != nil {
+		t.Skip("no /dev/full here")
+	}
+	defer full.Close()
+	for _, format := range []string{"text", "markdown", "csv"} {
+		err := run(t.Context(), []string{"-format", format, real + "cpu.txt"}, strings.NewReader(""), full, io.Discard)
+		assert.Error(t, err, format)
+		assert.Equal(t, cli.ExitFailure, cli.Code(err), format)
+	}
+}
+
+// TestStdinInterrupted: waiting on standard input that never ends, a
+// cancelled context (SIGINT) stops the command at once.
+func TestStdinInterrupted(t *testing.T) {
+	r, w := io.Pipe()
+	defer w.Close()
+	ctx, cancel := context.WithCancel(t.Context())
+	time.AfterFunc(50*time.Millisecond, cancel)
+	start := time.Now()
+	err := run(ctx, []string{"-"}, r, io.Discard, io.Discard)
+	assert.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, cli.ExitInterrupted, cli.Code(err))
+	assert.Less(t, time.Since(start), time.Second)
 }

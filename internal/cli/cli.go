@@ -64,9 +64,10 @@ func Code(err error) int {
 // command's name, and returns the exit status.
 func Report(stderr io.Writer, name string, err error) int {
 	code := Code(err)
+	var ue *UsageError
 	if err != nil && err.Error() != "" {
 		msg := err.Error()
-		if code == ExitUsage {
+		if errors.As(err, &ue) {
 			msg += fmt.Sprintf(" (see '%s -h')", name)
 		}
 		// A package error may already start with the command's name
