@@ -18,7 +18,7 @@ FUZZTIME  ?= 10s
 
 RESULTS   := bench/results
 
-.PHONY: all test fmt-check vet gotest bench bench-compare fuzz clean compare-nginx
+.PHONY: all test fmt-check vet gotest bench bench-compare bench-arcfour fuzz clean compare-nginx
 
 all: test
 
@@ -50,6 +50,11 @@ bench:
 bench-compare:
 	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=dir NEW=dir [THRESHOLD=5%]"; exit 2; }
 	$(GO) run ./cmd/benchreport compare -threshold $(THRESHOLD) $(OLD) $(NEW)
+
+## bench-arcfour: arcfour against crypto/rc4 in two builds whose code layout
+## differs (scripts/arcfour-layout.sh), 8 interleaved rounds each.
+bench-arcfour:
+	GO=$(GO) ./scripts/arcfour-layout.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -18,7 +18,7 @@ trap 'rm -rf "$bin"' EXIT
 "$GO" test -c -tags layoutshift -o "$bin/shifted.test" ./arcfour
 for b in plain shifted; do
 	if [ "$b" = plain ]; then other=shifted; else other=plain; fi
-	addr() { "$GO" tool nm "$bin/$1.test" | awk '/ arcfour\.xorKeyStream$/ {print $1}'; }
+	addr() { "$GO" tool nm "$bin/$1.test" | awk '/arcfour\.xorKeyStream(\.abi0)?$/ {print $1; exit}'; }
 	echo "$b build: xorKeyStream at 0x$(addr "$b")" >&2
 	: >"$out/$b.txt"
 done
