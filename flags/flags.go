@@ -1,6 +1,7 @@
 package flags
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	"unicode"
@@ -21,14 +23,16 @@ import (
 	"github.com/futuresbench/futures/internal/atomicfile"
 )
 
-// Status is the outcome of one code's download.
+// Status is the outcome of one code's download. Its zero value is no
+// outcome at all, which Run never reports: a Result someone forgot to fill
+// in is not a flag saved.
 type Status int
 
 const (
-	OK          Status = iota // saved
-	NotFound                  // the server answered 404
-	Error                     // any other failure
-	Interrupted               // the context ended before or during the download
+	OK          Status = iota + 1 // saved, whole, and a GIF
+	NotFound                      // the server answered 404 for the flag
+	Error                         // any other failure
+	Interrupted                   // the context ended before or during the download
 )
 
 func (s Status) String() string {
@@ -66,6 +70,27 @@ var ErrNotFound = errors.New("not found")
 
 // ErrBodyTooLarge is the error for a body over the Downloader's MaxBody.
 var ErrBodyTooLarge = errors.New("body over the size cap")
+
+// ErrNotGIF is the error for a flag whose body is not a GIF image: empty,
+// an HTML page, anything without the GIF87a or GIF89a signature.
+var ErrNotGIF = errors.New("not a GIF image")
+
+// ErrInvalidCode is the error for a code that is not two ASCII letters
+// (Run and One check, whatever the caller did: a code is part of a path).
+var ErrInvalidCode = errors.New("not a country code (two ASCII letters)")
+
+// ErrNameTaken is the error, with Metadata, for a flag whose country name
+// is that of a flag another code of the same Run saved: the first keeps
+// the file, the second is an error rather than an overwrite.
+var ErrNameTaken = errors.New("file name taken by another code")
+
+// MetadataError is the failure of a flag's metadata.json, with Metadata:
+// the flag is not saved, and the code is an Error (even when the metadata
+// was 404: the flag itself was found).
+type MetadataError struct{ Err error }
+
+func (e *MetadataError) Error() string { return "metadata: " + e.Err.Error() }
+func (e *MetadataError) Unwrap() error { return e.Err }
 
 // StatusError is an answer with a status other than 200 and 404.
 type StatusError struct {
@@ -114,52 +139,136 @@ func NewClient(concurrency int) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-// One downloads the flag of one country code (two letters, any case) and
-// saves it.
+// One downloads the flag of one country code (two ASCII letters, any case;
+// anything else is that code's Error) and saves it. A panic, or a call of
+// runtime.Goexit, anywhere in the download or the save (client's transport
+// included) is that code's Error too: One runs the work in a goroutine of
+// its own and recovers it there.
 func (d *Downloader) One(ctx context.Context, client *http.Client, cc string) Result {
-	return d.save(ctx, d.download(ctx, client, cc))
+	return guard(cc, func() Result { return d.save(ctx, d.download(ctx, client, cc, nil)) })
 }
 
-// fetched is a flag downloaded (or not), not saved yet.
+// fetched is a flag downloaded (or not), not saved yet: its body is in a
+// spool, a file without a name yet, so that memory does not grow with it.
 type fetched struct {
 	r     Result // CC and Path set
-	image []byte
+	spool *atomicfile.Spool
+	size  int64
 	err   error
 }
 
+// sink receives a body, as many times as there are attempts.
+type sink interface {
+	io.Writer
+	Reset() error // empty it for another attempt
+}
+
+// memSink is a sink in memory, for small bodies (metadata).
+type memSink struct{ bytes.Buffer }
+
+func (m *memSink) Reset() error { m.Buffer.Reset(); return nil }
+
+// headSink is a sink that keeps the first bytes it receives, to check a
+// signature without reading the body again.
+type headSink struct {
+	sink
+	head []byte
+}
+
+func (h *headSink) Write(p []byte) (int, error) {
+	if n := min(16-len(h.head), len(p)); n > 0 {
+		h.head = append(h.head, p[:n]...)
+	}
+	return h.sink.Write(p)
+}
+
+func (h *headSink) Reset() error {
+	h.head = h.head[:0]
+	return h.sink.Reset()
+}
+
 // download makes the requests for one code: the flag, and its metadata
-// with d.Metadata.
-func (d *Downloader) download(ctx context.Context, client *http.Client, cc string) fetched {
-	cc = strings.ToUpper(cc)
-	f := fetched{r: Result{CC: cc}}
+// with d.Metadata. names, if not nil, holds the file names the Run has
+// given out, so that two codes never write one file.
+func (d *Downloader) download(ctx context.Context, client *http.Client, cc string, names *nameClaims) fetched {
+	f := fetched{r: Result{CC: strings.ToUpper(cc)}}
+	if !validCode(cc) {
+		f.err = fmt.Errorf("%w: %q", ErrInvalidCode, cc)
+		return f
+	}
+	cc = f.r.CC
 	lower := strings.ToLower(cc)
-	f.image, f.err = d.fetch(ctx, client, lower+"/"+lower+".gif", d.maxBody())
+	if f.spool, f.err = atomicfile.NewSpool(d.Dest); f.err != nil {
+		return f
+	}
+	body := &headSink{sink: f.spool}
+	f.size, f.err = d.fetch(ctx, client, lower+"/"+lower+".gif", d.maxBody(), body)
+	if f.err == nil && !isGIF(body.head) {
+		f.err = fmt.Errorf("%w: %d bytes, starting %q", ErrNotGIF, f.size, body.head)
+	}
+	f.r.Path = filepath.Join(d.Dest, lower+".gif")
 	if f.err == nil && d.Metadata {
-		var name string
-		name, f.err = d.countryName(ctx, client, lower)
+		name, err := d.countryName(ctx, client, lower)
+		if err != nil {
+			f.err = &MetadataError{Err: err}
+			return f
+		}
 		f.r.Path = filepath.Join(d.Dest, name)
-	} else {
-		f.r.Path = filepath.Join(d.Dest, lower+".gif")
+		if other, ok := names.claim(f.r.Path, cc); !ok {
+			f.err = fmt.Errorf("%w: %s is %s's flag", ErrNameTaken, name, other)
+		}
 	}
 	return f
+}
+
+// validCode reports whether cc is two ASCII letters.
+func validCode(cc string) bool {
+	isLetter := func(b byte) bool { return 'a' <= b|0x20 && b|0x20 <= 'z' }
+	return len(cc) == 2 && isLetter(cc[0]) && isLetter(cc[1])
+}
+
+// isGIF reports whether b starts with a GIF signature.
+func isGIF(b []byte) bool {
+	return len(b) >= 6 && (string(b[:6]) == "GIF87a" || string(b[:6]) == "GIF89a")
+}
+
+// nameClaims are the file names a Run has given out, and to which code.
+type nameClaims struct {
+	mu sync.Mutex
+	m  map[string]string
+}
+
+// claim gives path to cc unless another code has it (then it returns that
+// code and false). A nil *nameClaims gives out every name.
+func (n *nameClaims) claim(path, cc string) (string, bool) {
+	if n == nil {
+		return "", true
+	}
+	n.mu.Lock()
+	defer n.mu.Unlock()
+	if other, ok := n.m[path]; ok && other != cc {
+		return other, false
+	}
+	n.m[path] = cc
+	return cc, true
 }
 
 // save writes a downloaded flag to its file and returns the result.
 func (d *Downloader) save(ctx context.Context, f fetched) Result {
 	r, err := f.r, f.err
+	if f.spool != nil {
+		defer f.spool.Close() // discards it unless committed
+	}
 	if err == nil {
 		// No fsync per flag: the file appears whole or not at all if the
 		// run is interrupted, and syncing 194 files at once cost 80 ms here.
-		err = atomicfile.WriteNoSync(r.Path, 0o644, func(w io.Writer) error {
-			_, err := w.Write(f.image)
-			return err
-		})
+		err = f.spool.Commit(r.Path, 0o644)
 	}
 	switch {
 	case err == nil:
-		r.Status, r.Bytes = OK, len(f.image)
+		r.Status, r.Bytes = OK, int(f.size)
 		return r
-	case errors.Is(err, ErrNotFound):
+	case errors.Is(err, ErrNotFound) && !errors.As(err, new(*MetadataError)):
 		r.Status = NotFound
 	case ctx.Err() != nil:
 		r.Status, err = Interrupted, context.Cause(ctx)
@@ -173,15 +282,15 @@ func (d *Downloader) save(ctx context.Context, f fetched) Result {
 // countryName fetches cc/metadata.json and returns a safe file name for the
 // flag made from its "country" field.
 func (d *Downloader) countryName(ctx context.Context, client *http.Client, lower string) (string, error) {
-	body, err := d.fetch(ctx, client, lower+"/metadata.json", maxMetadata)
-	if err != nil {
-		return "", fmt.Errorf("metadata: %w", err)
+	var body memSink
+	if _, err := d.fetch(ctx, client, lower+"/metadata.json", maxMetadata, &body); err != nil {
+		return "", err
 	}
 	var meta struct {
 		Country string `json:"country"`
 	}
-	if err := json.Unmarshal(body, &meta); err != nil {
-		return "", fmt.Errorf("metadata: %w", err)
+	if err := json.Unmarshal(body.Bytes(), &meta); err != nil {
+		return "", err
 	}
 	return SafeName(meta.Country, lower), nil
 }
@@ -226,13 +335,14 @@ func (d *Downloader) timeout() time.Duration {
 	return DefaultTimeout
 }
 
-// fetch GETs BaseURL/path, with retries, and returns the body.
-func (d *Downloader) fetch(ctx context.Context, client *http.Client, path string, limit int64) ([]byte, error) {
+// fetch GETs BaseURL/path, with retries, streams the body into dst (at
+// most limit bytes) and returns its size.
+func (d *Downloader) fetch(ctx context.Context, client *http.Client, path string, limit int64, dst sink) (int64, error) {
 	u := strings.TrimSuffix(d.BaseURL, "/") + "/" + path
 	for attempt := 0; ; attempt++ {
-		body, retryAfter, err := d.get(ctx, client, u, limit)
+		n, retryAfter, err := d.get(ctx, client, u, limit, dst)
 		if err == nil || attempt >= d.Retries || !retryable(err) || ctx.Err() != nil {
-			return body, err
+			return n, err
 		}
 		wait := d.backoff(attempt)
 		if retryAfter > wait {
@@ -243,7 +353,7 @@ func (d *Downloader) fetch(ctx context.Context, client *http.Client, path string
 		case <-t.C:
 		case <-ctx.Done():
 			t.Stop()
-			return nil, err
+			return 0, err
 		}
 	}
 }
@@ -273,43 +383,46 @@ func retryable(err error) bool {
 	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, io.EOF)
 }
 
-// get makes one attempt: the answer's body, the Retry-After it asked for,
-// and the error.
-func (d *Downloader) get(ctx context.Context, client *http.Client, u string, limit int64) ([]byte, time.Duration, error) {
+// get makes one attempt: it streams the answer's body into dst (emptied
+// first) and returns its size, the Retry-After it asked for, and the error.
+func (d *Downloader) get(ctx context.Context, client *http.Client, u string, limit int64, dst sink) (int64, time.Duration, error) {
 	timeout := d.timeout()
 	actx, cancel := context.WithTimeoutCause(ctx, timeout, &TimeoutError{After: timeout})
 	defer cancel()
 	req, err := http.NewRequestWithContext(actx, http.MethodGet, u, nil)
 	if err != nil {
-		return nil, 0, err
+		return 0, 0, err
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return nil, 0, attemptErr(ctx, actx, err)
+		return 0, 0, attemptErr(ctx, actx, err)
 	}
 	defer resp.Body.Close()
 	switch {
 	case resp.StatusCode == http.StatusNotFound:
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096)) // so the connection is reused
-		return nil, 0, ErrNotFound
+		return 0, 0, ErrNotFound
 	case resp.StatusCode != http.StatusOK:
 		io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
 		reason, _ := strings.CutPrefix(resp.Status, strconv.Itoa(resp.StatusCode)+" ")
-		return nil, retryAfter(resp.Header.Get("Retry-After")), &StatusError{Code: resp.StatusCode, Status: reason}
+		return 0, retryAfter(resp.Header.Get("Retry-After")), &StatusError{Code: resp.StatusCode, Status: reason}
 	case resp.ContentLength > limit:
-		return nil, 0, fmt.Errorf("%w: Content-Length %d > %d", ErrBodyTooLarge, resp.ContentLength, limit)
+		return 0, 0, fmt.Errorf("%w: Content-Length %d > %d", ErrBodyTooLarge, resp.ContentLength, limit)
 	}
-	body, err := io.ReadAll(io.LimitReader(resp.Body, limit+1))
+	if err := dst.Reset(); err != nil {
+		return 0, 0, err
+	}
+	n, err := io.Copy(dst, io.LimitReader(resp.Body, limit+1))
 	if err != nil {
 		if errors.Is(err, io.ErrUnexpectedEOF) {
 			err = fmt.Errorf("body shorter than its Content-Length: %w", err)
 		}
-		return nil, 0, attemptErr(ctx, actx, err)
+		return 0, 0, attemptErr(ctx, actx, err)
 	}
-	if int64(len(body)) > limit {
-		return nil, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
+	if n > limit {
+		return 0, 0, fmt.Errorf("%w: more than %d bytes", ErrBodyTooLarge, limit)
 	}
-	return body, 0, nil
+	return n, 0, nil
 }
 
 // attemptErr names the error of an attempt: the caller's cancellation as

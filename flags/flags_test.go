@@ -152,7 +152,7 @@ func TestRetries(t *testing.T) {
 				for _, status := range tt.replies {
 					r := gock.New(mockBase).Get("/br/br.gif").Reply(status)
 					if status == 200 {
-						r.Body(strings.NewReader("GIF"))
+						r.Body(strings.NewReader("GIF89a"))
 					} else if tt.retryHdr != "" {
 						r.SetHeader("Retry-After", tt.retryHdr)
 					}
@@ -171,8 +171,8 @@ func TestRetries(t *testing.T) {
 
 func TestBodyCap(t *testing.T) {
 	c := mockClient(t)
-	gock.New(mockBase).Get("/br/br.gif").Reply(200).Body(strings.NewReader(strings.Repeat("x", 2000)))
-	gock.New(mockBase).Get("/cn/cn.gif").Reply(200).Body(strings.NewReader(strings.Repeat("x", 1000)))
+	gock.New(mockBase).Get("/br/br.gif").Reply(200).Body(strings.NewReader("GIF89a" + strings.Repeat("x", 1994+1000)))
+	gock.New(mockBase).Get("/cn/cn.gif").Reply(200).Body(strings.NewReader("GIF89a" + strings.Repeat("x", 994)))
 	dest := t.TempDir()
 	d := &flags.Downloader{BaseURL: mockBase, Dest: dest, Client: c, MaxBody: 1000}
 	got, _ := run(t, d, flags.Sequential, 1, []string{"BR", "CN"})
@@ -211,16 +211,16 @@ func TestSafeName(t *testing.T) {
 func TestMetadataNames(t *testing.T) {
 	c := mockClient(t)
 	for cc, country := range map[string]string{"br": "Brazil", "us": "United States", "xx": "../../../tmp/evil", "yy": ".."} {
-		gock.New(mockBase).Get("/" + cc + "/" + cc + ".gif").Reply(200).Body(strings.NewReader("GIF-" + cc))
+		gock.New(mockBase).Get("/" + cc + "/" + cc + ".gif").Reply(200).Body(strings.NewReader("GIF89a-" + cc))
 		gock.New(mockBase).Get("/" + cc + "/metadata.json").Reply(200).JSON(map[string]string{"country": country})
 	}
-	gock.New(mockBase).Get("/zz/zz.gif").Reply(200).Body(strings.NewReader("GIF-zz"))
+	gock.New(mockBase).Get("/zz/zz.gif").Reply(200).Body(strings.NewReader("GIF89a-zz"))
 	gock.New(mockBase).Get("/zz/metadata.json").Reply(200).BodyString("{not json")
 	dest := t.TempDir()
 	d := &flags.Downloader{BaseURL: mockBase, Dest: dest, Client: c, Metadata: true}
 	got, counts := run(t, d, flags.Completed, 4, []string{"BR", "US", "XX", "YY", "ZZ"})
 	assert.Equal(t, flags.Counts{OK: 4, Error: 1}, counts)
-	for file, body := range map[string]string{"Brazil.gif": "GIF-br", "United_States.gif": "GIF-us", "tmpevil.gif": "GIF-xx", "yy.gif": "GIF-yy"} {
+	for file, body := range map[string]string{"Brazil.gif": "GIF89a-br", "United_States.gif": "GIF89a-us", "tmpevil.gif": "GIF89a-xx", "yy.gif": "GIF89a-yy"} {
 		b, err := os.ReadFile(filepath.Join(dest, file))
 		require.NoError(t, err, file)
 		assert.Equal(t, body, string(b))

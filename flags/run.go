@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
+	"strings"
 
 	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
@@ -62,17 +63,18 @@ func ParseMode(s string) (Mode, error) {
 // Counts tallies results by status.
 type Counts struct{ OK, NotFound, Error, Interrupted int }
 
-// Add counts one result.
+// Add counts one result. A Status that is no outcome (the zero value)
+// counts as an Error: it is never a flag saved.
 func (c *Counts) Add(s Status) {
 	switch s {
 	case OK:
 		c.OK++
 	case NotFound:
 		c.NotFound++
-	case Error:
-		c.Error++
 	case Interrupted:
 		c.Interrupted++
+	default:
+		c.Error++
 	}
 }
 
@@ -85,8 +87,12 @@ func (c Counts) Total() int { return c.OK + c.NotFound + c.Error + c.Interrupted
 // completion order for Completed and Async. report is called from one
 // goroutine at a time, exactly once per code. Run returns when every
 // download has ended; when ctx ends, downloads under way are cancelled and
-// codes not started are reported as Interrupted. The error is only for a bad
-// mode or concurrency.
+// codes not started are reported as Interrupted. Every other failure of a
+// code is that code's Error, in every mode, whatever its cause: the server,
+// a code that is not two letters, a body that is not a GIF, a file that
+// cannot be written, a panic or runtime.Goexit in the client's transport.
+// With Metadata, two codes never write one file (the second is an Error,
+// ErrNameTaken). The error is only for a bad mode or concurrency.
 func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes []string, report func(Result)) (Counts, error) {
 	var counts Counts
 	if concurrency < 1 {
@@ -99,15 +105,35 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 		defer client.CloseIdleConnections()
 	}
 	emit := func(r Result) {
+		if r.Status == 0 { // no outcome: a bug, never an OK
+			r.Status, r.Err = Error, fmt.Errorf("no outcome reported for %s", r.CC)
+		}
 		counts.Add(r.Status)
 		if report != nil {
 			report(r)
 		}
 	}
-	one := func(ctx context.Context, cc string) (Result, error) { return d.One(ctx, client, cc), nil }
-	interrupted := func(cc string) Result {
-		return Result{CC: cc, Status: Interrupted, Err: context.Cause(ctx)}
+	names := &nameClaims{m: map[string]string{}}
+	one := func(ctx context.Context, cc string) Result {
+		return guard(cc, func() Result { return d.save(ctx, d.download(ctx, client, cc, names)) })
 	}
+	interrupted := func(cc string) Result {
+		return Result{CC: strings.ToUpper(cc), Status: Interrupted, Err: context.Cause(ctx)}
+	}
+	// resultOf is the result of a pool's call for codes[r.Index]: the
+	// code's own, Interrupted if the pool skipped it, and an Error for
+	// anything else the pool reports.
+	resultOf := func(r pool.Result[Result]) Result {
+		cc := codes[r.Index]
+		switch {
+		case errors.Is(r.Err, pool.ErrSkipped):
+			return interrupted(cc)
+		case r.Err != nil:
+			return Result{CC: strings.ToUpper(cc), Status: Error, Err: r.Err}
+		}
+		return r.Value
+	}
+	poolFn := func(ctx context.Context, cc string) (Result, error) { return one(ctx, cc), nil }
 	switch mode {
 	case Sequential:
 		for _, cc := range codes {
@@ -115,32 +141,27 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 				emit(interrupted(cc))
 				continue
 			}
-			emit(d.One(ctx, client, cc))
+			emit(one(ctx, cc))
 		}
 	case Pool:
-		// Map stops at the first error in input order, which can only be a
-		// code skipped after cancellation: the rest are skipped too.
-		i := 0
-		for r, err := range pool.Map(ctx, concurrency, codes, one) {
-			if err != nil {
-				break
+		// Input order, as executor.map, but each code's failure is its own:
+		// pool.Map's fail-fast would cancel the codes after a failed one.
+		pending := map[int]Result{}
+		next := 0
+		for r := range pool.Completed(ctx, concurrency, codes, poolFn) {
+			pending[r.Index] = resultOf(r)
+			for res, ok := pending[next]; ok; res, ok = pending[next] {
+				delete(pending, next)
+				emit(res)
+				next++
 			}
-			emit(r)
-			i++
-		}
-		for _, cc := range codes[i:] {
-			emit(interrupted(cc))
 		}
 	case Completed:
-		for r := range pool.Completed(ctx, concurrency, codes, one) {
-			if errors.Is(r.Err, pool.ErrSkipped) {
-				emit(interrupted(codes[r.Index]))
-				continue
-			}
-			emit(r.Value)
+		for r := range pool.Completed(ctx, concurrency, codes, poolFn) {
+			emit(resultOf(r))
 		}
 	case Async:
-		d.async(ctx, client, concurrency, codes, emit, interrupted)
+		d.async(ctx, client, concurrency, codes, names, emit, interrupted)
 	default:
 		return counts, fmt.Errorf("unknown mode %q", mode)
 	}
@@ -150,7 +171,7 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 // async starts a goroutine per code, as asyncio starts a task per
 // coroutine, and bounds the requests under way with a semaphore; the saving
 // of a flag does not hold it.
-func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency int, codes []string, emit func(Result), interrupted func(string) Result) {
+func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency int, codes []string, names *nameClaims, emit func(Result), interrupted func(string) Result) {
 	sem := semaphore.NewWeighted(int64(concurrency))
 	results := make(chan Result)
 	var g errgroup.Group
@@ -160,11 +181,21 @@ func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency
 				results <- interrupted(cc)
 				return nil
 			}
-			// The semaphore bounds the requests: as in flags2_asyncio, the
-			// flag is saved after the semaphore is released.
-			f := d.download(ctx, client, cc)
-			sem.Release(1)
-			results <- d.save(ctx, f)
+			results <- guard(cc, func() Result {
+				// The semaphore bounds the requests: as in flags2_asyncio,
+				// the flag is saved after the semaphore is released (or,
+				// if the download panics, as it unwinds).
+				released := false
+				defer func() {
+					if !released {
+						sem.Release(1)
+					}
+				}()
+				f := d.download(ctx, client, cc, names)
+				sem.Release(1)
+				released = true
+				return d.save(ctx, f)
+			})
 			return nil
 		})
 	}

@@ -11,9 +11,15 @@
 // is dropped), so that it need not appear in the process list.
 //
 // With -out, the output goes to a temporary file renamed into place only when
-// complete: a failed run never leaves a partial file. Exit status: 0 on
-// success, 1 on an error (unreadable file, ciphertext shorter than the IV), 2
-// on a usage error (unknown flag, empty or too-long passphrase, rounds < 1).
+// complete: a failed or interrupted run never leaves a partial file. -rounds
+// is at most 1,048,576 (about a second of key schedule); a key file is read
+// no further than the longest passphrase allowed. SIGINT or SIGTERM stops a
+// run at its next read.
+//
+// Exit status: 0 on success; 1 on an error (unreadable file, ciphertext
+// shorter than the IV); 2 on a usage error (unknown flag, empty or too-long
+// passphrase, -rounds out of 1..1048576, -out naming a folder); 130 on
+// SIGINT and 143 on SIGTERM.
 //
 // RC4 is broken: see the arcfour package. This tool is for CipherSaber files,
 // not for protecting anything.
@@ -38,7 +44,10 @@ const usage = `usage: arcfour encrypt|decrypt [-rounds N] (-key PASSPHRASE | -ke
 
 func main() { cli.Main("arcfour", run) }
 
-func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
+// maxRounds bounds -rounds: a key schedule of about a second here.
+const maxRounds = 1 << 20
+
+func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		return cli.Usagef("missing command: encrypt or decrypt")
 	}
@@ -84,22 +93,27 @@ func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Wr
 	case !keySet && !fileSet:
 		return cli.Usagef("missing passphrase: give -key or -key-file")
 	case fileSet:
-		b, err := os.ReadFile(*keyFile)
+		b, err := readKeyFile(ctx, *keyFile)
 		if err != nil {
-			return fmt.Errorf("reading passphrase: %w", err)
+			return err
 		}
 		b = bytes.TrimSuffix(b, []byte("\n"))
 		passphrase = bytes.TrimSuffix(b, []byte("\r"))
 	}
 	switch {
-	case *rounds < 1:
-		return cli.Usagef("-rounds must be at least 1, got %d", *rounds)
+	case *rounds < 1 || *rounds > maxRounds:
+		return cli.Usagef("-rounds must be from 1 to %d, got %d", maxRounds, *rounds)
 	case len(passphrase) == 0:
 		return cli.Usagef("%v", arcfour.ErrEmptyPassphrase)
 	case len(passphrase) > arcfour.MaxPassphrase:
 		return cli.Usagef("%v", arcfour.ErrPassphraseTooLong)
 	}
 
+	if *out != "" {
+		if st, err := os.Stat(*out); err == nil && st.IsDir() {
+			return cli.Usagef("-out %s is a folder: name a file", *out)
+		}
+	}
 	src := stdin
 	if *in != "" {
 		f, err := os.Open(*in)
@@ -109,10 +123,32 @@ func run(_ context.Context, args []string, stdin io.Reader, stdout, stderr io.Wr
 		defer f.Close()
 		src = f
 	}
+	// Every read watches ctx, so a signal stops a long stream at its next
+	// read, and the output file is not made.
+	src = cli.Reader(ctx, src)
 	if *out == "" {
 		return op(stdout, src, passphrase, *rounds)
 	}
 	return atomicfile.Write(*out, 0o644, func(w io.Writer) error {
 		return op(w, src, passphrase, *rounds)
 	})
+}
+
+// readKeyFile reads a passphrase file, no further than the longest
+// passphrase allowed and a line ending: -key-file /dev/zero is an error,
+// not a read until memory runs out.
+func readKeyFile(ctx context.Context, name string) ([]byte, error) {
+	f, err := os.Open(name)
+	if err != nil {
+		return nil, fmt.Errorf("reading passphrase: %w", err)
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(cli.Reader(ctx, f), arcfour.MaxPassphrase+3))
+	if err != nil {
+		return nil, fmt.Errorf("reading passphrase: %w", err)
+	}
+	if len(b) > arcfour.MaxPassphrase+2 {
+		return nil, cli.Usagef("%v (the key file %s holds more)", arcfour.ErrPassphraseTooLong, name)
+	}
+	return b, nil
 }

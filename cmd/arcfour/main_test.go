@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"encoding/hex"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -113,4 +116,82 @@ func TestHelp(t *testing.T) {
 	stdout, _, code := runCmd(t, nil, "-h")
 	assert.Equal(t, 0, code)
 	assert.Contains(t, stdout, "usage: arcfour")
+}
+
+// TestMain runs the command itself when the tests start the test binary
+// as it (TestSignals), and the tests otherwise.
+func TestMain(m *testing.M) {
+	if os.Getenv("ARCFOUR_TEST_MAIN") == "1" {
+		main()
+		return
+	}
+	os.Exit(m.Run())
+}
+
+// TestSignals: SIGINT and SIGTERM stop a stream that would go on forever
+// promptly, with 130 and 143, and no output file is left.
+func TestSignals(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the command")
+	}
+	for sig, want := range map[syscall.Signal]int{syscall.SIGINT: 130, syscall.SIGTERM: 143} {
+		t.Run(sig.String(), func(t *testing.T) {
+			out := filepath.Join(t.TempDir(), "out.cs2")
+			cmd := exec.Command(os.Args[0], "encrypt", "-key", "k", "-out", out)
+			cmd.Env = append(os.Environ(), "ARCFOUR_TEST_MAIN=1")
+			stdin, err := cmd.StdinPipe()
+			require.NoError(t, err)
+			var stderr bytes.Buffer
+			cmd.Stderr = &stderr
+			require.NoError(t, cmd.Start())
+			go func() { // an endless stream
+				chunk := bytes.Repeat([]byte("x"), 4096)
+				for {
+					if _, err := stdin.Write(chunk); err != nil {
+						return
+					}
+				}
+			}()
+			time.Sleep(300 * time.Millisecond)
+			start := time.Now()
+			require.NoError(t, cmd.Process.Signal(sig))
+			err = cmd.Wait()
+			stdin.Close()
+			elapsed := time.Since(start)
+			var ee *exec.ExitError
+			require.ErrorAs(t, err, &ee, stderr.String())
+			assert.Equal(t, want, ee.ExitCode(), stderr.String())
+			assert.Less(t, elapsed, time.Second)
+			assert.Contains(t, stderr.String(), "interrupted")
+			assert.NoFileExists(t, out)
+			entries, _ := os.ReadDir(filepath.Dir(out))
+			assert.Empty(t, entries, "no temporary file left")
+		})
+	}
+}
+
+// TestHostileFlags: a key file that never ends, a schedule of billions of
+// rounds, and -out naming a folder are usage errors, at once.
+func TestHostileFlags(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		msg  string
+	}{
+		{"endless key file", []string{"encrypt", "-key-file", "/dev/zero"}, "holds more"},
+		{"rounds 2e9", []string{"encrypt", "-key", "k", "-rounds", "2000000000"}, "-rounds must be from 1 to 1048576"},
+		{"out is a folder", []string{"encrypt", "-key", "k", "-out", dir}, "is a folder"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			start := time.Now()
+			_, stderr, code := runCmd(t, []byte("m"), tt.args...)
+			assert.Equal(t, cli.ExitUsage, code, stderr)
+			assert.Contains(t, stderr, tt.msg)
+			assert.Less(t, time.Since(start), time.Second)
+		})
+	}
+	entries, _ := os.ReadDir(dir)
+	assert.Empty(t, entries)
 }

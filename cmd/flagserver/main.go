@@ -17,9 +17,15 @@
 // -addr defaults to 127.0.0.1:0, a free port on loopback; it binds to
 // another interface only when told to. -dir serves another folder laid out
 // like the dataset (cc/cc.gif, cc/metadata.json) instead of the embedded one.
-// Bad flags are a usage error (exit 2); a port that cannot be bound is an
-// error (exit 1). On SIGINT or SIGTERM the servers stop accepting, let the
-// requests in flight finish (at most 5 s) and exit 0.
+// Connections are closed when they send nothing for 10 s (their first
+// request included), sit idle for 2 minutes between requests, or take more
+// than 10 s to take one answer (a client that does not read).
+//
+// Exit status: 2 for bad flags (a usage error); 1 for a port that cannot be
+// bound; 130 on SIGINT and 143 on SIGTERM, after the servers have stopped:
+// they stop accepting, let the requests in flight finish for 4 s, answer 503
+// with Connection: close to those still in a delay, and cut off what is left
+// a second later (5 s in all).
 package main
 
 import (
@@ -32,6 +38,7 @@ import (
 	"net/http"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/futuresbench/futures/flags/flagstest"
@@ -106,15 +113,19 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	case err := <-errc:
 		return fmt.Errorf("serving: %w", err)
 	}
-	// Stop accepting, let requests in flight finish, within the grace time.
-	shutCtx, cancel := context.WithTimeout(context.Background(), shutdownGrace)
-	defer cancel()
+	// Stop accepting, let requests in flight finish, all servers at once,
+	// within the grace time; then answer 503 to those still in a delay and
+	// cut off the rest.
+	var wg sync.WaitGroup
 	for _, s := range servers {
-		if err := s.Shutdown(shutCtx); err != nil {
-			fmt.Fprintf(stderr, "flagserver: requests still in flight after %v: closed\n", shutdownGrace)
-		}
+		wg.Go(func() {
+			if !s.Stop(shutdownGrace) {
+				fmt.Fprintf(stderr, "flagserver: %s: requests still in flight after %v: answered 503 or cut off\n", s.URL, shutdownGrace-time.Second)
+			}
+		})
 	}
-	return nil
+	wg.Wait()
+	return &cli.ExitError{Code: cli.ExitInterrupted} // 130, or 143 for SIGTERM (cli.Main)
 }
 
 // parseArgs returns the servers to start, or nil and no error when it has

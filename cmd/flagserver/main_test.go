@@ -105,7 +105,7 @@ func TestDir(t *testing.T) {
 }
 
 // TestShutdown: a signal (ctx cancelled) lets a request in flight finish and
-// the command exits 0.
+// the command exits 130 (interrupted).
 func TestShutdown(t *testing.T) {
 	handlers := make(chan []*flagstest.Handler, 1)
 	testHookServing = func(hs []*flagstest.Handler) { handlers <- hs }
@@ -129,8 +129,8 @@ func TestShutdown(t *testing.T) {
 	}
 	s.cancel()
 	assert.Equal(t, 200, <-status, "the request in flight finished")
-	assert.Equal(t, 0, <-s.done)
-	s.done <- 0 // for the cleanup
+	assert.Equal(t, 130, <-s.done)
+	s.done <- 130 // for the cleanup
 	_, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(s.urls[0], "/flags"), "http://"))
 	assert.Error(t, err, "no longer listening")
 }

@@ -22,8 +22,16 @@
 //	    --retries N       retries of timeouts, 429 and 5xx (default 0)
 //	    --metadata        also fetch metadata.json; save as Country_Name.gif
 //
+// Only what is a flag is saved, whole: an empty body, a body that is not a
+// GIF, or one shorter than its Content-Length is that code's error. A body
+// streams to its file (unnamed until complete) through the size cap, so
+// memory does not grow with it. With --metadata, two codes whose country
+// names give one file name never overwrite each other: the second is an
+// error; and a flag whose metadata fails is an error, not "not found".
+//
 // Exit status: 0 when no download ended in error (not found is no error), 1
-// when some did, 2 for a usage error, 130 when interrupted (Ctrl-C).
+// when some did, 2 for a usage error, 130 when interrupted by SIGINT
+// (Ctrl-C) and 143 by SIGTERM.
 package main
 
 import (

@@ -327,6 +327,16 @@ func (h *Handler) count(path string, status int) {
 // return at once. It is safe to call more than once.
 func (h *Handler) Close() { h.closeOnce.Do(func() { close(h.done) }) }
 
+// closed reports whether Close was called.
+func (h *Handler) closed() bool {
+	select {
+	case <-h.done:
+		return true
+	default:
+		return false
+	}
+}
+
 // wait sleeps d, or less if the request is cancelled or the handler closed;
 // it reports whether the full time passed.
 func (h *Handler) wait(r *http.Request, d time.Duration) bool {
@@ -389,6 +399,12 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	delay, fail := h.draw()
 	if !h.wait(r, delay) {
+		if h.closed() && r.Context().Err() == nil {
+			// Stopped during the delay: a real answer, never an empty 200.
+			w.Header().Set("Connection", "close")
+			h.answer(w, r, http.StatusServiceUnavailable)
+			return
+		}
 		h.count(p, 0)
 		return
 	}
@@ -528,7 +544,11 @@ func Serve(ln net.Listener, h *Handler) *Server {
 		Handler: h,
 		URL:     "http://" + ln.Addr().String() + Prefix,
 		ln:      ln,
-		http:    &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout},
+		http: &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
+			// Writing may start only after the delay: a client that does
+			// not read holds a connection no longer than the delay and
+			// writeTimeout.
+			WriteTimeout: h.cfg.delayMax + writeTimeout},
 		handoff: newHandoffListener(ln.Addr()),
 		errc:    make(chan error, 1),
 		conns:   map[net.Conn]struct{}{},
@@ -576,6 +596,28 @@ func (s *Server) Shutdown(ctx context.Context) error {
 		return ctx.Err()
 	}
 	return s.http.Shutdown(ctx)
+}
+
+// Stop stops the server within grace: as Shutdown for grace less a second;
+// then handlers still waiting (in a delay) answer 503 with Connection:
+// close, and a second later every connection still open is cut off. It
+// reports whether every request ended in the graceful part.
+func (s *Server) Stop(grace time.Duration) bool {
+	ctx, cancel := context.WithTimeout(context.Background(), max(grace-time.Second, 0))
+	defer cancel()
+	if s.Shutdown(ctx) == nil {
+		return true
+	}
+	s.Handler.Close()
+	s.http.SetKeepAlivesEnabled(false)
+	ctx2, cancel2 := context.WithTimeout(context.Background(), min(grace, time.Second))
+	defer cancel2()
+	if s.Shutdown(ctx2) != nil {
+		s.wakeFront(true) // a client that stopped reading: cut it off
+		s.http.Close()
+		s.frontWG.Wait()
+	}
+	return false
 }
 
 // Close stops the server: handlers that wait return at once, and Close

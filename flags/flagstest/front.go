@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -30,10 +31,18 @@ import (
 // fit goes to net/http (which takes up to 1 MB).
 const frontBufSize = 4096
 
-// Timeouts of a Server's connections, in the front and in net/http.
-const (
-	readHeaderTimeout = 10 * time.Second // from a request's first byte to its end
-	idleTimeout       = 2 * time.Minute  // between two requests
+// Timeouts of a Server's connections, in the front and in net/http
+// (variables for the tests).
+var (
+	// readHeaderTimeout runs from a request's first byte to its end, and,
+	// for a connection's first request, from the connection's start: a
+	// connection that never sends a byte is closed after it, as net/http
+	// closes one.
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute // between two requests
+	// writeTimeout bounds the writing of one answer: a client that does
+	// not read cannot hold a connection (or a shutdown) longer.
+	writeTimeout = 10 * time.Second
 )
 
 // plainAnswer is an answer the front sends: the bytes net/http writes for
@@ -47,9 +56,10 @@ type plainAnswer struct {
 
 // frontAnswers is what the front may answer for a handler.
 type frontAnswers struct {
-	files    map[string]plainAnswer // by path
-	notFound plainAnswer
-	failure  plainAnswer // the error rate's answer
+	files       map[string]plainAnswer // by path
+	notFound    plainAnswer
+	failure     plainAnswer // the error rate's answer
+	unavailable plainAnswer // 503, Connection: close: stopped during a delay
 }
 
 // buildAnswers makes the front's answers for h; nil if the front must leave
@@ -63,6 +73,8 @@ func buildAnswers(h *Handler) *frontAnswers {
 		notFound: statusAnswer(http.StatusNotFound),
 		failure:  statusAnswer(h.cfg.errorStatus),
 	}
+	a.unavailable = statusAnswer(http.StatusServiceUnavailable)
+	a.unavailable.head = []byte(strings.Replace(string(a.unavailable.head), "\r\n", "\r\nConnection: close\r\n", 1))
 	for p, f := range h.files {
 		// The headers net/http writes for serveHeader, in its (sorted) order.
 		head := "HTTP/1.1 200 OK\r\nContent-Length: " + f.length[0] + "\r\nContent-Type: " + f.contentType[0] + "\r\nDate: "
@@ -244,7 +256,7 @@ func (c *frontConn) serve() {
 			c.conn.Close()
 		}
 	}()
-	var started time.Time // when the current request's first byte came
+	started := time.Now() // when the current request's first byte came (the first: the connection)
 	served := 0
 	for {
 		state, n, target, head := parsePlain(peekBuffered(c.br))
@@ -272,7 +284,7 @@ func (c *frontConn) serve() {
 			if c.s.closing.Load() {
 				return
 			}
-			if c.br.Buffered() == 0 {
+			if c.br.Buffered() == 0 && served > 0 {
 				started = time.Time{}
 				c.conn.SetReadDeadline(time.Now().Add(idleTimeout))
 			} else {
@@ -335,13 +347,27 @@ func (c *frontConn) respond(target []byte, head bool) error {
 	}
 	delay, fail := h.draw()
 	if !c.wait(delay) {
-		h.count(p, 0)
+		if h.closed() {
+			// Stopped during the delay: a real answer, never silence.
+			h.count(p, http.StatusServiceUnavailable)
+			c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+			c.writeAnswer(c.s.answers.unavailable, head)
+		} else {
+			h.count(p, 0)
+		}
 		return errGone
 	}
 	if fail {
 		a = c.s.answers.failure
 	}
 	h.count(p, a.status)
+	c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+	return c.writeAnswer(a, head)
+}
+
+// writeAnswer sends a with the current Date, headers and body in one writev
+// (the headers alone for a HEAD).
+func (c *frontConn) writeAnswer(a plainAnswer, head bool) error {
 	now := time.Now()
 	if s := now.Unix(); s != c.dateS || c.date == nil {
 		c.date, c.dateS = now.UTC().AppendFormat(c.date[:0], http.TimeFormat), s

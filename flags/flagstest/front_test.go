@@ -321,9 +321,16 @@ func TestFrontDelay(t *testing.T) {
 		srv := Start(t, WithDelay(time.Hour))
 		conn := delayReq(t, srv)
 		srv.Close()
-		_, err := conn.Read(make([]byte, 1))
+		// A real answer, then the end of the connection: never silence.
+		br := bufio.NewReader(conn)
+		resp, err := http.ReadResponse(br, nil)
+		require.NoError(t, err)
+		io.Copy(io.Discard, resp.Body)
+		assert.Equal(t, http.StatusServiceUnavailable, resp.StatusCode)
+		assert.True(t, resp.Close)
+		_, err = br.ReadByte()
 		assert.ErrorIs(t, err, io.EOF)
-		assert.Equal(t, map[int]int{0: 1}, srv.Stats().ByStatus)
+		assert.Equal(t, map[int]int{503: 1}, srv.Stats().ByStatus)
 	})
 	t.Run("server shut down", func(t *testing.T) {
 		srv := Start(t, WithDelay(100*time.Millisecond))

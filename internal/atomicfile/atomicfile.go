@@ -43,6 +43,24 @@ func write(path string, perm os.FileMode, fill func(w io.Writer) error, sync boo
 	return writePortable(path, perm, fill, sync)
 }
 
+// writeUnnamed writes through an unnamed file, linked in at path once
+// complete (see linkUnnamed). It returns errUnsupported, before calling
+// fill, where unnamed files cannot be made.
+func writeUnnamed(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) error {
+	f, err := openUnnamed(filepath.Dir(path))
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	if err := fillFile(f, path, fill, sync); err != nil {
+		return err
+	}
+	if err := f.Chmod(perm); err != nil {
+		return err
+	}
+	return linkUnnamed(f, path)
+}
+
 // writePortable writes to a temporary file beside path and renames it.
 func writePortable(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) (err error) {
 	dir, base := filepath.Split(path)

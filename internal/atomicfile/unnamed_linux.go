@@ -4,7 +4,6 @@ package atomicfile
 
 import (
 	"errors"
-	"io"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -21,39 +20,34 @@ var procFD = sync.OnceValue(func() bool {
 	return err == nil
 })
 
-// writeUnnamed writes through an unnamed file (open(2)'s O_TMPFILE) and
-// links it in at path once complete. Where path is new, that is one
-// directory entry made, as a plain create does: no temporary name to create
-// and rename away, and nothing at all left behind if the process dies,
-// since an unnamed file vanishes with its last descriptor. Where path
-// exists, the file is linked under a temporary name and renamed over it.
-// It returns errUnsupported, before calling fill, if the file system or the
-// system cannot do it (or dir cannot be opened: the portable way then says
-// why).
-func writeUnnamed(path string, perm os.FileMode, fill func(w io.Writer) error, sync bool) error {
+// openUnnamed opens an unnamed file (open(2)'s O_TMPFILE) in dir for
+// writing. It returns errUnsupported if the file system or the system
+// cannot do it (or dir cannot be opened: the portable way then says why).
+func openUnnamed(dir string) (*os.File, error) {
 	if !procFD() {
-		return errUnsupported
+		return nil, errUnsupported
 	}
-	dir := filepath.Dir(path)
 	fd, err := unix.Open(dir, unix.O_TMPFILE|unix.O_WRONLY|unix.O_CLOEXEC, 0o600)
 	if err != nil {
-		return errUnsupported
+		return nil, errUnsupported
 	}
-	f := os.NewFile(uintptr(fd), path)
-	defer f.Close()
-	if err := fillFile(f, path, fill, sync); err != nil {
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		return err
-	}
-	proc := "/proc/self/fd/" + strconv.Itoa(fd)
-	err = unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, path, unix.AT_SYMLINK_FOLLOW)
+	return os.NewFile(uintptr(fd), dir), nil
+}
+
+// linkUnnamed gives f, opened by openUnnamed, the name path. Where path is
+// new, that is one directory entry made, as a plain create does: no
+// temporary name to create and rename away, and nothing at all left behind
+// if the process dies, since an unnamed file vanishes with its last
+// descriptor. Where path exists, the file is linked under a temporary name
+// and renamed over it.
+func linkUnnamed(f *os.File, path string) error {
+	proc := "/proc/self/fd/" + strconv.Itoa(int(f.Fd()))
+	err := unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, path, unix.AT_SYMLINK_FOLLOW)
 	if !errors.Is(err, unix.EEXIST) {
 		return pathErr("link", path, err)
 	}
 	// path exists: replace it in one step.
-	base := filepath.Base(path)
+	dir, base := filepath.Split(path)
 	for range 10 {
 		tmp := filepath.Join(dir, "."+base+"."+strconv.FormatUint(rand.Uint64()%1e10, 10)+".tmp")
 		err = unix.Linkat(unix.AT_FDCWD, proc, unix.AT_FDCWD, tmp, unix.AT_SYMLINK_FOLLOW)

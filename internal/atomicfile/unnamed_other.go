@@ -2,9 +2,8 @@
 
 package atomicfile
 
-import (
-	"io"
-	"os"
-)
+import "os"
 
-func writeUnnamed(string, os.FileMode, func(io.Writer) error, bool) error { return errUnsupported }
+func openUnnamed(string) (*os.File, error) { return nil, errUnsupported }
+
+func linkUnnamed(*os.File, string) error { return errUnsupported }

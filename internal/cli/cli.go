@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"strings"
+	"sync/atomic"
 	"syscall"
 )
 
@@ -22,6 +23,7 @@ const (
 	ExitFailure     = 1
 	ExitUsage       = 2
 	ExitInterrupted = 130 // 128 + SIGINT, as shells report it
+	ExitTerminated  = 143 // 128 + SIGTERM
 )
 
 // UsageError is a mistake in the command line: exit status 2.
@@ -82,10 +84,54 @@ func Report(stderr io.Writer, name string, err error) int {
 type RunFunc func(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error
 
 // Main runs a command with a context cancelled by SIGINT or SIGTERM, reports
-// its error and exits with the matching status.
+// its error and exits with the matching status: a run that ends because of
+// the signal exits 128 + the signal's number (130 for SIGINT, 143 for
+// SIGTERM). A second signal ends the process at once with that status, for
+// a run that does not stop.
 func Main(name string, run RunFunc) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, cancel := context.WithCancelCause(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	var got atomic.Value // the first signal
+	go func() {
+		sig := <-sigs
+		got.Store(sig)
+		cancel(fmt.Errorf("interrupted (%v)", sig))
+		sig = <-sigs
+		os.Exit(128 + signalNumber(sig))
+	}()
 	err := run(ctx, os.Args[1:], os.Stdin, os.Stdout, os.Stderr)
-	stop()
+	if sig, ok := got.Load().(os.Signal); ok && err != nil && (Code(err) == ExitInterrupted || errors.Is(err, context.Canceled)) {
+		if errors.Is(err, context.Canceled) {
+			err = &ExitError{Msg: context.Cause(ctx).Error()}
+		}
+		Report(os.Stderr, name, err)
+		os.Exit(128 + signalNumber(sig))
+	}
 	os.Exit(Report(os.Stderr, name, err))
+}
+
+// signalNumber is sig's number (2 for SIGINT, 15 for SIGTERM).
+func signalNumber(sig os.Signal) int {
+	if s, ok := sig.(syscall.Signal); ok {
+		return int(s)
+	}
+	return ExitInterrupted - 128
+}
+
+// Reader returns r with every Read failing with ctx's cause once ctx is
+// done, so that a loop copying from r (a stream, a file being encrypted)
+// stops at its next read after a signal.
+func Reader(ctx context.Context, r io.Reader) io.Reader { return &ctxReader{ctx, r} }
+
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c *ctxReader) Read(p []byte) (int, error) {
+	if c.ctx.Err() != nil {
+		return 0, c.ctx.Err()
+	}
+	return c.r.Read(p)
 }
