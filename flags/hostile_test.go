@@ -7,7 +7,9 @@ import (
 	"os"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/h2non/gock"
 	"github.com/stretchr/testify/assert"
@@ -180,4 +182,77 @@ func TestShortBody(t *testing.T) {
 		entries, _ := os.ReadDir(dest)
 		assert.Empty(t, entries, mode)
 	}
+}
+
+// TestMisbehavingServerEveryMode: against a real local server whose faults
+// cover what lying servers do (an endless body, an empty 200, an HTML page
+// served as the flag, a short body, a reset), every mode saves exactly the
+// good flags, reports every code once, and leaves no other file.
+func TestMisbehavingServerEveryMode(t *testing.T) {
+	srv := flagstest.Start(t,
+		flagstest.WithFault("CN", flagstest.EndlessBody()),
+		flagstest.WithFault("IN", flagstest.EmptyBody()),
+		flagstest.WithFault("US", flagstest.HTMLPage()),
+		flagstest.WithFault("ID", flagstest.ShortBody()),
+		flagstest.WithFault("PK", flagstest.ResetMidBody()),
+	)
+	for _, mode := range flags.Modes {
+		t.Run(string(mode), func(t *testing.T) {
+			dest := t.TempDir()
+			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, MaxBody: 1 << 20}
+			got, counts := run(t, d, mode, 8, pop20)
+			assert.Equal(t, flags.Counts{OK: 15, Error: 5}, counts)
+			assert.ErrorIs(t, got["CN"].Err, flags.ErrBodyTooLarge)
+			assert.ErrorIs(t, got["IN"].Err, flags.ErrNotGIF)
+			assert.ErrorIs(t, got["US"].Err, flags.ErrNotGIF)
+			entries, err := os.ReadDir(dest)
+			require.NoError(t, err)
+			assert.Len(t, entries, 15)
+			for _, e := range entries {
+				b, err := os.ReadFile(dest + "/" + e.Name())
+				require.NoError(t, err)
+				assert.True(t, strings.HasPrefix(string(b), "GIF8"), e.Name())
+			}
+		})
+	}
+}
+
+// TestEndlessBodiesBoundedMemory: 60 downloads at once of bodies that never
+// end, each capped at 10 MiB, stream to disk: the heap does not grow with
+// the bodies (buffered, they would take 600 MiB).
+func TestEndlessBodiesBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("moves 600 MiB over loopback")
+	}
+	var opts []flagstest.Option
+	codes := flags.EveryCode()[:60]
+	for _, cc := range codes {
+		opts = append(opts, flagstest.WithFault(cc, flagstest.EndlessBody()))
+	}
+	srv := flagstest.Start(t, opts...)
+	dest := t.TempDir()
+	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+	var peak atomic.Uint64
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() { // samples the heap while the downloads run
+		defer close(done)
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			peak.Store(max(peak.Load(), ms.HeapInuse))
+			select {
+			case <-stop:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+	_, counts := run(t, d, flags.Async, 60, codes)
+	close(stop)
+	<-done
+	assert.Equal(t, flags.Counts{Error: 60}, counts)
+	assert.Less(t, peak.Load(), uint64(100<<20), "peak heap in use: %d MiB", peak.Load()>>20)
+	entries, _ := os.ReadDir(dest)
+	assert.Empty(t, entries)
 }

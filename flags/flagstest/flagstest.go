@@ -22,6 +22,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"math/rand/v2"
 	"net"
@@ -57,6 +58,9 @@ const (
 	faultShort
 	faultSlow
 	faultRedirect
+	faultEndless
+	faultEmpty
+	faultHTML
 )
 
 // A Fault is how the server misbehaves for one country code (see WithFault).
@@ -87,6 +91,17 @@ func SlowBody(d time.Duration) Fault { return Fault{kind: faultSlow, d: d} }
 // Redirect answers 302 Found with the location of the real file.
 func Redirect() Fault { return Fault{kind: faultRedirect} }
 
+// EndlessBody answers 200 with a body that starts like a GIF and never
+// ends (no Content-Length), until the client leaves or the server closes.
+func EndlessBody() Fault { return Fault{kind: faultEndless} }
+
+// EmptyBody answers 200 with an empty body.
+func EmptyBody() Fault { return Fault{kind: faultEmpty} }
+
+// HTMLPage answers 200 with an HTML page, as a captive portal or a
+// misconfigured server does.
+func HTMLPage() Fault { return Fault{kind: faultHTML} }
+
 func (f Fault) String() string {
 	switch f.kind {
 	case faultStatus:
@@ -101,6 +116,12 @@ func (f Fault) String() string {
 		return "slow body over " + f.d.String()
 	case faultRedirect:
 		return "redirect"
+	case faultEndless:
+		return "endless body"
+	case faultEmpty:
+		return "empty body"
+	case faultHTML:
+		return "HTML page"
 	}
 	return "no fault"
 }
@@ -461,6 +482,37 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 		w.Header().Set("Location", p+"?redirected=1")
 		h.answer(w, r, http.StatusFound)
 		return
+	case faultEmpty, faultHTML:
+		body := ""
+		if f.kind == faultHTML {
+			body = "<!DOCTYPE html>\n<html><body><h1>Welcome to nginx!</h1></body></html>\n"
+			w.Header().Set("Content-Type", "text/html")
+		}
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.WriteHeader(http.StatusOK)
+		io.WriteString(w, body)
+		h.count(p, http.StatusOK)
+		return
+	case faultEndless:
+		w.Header().Set("Content-Type", "image/gif")
+		w.WriteHeader(http.StatusOK)
+		h.count(p, http.StatusOK)
+		if _, err := io.WriteString(w, "GIF89a"); err != nil {
+			return
+		}
+		zeros := make([]byte, 32<<10)
+		for {
+			if _, err := w.Write(zeros); err != nil {
+				return
+			}
+			select {
+			case <-r.Context().Done():
+				return
+			case <-h.done:
+				return
+			default:
+			}
+		}
 	}
 	file, ok := h.serveHeader(w, r)
 	if !ok || r.Method == http.MethodHead {
