@@ -27,7 +27,7 @@ import (
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // dataset is the flag images on disk, read directly to check what was saved.
-var dataset = os.DirFS(filepath.Join("..", "testdata", "flags"))
+var dataset = os.DirFS(filepath.Join("dataset", "flags"))
 
 const mockBase = "http://flags.invalid/flags"
 
@@ -338,4 +338,17 @@ func TestUnreachable(t *testing.T) {
 	assert.True(t, flags.Unreachable(got["BR"].Err), "%v", got["BR"].Err)
 	assert.False(t, flags.Unreachable(&flags.StatusError{Code: 500}))
 	assert.False(t, flags.Unreachable(fmt.Errorf("x: %w", syscall.ECONNRESET)))
+}
+
+// TestAllCodesMatchDataset: the static list of codes is the dataset's.
+func TestAllCodesMatchDataset(t *testing.T) {
+	entries, err := fs.ReadDir(dataset, ".")
+	require.NoError(t, err)
+	var codes []string
+	for _, e := range entries {
+		if e.IsDir() {
+			codes = append(codes, strings.ToUpper(e.Name()))
+		}
+	}
+	assert.Equal(t, codes, flags.AllCodes())
 }

@@ -34,7 +34,7 @@ go build -o "$work/flagserver" ./cmd/flagserver
 fs_pid=$!
 
 mkdir -p "$work/www"
-ln -s "$PWD/testdata/flags" "$work/www/flags"
+ln -s "$PWD/flags/dataset/flags" "$work/www/flags"
 cat >"$work/nginx.conf" <<CONF
 worker_processes auto;
 pid $work/nginx.pid;

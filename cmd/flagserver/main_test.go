@@ -98,7 +98,7 @@ func TestOneServer(t *testing.T) {
 }
 
 func TestDir(t *testing.T) {
-	s := start(t, 1, "-dir", "../../testdata/flags")
+	s := start(t, 1, "-dir", "../../flags/dataset/flags")
 	c := newClient(t)
 	assert.Equal(t, 200, get(t, c, s.urls[0]+"/br/metadata.json"))
 	assert.Equal(t, 404, get(t, c, s.urls[0]+"/xx/metadata.json"))

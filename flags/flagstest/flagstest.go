@@ -1,7 +1,7 @@
 // Package flagstest provides a local flag server that misbehaves on purpose,
 // for tests, benchmarks and people, in the spirit of net/http/httptest.
 //
-// It serves the flag dataset (see the module's testdata/flags-README.md) as
+// It serves the flag dataset (package flags/dataset) as
 // the book's servers do: GET or HEAD BASE/cc/cc.gif and BASE/cc/metadata.json
 // for a lower-case country code cc, where BASE is SERVER/flags; every other
 // path answers 404. Options add what the book's DELAY and ERROR servers did
@@ -35,7 +35,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/futuresbench/futures"
+	"github.com/futuresbench/futures/flags/dataset"
 )
 
 // Prefix is the path under which the flags are served: a server's base URL
@@ -266,7 +266,7 @@ func NewHandler(opts ...Option) (*Handler, error) {
 		}
 	}
 	if cfg.fsys == nil {
-		cfg.fsys = futures.Flags()
+		cfg.fsys = dataset.FS()
 	}
 	files, err := load(cfg.fsys)
 	if err != nil {
@@ -418,24 +418,68 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	delay, fail := h.draw()
-	if !h.wait(r, delay) {
+	d := h.decide(p)
+	if !h.wait(r, d.delay) {
 		if h.closed() && r.Context().Err() == nil {
 			// Stopped during the delay: a real answer, never an empty 200.
-			w.Header().Set("Connection", "close")
-			h.answer(w, r, http.StatusServiceUnavailable)
+			d = h.unavailable()
+		} else {
+			h.count(p, 0)
 			return
 		}
-		h.count(p, 0)
-		return
 	}
+	h.write(w, r.Method == http.MethodHead, d)
+	h.count(p, d.status)
+}
+
+// A decision is what a request gets: a delay, then a status with its text,
+// or a file. ServeHTTP and the front (front.go) both answer what decide
+// says, so that the two answer alike by construction.
+type decision struct {
+	delay  time.Duration
+	status int
+	file   *file       // for 200: the file
+	header http.Header // more headers (Connection: close)
+}
+
+// decide draws the delay and the error from the seeded source and finds
+// the file at path: the error status, the file, or 404.
+func (h *Handler) decide(path string) decision {
+	delay, fail := h.draw()
 	if fail {
-		h.answer(w, r, h.cfg.errorStatus)
-		return
+		return decision{delay: delay, status: h.cfg.errorStatus}
 	}
-	f, ok := h.serveHeader(w, r)
-	if ok && r.Method != http.MethodHead {
-		w.Write(f.body)
+	if f, ok := h.files[path]; ok {
+		return decision{delay: delay, status: http.StatusOK, file: &f}
+	}
+	return decision{delay: delay, status: http.StatusNotFound}
+}
+
+// unavailable is the answer to a request still in its delay when the
+// handler is closed: 503, and the connection closed after it.
+func (h *Handler) unavailable() decision {
+	return decision{status: http.StatusServiceUnavailable, header: http.Header{"Connection": {"close"}}}
+}
+
+// write sends what d says (the headers only for a HEAD). It does not count.
+func (h *Handler) write(w http.ResponseWriter, head bool, d decision) {
+	hdr := w.Header()
+	for k, v := range d.header {
+		hdr[k] = v
+	}
+	body := []byte(nil)
+	if d.file != nil {
+		hdr["Content-Type"] = d.file.contentType
+		hdr["Content-Length"] = d.file.length
+		body = d.file.body
+	} else {
+		body = []byte(http.StatusText(d.status) + "\n")
+		hdr.Set("Content-Type", "text/plain; charset=utf-8")
+		hdr.Set("Content-Length", strconv.Itoa(len(body)))
+	}
+	w.WriteHeader(d.status)
+	if !head {
+		w.Write(body)
 	}
 }
 
@@ -447,24 +491,14 @@ func (h *Handler) serveHeader(w http.ResponseWriter, r *http.Request) (file, boo
 		h.answer(w, r, http.StatusNotFound)
 		return f, false
 	}
-	hdr := w.Header()
-	hdr["Content-Type"] = f.contentType
-	hdr["Content-Length"] = f.length
-	w.WriteHeader(http.StatusOK)
+	h.write(w, true, decision{status: http.StatusOK, file: &f})
 	h.count(r.URL.Path, http.StatusOK)
 	return f, true
 }
 
-// answer sends a status with its text as a plain body.
+// answer sends a status with its text as a plain body, and counts it.
 func (h *Handler) answer(w http.ResponseWriter, r *http.Request, status int) {
-	body := http.StatusText(status) + "\n"
-	hdr := w.Header()
-	hdr.Set("Content-Type", "text/plain; charset=utf-8")
-	hdr.Set("Content-Length", strconv.Itoa(len(body)))
-	w.WriteHeader(status)
-	if r.Method != http.MethodHead {
-		w.Write([]byte(body))
-	}
+	h.write(w, r.Method == http.MethodHead, decision{status: status})
 	h.count(r.URL.Path, status)
 }
 

@@ -29,7 +29,7 @@ func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
 
 // dataset is the copy of the flags in the module's testdata, read directly
 // from disk so that the tests do not trust the server's own loading.
-var dataset = os.DirFS(filepath.Join("..", "..", "testdata", "flags"))
+var dataset = os.DirFS(filepath.Join("..", "dataset", "flags"))
 
 // client is a plain client whose connections are closed at the end of the
 // test (so goleak sees no idle connection goroutines).

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"net"
 	"net/http"
-	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,33 +61,48 @@ type frontAnswers struct {
 	unavailable plainAnswer // 503, Connection: close: stopped during a delay
 }
 
-// buildAnswers makes the front's answers for h; nil if the front must leave
-// every request to net/http (an error status without a standard text).
+// buildAnswers makes the front's answers for h, from what the handler
+// itself writes for each decision (Handler.write); nil if the front must
+// leave every request to net/http (an error status without a standard text).
 func buildAnswers(h *Handler) *frontAnswers {
 	if http.StatusText(h.cfg.errorStatus) == "" {
 		return nil
 	}
 	a := &frontAnswers{
-		files:    make(map[string]plainAnswer, len(h.files)),
-		notFound: statusAnswer(http.StatusNotFound),
-		failure:  statusAnswer(h.cfg.errorStatus),
+		files:       make(map[string]plainAnswer, len(h.files)),
+		notFound:    recordAnswer(h, "", decision{status: http.StatusNotFound}),
+		failure:     recordAnswer(h, "", decision{status: h.cfg.errorStatus}),
+		unavailable: recordAnswer(h, "", h.unavailable()),
 	}
-	a.unavailable = statusAnswer(http.StatusServiceUnavailable)
-	a.unavailable.head = []byte(strings.Replace(string(a.unavailable.head), "\r\n", "\r\nConnection: close\r\n", 1))
 	for p, f := range h.files {
-		// The headers net/http writes for serveHeader, in its (sorted) order.
-		head := "HTTP/1.1 200 OK\r\nContent-Length: " + f.length[0] + "\r\nContent-Type: " + f.contentType[0] + "\r\nDate: "
-		a.files[p] = plainAnswer{p, http.StatusOK, []byte(head), f.body}
+		a.files[p] = recordAnswer(h, p, decision{status: http.StatusOK, file: &f})
 	}
 	return a
 }
 
-// statusAnswer is what Handler.answer sends for status.
-func statusAnswer(status int) plainAnswer {
-	body := http.StatusText(status) + "\n"
-	head := fmt.Sprintf("HTTP/1.1 %03d %s\r\nContent-Length: %d\r\nContent-Type: text/plain; charset=utf-8\r\nDate: ", status, http.StatusText(status), len(body))
-	return plainAnswer{"", status, []byte(head), []byte(body)}
+// recordAnswer is what net/http sends for h.write(d), but for the Date
+// value: the status line, the headers in net/http's (sorted) order with
+// Date, which net/http adds, last among them, and the body.
+func recordAnswer(h *Handler, path string, d decision) plainAnswer {
+	rec := &recorder{header: http.Header{}}
+	h.write(rec, false, d)
+	var head bytes.Buffer
+	fmt.Fprintf(&head, "HTTP/1.1 %03d %s\r\n", rec.status, http.StatusText(rec.status))
+	rec.header.Write(&head) // sorted by key, as net/http writes them
+	head.WriteString("Date: ")
+	return plainAnswer{path, rec.status, head.Bytes(), rec.body.Bytes()}
 }
+
+// recorder is the http.ResponseWriter that recordAnswer reads back.
+type recorder struct {
+	header http.Header
+	status int
+	body   bytes.Buffer
+}
+
+func (r *recorder) Header() http.Header         { return r.header }
+func (r *recorder) WriteHeader(status int)      { r.status = status }
+func (r *recorder) Write(b []byte) (int, error) { return r.body.Write(b) }
 
 // isPlainTarget reports whether a request target is a path that net/http
 // passes on as it is (URL.Path == target): no escapes, query or fragment.
@@ -340,27 +354,27 @@ func (c *frontConn) respond(target []byte, head bool) error {
 	h := c.s.Handler
 	h.inFlight.Add(1)
 	defer h.inFlight.Add(-1)
-	a, ok := c.s.answers.files[string(target)]
-	p := a.path
-	if !ok {
-		a, p = c.s.answers.notFound, string(target)
-	}
-	delay, fail := h.draw()
-	if !c.wait(delay) {
-		if h.closed() {
-			// Stopped during the delay: a real answer, never silence.
-			h.count(p, http.StatusServiceUnavailable)
-			c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
-			c.writeAnswer(c.s.answers.unavailable, head)
-		} else {
+	p := string(target)
+	d := h.decide(p)
+	if !c.wait(d.delay) {
+		if !h.closed() {
 			h.count(p, 0)
+			return errGone
 		}
+		// Stopped during the delay: a real answer, never silence.
+		h.count(p, http.StatusServiceUnavailable)
+		c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
+		c.writeAnswer(c.s.answers.unavailable, head)
 		return errGone
 	}
-	if fail {
+	a := c.s.answers.files[p]
+	switch {
+	case d.file == nil && d.status == http.StatusNotFound:
+		a = c.s.answers.notFound
+	case d.file == nil:
 		a = c.s.answers.failure
 	}
-	h.count(p, a.status)
+	h.count(p, d.status)
 	c.conn.SetWriteDeadline(time.Now().Add(writeTimeout))
 	return c.writeAnswer(a, head)
 }
