@@ -41,7 +41,7 @@ import (
 	"sync"
 	"time"
 
-	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/internal/cli"
 )
 
@@ -57,11 +57,11 @@ const shutdownGrace = 5 * time.Second
 var bookAddrs = [3]string{"127.0.0.1:8001", "127.0.0.1:8002", "127.0.0.1:8003"}
 
 // testHookServing, when set, gets the handlers once they serve.
-var testHookServing func([]*flagstest.Handler)
+var testHookServing func([]*flagserver.Handler)
 
 type serverSpec struct {
 	addr, label string
-	opts        []flagstest.Option
+	opts        []flagserver.Option
 }
 
 func main() { cli.Main("flagserver", run) }
@@ -73,16 +73,16 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	}
 	// Each server serves as soon as it listens; if a later one cannot,
 	// the deferred Close stops those started.
-	var servers []*flagstest.Server
+	var servers []*flagserver.Server
 	defer func() {
 		for _, s := range servers {
 			s.Close() // handlers still waiting return at once
 		}
 	}()
 	for _, spec := range specs {
-		h, err := flagstest.NewHandler(spec.opts...)
+		h, err := flagserver.NewHandler(spec.opts...)
 		if err != nil {
-			if errors.Is(err, flagstest.ErrBadOption) {
+			if errors.Is(err, flagserver.ErrBadOption) {
 				return cli.Usagef("%v", err)
 			}
 			return err
@@ -91,12 +91,12 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("cannot listen on %s: %w", spec.addr, err)
 		}
-		s := flagstest.Serve(ln, h)
+		s := flagserver.Serve(ln, h)
 		servers = append(servers, s)
 		fmt.Fprintf(stdout, "%s%s\n", s.URL, spec.label)
 	}
 	errc := make(chan error, len(servers))
-	handlers := make([]*flagstest.Handler, len(servers))
+	handlers := make([]*flagserver.Handler, len(servers))
 	for i, s := range servers {
 		handlers[i] = s.Handler
 		go func() {
@@ -152,8 +152,8 @@ func parseArgs(args []string, stdout io.Writer) ([]serverSpec, error) {
 	if fs.NFlag() == 0 {
 		return []serverSpec{
 			{bookAddrs[0], " LOCAL (no delay)", nil},
-			{bookAddrs[1], " DELAY (0.5s before every answer)", []flagstest.Option{flagstest.WithDelay(500 * time.Millisecond)}},
-			{bookAddrs[2], " ERROR (25% of answers are 418)", []flagstest.Option{flagstest.WithErrorRate(0.25)}},
+			{bookAddrs[1], " DELAY (0.5s before every answer)", []flagserver.Option{flagserver.WithDelay(500 * time.Millisecond)}},
+			{bookAddrs[2], " ERROR (25% of answers are 418)", []flagserver.Option{flagserver.WithErrorRate(0.25)}},
 		}, nil
 	}
 	lo, hi, err := parseDelay(*delay)
@@ -163,17 +163,17 @@ func parseArgs(args []string, stdout io.Writer) ([]serverSpec, error) {
 	if !(*rate >= 0 && *rate <= 1) {
 		return nil, cli.Usagef("-error-rate %v: want a number from 0 to 1", *rate)
 	}
-	opts := []flagstest.Option{
-		flagstest.WithDelayRange(lo, hi),
-		flagstest.WithErrorRate(*rate),
-		flagstest.WithErrorStatus(*status),
-		flagstest.WithSeed(*seed),
+	opts := []flagserver.Option{
+		flagserver.WithDelayRange(lo, hi),
+		flagserver.WithErrorRate(*rate),
+		flagserver.WithErrorStatus(*status),
+		flagserver.WithSeed(*seed),
 	}
 	if *dir != "" {
 		if st, err := os.Stat(*dir); err != nil || !st.IsDir() {
 			return nil, fmt.Errorf("-dir %s: not a readable folder", *dir)
 		}
-		opts = append(opts, flagstest.WithFS(os.DirFS(*dir)))
+		opts = append(opts, flagserver.WithFS(os.DirFS(*dir)))
 	}
 	return []serverSpec{{*addr, "", opts}}, nil
 }

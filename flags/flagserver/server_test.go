@@ -1,4 +1,4 @@
-package flagstest_test
+package flagserver_test
 
 import (
 	"context"
@@ -22,6 +22,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/flags/flagstest"
 )
 
@@ -71,7 +72,7 @@ func TestServesDataset(t *testing.T) {
 func TestPaths(t *testing.T) {
 	srv := flagstest.Start(t)
 	c := client(t)
-	base := srv.URL[:len(srv.URL)-len(flagstest.Prefix)]
+	base := srv.URL[:len(srv.URL)-len(flagserver.Prefix)]
 	tests := []struct {
 		name, method, url string
 		status            int
@@ -111,31 +112,31 @@ func TestPaths(t *testing.T) {
 func TestBadOptions(t *testing.T) {
 	tests := []struct {
 		name string
-		opt  flagstest.Option
+		opt  flagserver.Option
 	}{
-		{"negative delay", flagstest.WithDelay(-time.Second)},
-		{"min above max", flagstest.WithDelayRange(2*time.Second, time.Second)},
-		{"negative error rate", flagstest.WithErrorRate(-0.1)},
-		{"error rate above 1", flagstest.WithErrorRate(1.5)},
-		{"error rate NaN", flagstest.WithErrorRate(math.NaN())},
-		{"error status 200", flagstest.WithErrorStatus(200)},
-		{"error status 600", flagstest.WithErrorStatus(600)},
-		{"code with digit", flagstest.WithFault("1A", flagstest.Hang())},
-		{"code of 3 letters", flagstest.WithFault("ABC", flagstest.Hang())},
-		{"empty code", flagstest.WithFault("", flagstest.Hang())},
-		{"fault status 99", flagstest.WithFault("br", flagstest.Status(99))},
-		{"zero fault", flagstest.WithFault("br", flagstest.Fault{})},
-		{"negative slow body", flagstest.WithFault("br", flagstest.SlowBody(-time.Second))},
-		{"nil fs", flagstest.WithFS(nil)},
+		{"negative delay", flagserver.WithDelay(-time.Second)},
+		{"min above max", flagserver.WithDelayRange(2*time.Second, time.Second)},
+		{"negative error rate", flagserver.WithErrorRate(-0.1)},
+		{"error rate above 1", flagserver.WithErrorRate(1.5)},
+		{"error rate NaN", flagserver.WithErrorRate(math.NaN())},
+		{"error status 200", flagserver.WithErrorStatus(200)},
+		{"error status 600", flagserver.WithErrorStatus(600)},
+		{"code with digit", flagserver.WithFault("1A", flagserver.Hang())},
+		{"code of 3 letters", flagserver.WithFault("ABC", flagserver.Hang())},
+		{"empty code", flagserver.WithFault("", flagserver.Hang())},
+		{"fault status 99", flagserver.WithFault("br", flagserver.Status(99))},
+		{"zero fault", flagserver.WithFault("br", flagserver.Fault{})},
+		{"negative slow body", flagserver.WithFault("br", flagserver.SlowBody(-time.Second))},
+		{"nil fs", flagserver.WithFS(nil)},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			srv, err := flagstest.NewServer(tt.opt)
+			srv, err := flagserver.NewServer(tt.opt)
 			assert.Nil(t, srv)
-			assert.ErrorIs(t, err, flagstest.ErrBadOption)
+			assert.ErrorIs(t, err, flagserver.ErrBadOption)
 		})
 	}
-	_, err := flagstest.NewServer(flagstest.WithFS(fstest.MapFS{}))
+	_, err := flagserver.NewServer(flagserver.WithFS(fstest.MapFS{}))
 	assert.Error(t, err, "an empty folder is an error")
 }
 
@@ -143,7 +144,7 @@ func TestBadOptions(t *testing.T) {
 // recorder.
 func get(h http.Handler, ctx context.Context, path string) *httptest.ResponseRecorder {
 	rec := httptest.NewRecorder()
-	req := httptest.NewRequestWithContext(ctx, "GET", flagstest.Prefix+path, nil)
+	req := httptest.NewRequestWithContext(ctx, "GET", flagserver.Prefix+path, nil)
 	h.ServeHTTP(rec, req)
 	return rec
 }
@@ -152,7 +153,7 @@ func get(h http.Handler, ctx context.Context, path string) *httptest.ResponseRec
 func TestDelays(t *testing.T) {
 	t.Run("fixed", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			h, err := flagstest.NewHandler(flagstest.WithDelay(500 * time.Millisecond))
+			h, err := flagserver.NewHandler(flagserver.WithDelay(500 * time.Millisecond))
 			require.NoError(t, err)
 			start := time.Now()
 			rec := get(h, t.Context(), "/br/br.gif")
@@ -166,7 +167,7 @@ func TestDelays(t *testing.T) {
 	t.Run("range", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
 			lo, hi := 500*time.Millisecond, 5*time.Second
-			h, err := flagstest.NewHandler(flagstest.WithDelayRange(lo, hi), flagstest.WithSeed(7))
+			h, err := flagserver.NewHandler(flagserver.WithDelayRange(lo, hi), flagserver.WithSeed(7))
 			require.NoError(t, err)
 			var shortest, longest time.Duration = hi, lo
 			for range 400 {
@@ -185,7 +186,7 @@ func TestDelays(t *testing.T) {
 	})
 	t.Run("cancelled request", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			h, err := flagstest.NewHandler(flagstest.WithDelay(time.Hour))
+			h, err := flagserver.NewHandler(flagserver.WithDelay(time.Hour))
 			require.NoError(t, err)
 			ctx, cancel := context.WithTimeout(t.Context(), time.Second)
 			defer cancel()
@@ -197,7 +198,7 @@ func TestDelays(t *testing.T) {
 	})
 	t.Run("closed handler", func(t *testing.T) {
 		synctest.Test(t, func(t *testing.T) {
-			h, err := flagstest.NewHandler(flagstest.WithDelay(time.Hour))
+			h, err := flagserver.NewHandler(flagserver.WithDelay(time.Hour))
 			require.NoError(t, err)
 			go func() {
 				time.Sleep(time.Minute)
@@ -220,11 +221,11 @@ func TestErrorRate(t *testing.T) {
 	}{{0, 418}, {0.25, 418}, {0.5, 500}, {0.1, 503}, {1, 418}}
 	for _, tt := range tests {
 		t.Run(strconv.FormatFloat(tt.p, 'f', -1, 64)+"/"+strconv.Itoa(tt.status), func(t *testing.T) {
-			opts := []flagstest.Option{flagstest.WithErrorRate(tt.p), flagstest.WithSeed(42)}
+			opts := []flagserver.Option{flagserver.WithErrorRate(tt.p), flagserver.WithSeed(42)}
 			if tt.status != 418 {
-				opts = append(opts, flagstest.WithErrorStatus(tt.status))
+				opts = append(opts, flagserver.WithErrorStatus(tt.status))
 			}
-			h, err := flagstest.NewHandler(opts...)
+			h, err := flagserver.NewHandler(opts...)
 			require.NoError(t, err)
 			for range n {
 				rec := get(h, t.Context(), "/br/br.gif")
@@ -242,7 +243,7 @@ func TestErrorRate(t *testing.T) {
 // others.
 func TestErrorRateSeeded(t *testing.T) {
 	codes := func(seed uint64) (out []int) {
-		h, err := flagstest.NewHandler(flagstest.WithErrorRate(0.5), flagstest.WithSeed(seed))
+		h, err := flagserver.NewHandler(flagserver.WithErrorRate(0.5), flagserver.WithSeed(seed))
 		require.NoError(t, err)
 		for range 64 {
 			out = append(out, get(h, t.Context(), "/br/br.gif").Code)
@@ -255,13 +256,13 @@ func TestErrorRateSeeded(t *testing.T) {
 
 func TestFaults(t *testing.T) {
 	srv := flagstest.Start(t,
-		flagstest.WithFault("BR", flagstest.Status(500)),
-		flagstest.WithFault("cn", flagstest.Hang()),
-		flagstest.WithFault("in", flagstest.ResetMidBody()),
-		flagstest.WithFault("us", flagstest.ShortBody()),
-		flagstest.WithFault("id", flagstest.SlowBody(100*time.Millisecond)),
-		flagstest.WithFault("pk", flagstest.Redirect()),
-		flagstest.WithFault("zz", flagstest.Status(503)),
+		flagserver.WithFault("BR", flagserver.Status(500)),
+		flagserver.WithFault("cn", flagserver.Hang()),
+		flagserver.WithFault("in", flagserver.ResetMidBody()),
+		flagserver.WithFault("us", flagserver.ShortBody()),
+		flagserver.WithFault("id", flagserver.SlowBody(100*time.Millisecond)),
+		flagserver.WithFault("pk", flagserver.Redirect()),
+		flagserver.WithFault("zz", flagserver.Status(503)),
 	)
 	read := func(c *http.Client, path string) (*http.Response, []byte, error) {
 		resp, err := c.Get(srv.URL + path)
@@ -327,7 +328,7 @@ func TestFaults(t *testing.T) {
 // TestCloseWithHangingRequest: Close returns although a request hangs and
 // its client never gives up; the client then sees an error.
 func TestCloseWithHangingRequest(t *testing.T) {
-	srv, err := flagstest.NewServer(flagstest.WithFault("cn", flagstest.Hang()), flagstest.WithDelay(time.Hour))
+	srv, err := flagserver.NewServer(flagserver.WithFault("cn", flagserver.Hang()), flagserver.WithDelay(time.Hour))
 	require.NoError(t, err)
 	c := client(t)
 	errc := make(chan error, 2)

@@ -1,4 +1,4 @@
-package flagstest
+package flagserver
 
 import (
 	"bufio"
@@ -346,7 +346,7 @@ func (s *Server) frontServes(target []byte) bool {
 }
 
 // errGone ends a connection whose client left during a delay.
-var errGone = errors.New("flagstest: client gone or server closed")
+var errGone = errors.New("flagserver: client gone or server closed")
 
 // respond answers a plain request as Handler.ServeHTTP does: after the
 // delay, with the error status, the file or 404.

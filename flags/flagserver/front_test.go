@@ -1,4 +1,4 @@
-package flagstest
+package flagserver
 
 import (
 	"bufio"
@@ -116,7 +116,7 @@ func TestFrontAnswers(t *testing.T) {
 // the front, the first other one hands the connection to net/http, which
 // answers it and those after it.
 func TestFrontKeepsPlainConnections(t *testing.T) {
-	srv := Start(t)
+	srv := start(t)
 	plainReq := "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n"
 	got := exchange(t, srv.URL, strings.Repeat(plainReq, 50))
 	assert.Equal(t, 50, strings.Count(got, "HTTP/1.1 200 OK"))
@@ -238,7 +238,7 @@ func clip(s string) string {
 // part-way through a request's header at once, and lets an answer being
 // written finish.
 func TestShutdownFront(t *testing.T) {
-	srv := Start(t)
+	srv := start(t)
 	addr := strings.TrimSuffix(strings.TrimPrefix(srv.URL, "http://"), Prefix)
 	dial := func(req string) net.Conn {
 		conn, err := net.Dial("tcp", addr)
@@ -300,7 +300,7 @@ func delayReq(t *testing.T, srv *Server) net.Conn {
 func TestFrontDelay(t *testing.T) {
 	t.Run("answer after the delay", func(t *testing.T) {
 		const delay = 50 * time.Millisecond
-		srv := Start(t, WithDelay(delay))
+		srv := start(t, WithDelay(delay))
 		t0 := time.Now()
 		conn := delayReq(t, srv)
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -310,7 +310,7 @@ func TestFrontDelay(t *testing.T) {
 		assert.Zero(t, srv.handoff.pushed.Load())
 	})
 	t.Run("client leaves", func(t *testing.T) {
-		srv := Start(t, WithDelay(time.Hour))
+		srv := start(t, WithDelay(time.Hour))
 		delayReq(t, srv).Close()
 		for srv.InFlight() > 0 {
 			time.Sleep(time.Millisecond)
@@ -318,7 +318,7 @@ func TestFrontDelay(t *testing.T) {
 		assert.Equal(t, map[int]int{0: 1}, srv.Stats().ByStatus)
 	})
 	t.Run("server closed", func(t *testing.T) {
-		srv := Start(t, WithDelay(time.Hour))
+		srv := start(t, WithDelay(time.Hour))
 		conn := delayReq(t, srv)
 		srv.Close()
 		// A real answer, then the end of the connection: never silence.
@@ -333,7 +333,7 @@ func TestFrontDelay(t *testing.T) {
 		assert.Equal(t, map[int]int{503: 1}, srv.Stats().ByStatus)
 	})
 	t.Run("server shut down", func(t *testing.T) {
-		srv := Start(t, WithDelay(100*time.Millisecond))
+		srv := start(t, WithDelay(100*time.Millisecond))
 		conn := delayReq(t, srv)
 		require.NoError(t, srv.Shutdown(t.Context()))
 		resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
@@ -341,4 +341,16 @@ func TestFrontDelay(t *testing.T) {
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, map[int]int{200: 1}, srv.Stats().ByStatus)
 	})
+}
+
+// start is flagstest.Start for this package's own tests (which flagstest,
+// built on this package, cannot serve).
+func start(t testing.TB, opts ...Option) *Server {
+	t.Helper()
+	s, err := NewServer(opts...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(s.Close)
+	return s
 }

@@ -1,4 +1,4 @@
-package flagstest
+package flagserver
 
 import (
 	"bufio"
@@ -33,7 +33,7 @@ func dial(t *testing.T, s *Server) net.Conn {
 // same), not after the idle timeout between requests.
 func TestSilentConnectionClosed(t *testing.T) {
 	shortTimeouts(t)
-	s := Start(t)
+	s := start(t)
 	c := dial(t, s)
 	start := time.Now()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
@@ -47,7 +47,7 @@ func TestSilentConnectionClosed(t *testing.T) {
 // and does not hold up a Stop.
 func TestClientThatNeverReads(t *testing.T) {
 	shortTimeouts(t)
-	s := Start(t)
+	s := start(t)
 	c := dial(t, s)
 	req := "GET /flags/us/us.gif HTTP/1.1\r\nHost: x\r\n\r\n"
 	go func() { // the server's answers fill the socket buffers; the client never reads
@@ -74,7 +74,7 @@ func TestStopDuringDelay(t *testing.T) {
 	}
 	for name, opts := range tests {
 		t.Run(name, func(t *testing.T) {
-			s := Start(t, opts...)
+			s := start(t, opts...)
 			c := dial(t, s)
 			_, err := io.WriteString(c, "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
 			require.NoError(t, err)
