@@ -28,11 +28,11 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/futuresbench/futures/arcfour"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -40,6 +40,7 @@ import (
 )
 
 const usage = `usage: arcfour encrypt|decrypt [-rounds N] (-key PASSPHRASE | -key-file FILE) [-in FILE] [-out FILE]
+exit status: 0 ok; 1 error; 2 usage error; 130 SIGINT; 143 SIGTERM
 `
 
 func main() { cli.Main("arcfour", run) }
@@ -51,32 +52,29 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if len(args) == 0 {
 		return cli.Usagef("missing command: encrypt or decrypt")
 	}
-	if args[0] == "-h" || args[0] == "-help" || args[0] == "--help" {
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
 	var op func(io.Writer, io.Reader, []byte, int) error
 	switch args[0] {
 	case "encrypt":
 		op = arcfour.Encrypt
 	case "decrypt":
 		op = arcfour.Decrypt
+	case "-h", "-help", "--help":
+		op = arcfour.Encrypt // the flags of both are the same
 	default:
 		return cli.Usagef("unknown command %q: want encrypt or decrypt", args[0])
 	}
 	fs := flag.NewFlagSet("arcfour "+args[0], flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	rounds := fs.Int("rounds", arcfour.DefaultRounds, "key-schedule passes (1 for CipherSaber-1)")
-	key := fs.String("key", "", "passphrase")
-	keyFile := fs.String("key-file", "", "file holding the passphrase")
+	rounds := fs.Int("rounds", arcfour.DefaultRounds, "key-schedule passes, 1 to 1048576 (1 for CipherSaber-1)")
+	key := fs.String("key", "", "the passphrase")
+	keyFile := fs.String("key-file", "", "a file holding the passphrase (one trailing newline dropped)")
 	in := fs.String("in", "", "input file (default standard input)")
-	out := fs.String("out", "", "output file (default standard output)")
-	if err := fs.Parse(args[1:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			return nil
-		}
-		return cli.Usagef("%v", err)
+	out := fs.String("out", "", "output file, written whole or not at all (default standard output)")
+	flagArgs := args[1:]
+	if strings.HasPrefix(args[0], "-") {
+		flagArgs = args // the help
+	}
+	if err := cli.ParseFlags(fs, flagArgs, usage, stdout); err != nil {
+		return err
 	}
 	if fs.NArg() > 0 {
 		return cli.Usagef("unexpected argument %q", fs.Arg(0))

@@ -22,7 +22,6 @@ package main
 import (
 	"bytes"
 	"context"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -50,15 +49,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compare(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("benchreport", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	format := fs.String("format", "text", "text, markdown or csv")
 	svg := fs.String("svg", "", "also write a speedup plot to this SVG file")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			return nil
-		}
-		return cli.Usagef("%v", err)
+	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
+		return err
 	}
 	f, err := bench.ParseFormat(*format)
 	if err != nil {
@@ -144,15 +138,10 @@ func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, error
 
 func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchreport compare", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	thresholdFlag := fs.String("threshold", "5%", "smallest slowdown that counts")
+	thresholdFlag := fs.String("threshold", "5%", "smallest slowdown that counts: a percentage (5%) or a fraction (0.05), at most 1000%")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the U test")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			return nil
-		}
-		return cli.Usagef("%v", err)
+	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
+		return err
 	}
 	threshold, err := bench.ParseThreshold(*thresholdFlag)
 	if err != nil {

@@ -47,6 +47,7 @@ import (
 
 const usage = `usage: flagserver                    (the book's LOCAL, DELAY and ERROR servers on 127.0.0.1:8001..8003)
        flagserver [-addr HOST:PORT] [-delay D | -delay MIN..MAX] [-error-rate P] [-error-status CODE] [-seed N] [-dir DIR]
+exit status: 1 cannot listen; 2 usage error; 130 SIGINT, 143 SIGTERM (after a graceful stop of at most 5 s)
 `
 
 // shutdownGrace bounds how long requests in flight may take after a signal.
@@ -132,19 +133,14 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 // printed the help.
 func parseArgs(args []string, stdout io.Writer) ([]serverSpec, error) {
 	fs := flag.NewFlagSet("flagserver", flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	addr := fs.String("addr", "127.0.0.1:0", "address to listen on")
 	delay := fs.String("delay", "0", "delay before every answer: D or MIN..MAX")
 	rate := fs.Float64("error-rate", 0, "share of requests answered with an error, 0..1")
 	status := fs.Int("error-status", http.StatusTeapot, "status of the error answers")
 	seed := fs.Uint64("seed", 1, "seed of the random delays and errors")
 	dir := fs.String("dir", "", "serve this folder instead of the embedded dataset")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fmt.Fprint(stdout, usage)
-			return nil, nil
-		}
-		return nil, cli.Usagef("%v", err)
+	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
+		return nil, err
 	}
 	if fs.NArg() > 0 {
 		return nil, cli.Usagef("unexpected argument %q", fs.Arg(0))

@@ -63,6 +63,8 @@ var servers = map[string]string{
 const usage = `usage: getflags [-h] [-a] [-e] [-l N] [-m CONCURRENT] [-s LABEL|URL] [-v]
                 [--mode sequential|pool|completed|async] [--dest DIR]
                 [--timeout D] [--retries N] [--metadata] [CC ...]
+exit status: 0 no download failed (not found is no failure); 1 some did;
+2 usage error; 130 SIGINT; 143 SIGTERM
 `
 
 func main() { cli.Main("getflags", run) }
@@ -77,25 +79,24 @@ type options struct {
 	parsedMode                    flags.Mode
 }
 
-func parseArgs(args []string) (*options, error) {
+func parseArgs(args []string, stdout io.Writer) (*options, error) {
 	o := &options{}
 	fs := pflag.NewFlagSet("getflags", pflag.ContinueOnError)
-	fs.SetOutput(io.Discard)
 	fs.SetNormalizeFunc(func(_ *pflag.FlagSet, name string) pflag.NormalizedName {
 		return pflag.NormalizedName(strings.ReplaceAll(name, "-", "_"))
 	})
-	fs.BoolVarP(&o.all, "all", "a", false, "")
-	fs.BoolVarP(&o.every, "every", "e", false, "")
-	fs.IntVarP(&o.limit, "limit", "l", 0, "")
-	fs.IntVarP(&o.maxReq, "max_req", "m", 0, "")
-	fs.StringVarP(&o.server, "server", "s", "LOCAL", "")
-	fs.BoolVarP(&o.verbose, "verbose", "v", false, "")
-	fs.StringVar(&o.mode, "mode", string(flags.Completed), "")
-	fs.StringVar(&o.dest, "dest", "downloaded", "")
-	fs.DurationVar(&o.timeout, "timeout", flags.DefaultTimeout, "")
-	fs.IntVar(&o.retries, "retries", 0, "")
-	fs.BoolVar(&o.metadata, "metadata", false, "")
-	if err := fs.Parse(args); err != nil {
+	fs.BoolVarP(&o.all, "all", "a", false, "the 194 codes of the dataset (AD..ZW)")
+	fs.BoolVarP(&o.every, "every", "e", false, "all 676 codes AA..ZZ")
+	fs.IntVarP(&o.limit, "limit", "l", 0, "the first N codes after sorting")
+	fs.IntVarP(&o.maxReq, "max_req", "m", 0, "maximum concurrent requests (default: 1 sequential, 30 pool and completed, 5 async; at most 1000)")
+	fs.StringVarP(&o.server, "server", "s", "LOCAL", "LOCAL, DELAY, ERROR (cmd/flagserver's servers on 127.0.0.1:8001..8003), REMOTE, or a base URL")
+	fs.BoolVarP(&o.verbose, "verbose", "v", false, "a line per code instead of the progress bar")
+	fs.StringVar(&o.mode, "mode", string(flags.Completed), "sequential, pool, completed or async")
+	fs.StringVar(&o.dest, "dest", "downloaded", "where to save the flags")
+	fs.DurationVar(&o.timeout, "timeout", flags.DefaultTimeout, "per request")
+	fs.IntVar(&o.retries, "retries", 0, "retries of timeouts, 429 and 5xx")
+	fs.BoolVar(&o.metadata, "metadata", false, "also fetch metadata.json; save as Country_Name.gif")
+	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
 		return nil, err
 	}
 	var err error
@@ -137,14 +138,13 @@ func parseServer(s string) (string, string, error) {
 }
 
 func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writer) error {
-	o, err := parseArgs(args)
-	if errors.Is(err, pflag.ErrHelp) {
-		fmt.Fprint(stdout, usage)
-		return nil
-	}
+	o, err := parseArgs(args, stdout)
 	if err != nil {
-		fmt.Fprintf(stderr, "getflags: %v\n%s", err, usage)
-		return &cli.ExitError{Code: cli.ExitUsage}
+		var ue *cli.UsageError
+		if errors.Is(err, cli.ErrHelp) || errors.As(err, &ue) {
+			return err
+		}
+		return cli.Usagef("%v", err)
 	}
 	if o.dest != "" { // "" is the current folder
 		if err := os.MkdirAll(o.dest, 0o755); err != nil {
@@ -218,7 +218,7 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 // connection errors.
 func sayUnreachable(w io.Writer, label, baseURL string, err error) {
 	hint := ""
-	if strings.HasPrefix(baseURL, "http://127.0.0.1:800") {
+	if label == "LOCAL" || label == "DELAY" || label == "ERROR" {
 		hint = "; start the local servers with: go run ./cmd/flagserver"
 	}
 	fmt.Fprintf(w, "getflags: cannot reach %s site %s (%v)%s\n", label, baseURL, err, hint)

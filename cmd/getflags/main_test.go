@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"flag"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -47,7 +48,7 @@ func TestParseCodes(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			o, err := parseArgs(tt.args)
+			o, err := parseArgs(tt.args, io.Discard)
 			require.NoError(t, err)
 			assert.Len(t, o.codes, tt.count)
 			if tt.want != nil {
@@ -55,12 +56,12 @@ func TestParseCodes(t *testing.T) {
 			}
 		})
 	}
-	o, err := parseArgs([]string{"--max-req", "7", "-s", "delay", "--mode", "async"})
+	o, err := parseArgs([]string{"--max-req", "7", "-s", "delay", "--mode", "async"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, 7, o.maxReq)
 	assert.Equal(t, "DELAY", o.label)
 	assert.Equal(t, "http://127.0.0.1:8002/flags", o.baseURL)
-	o, err = parseArgs([]string{"--mode", "async"})
+	o, err = parseArgs([]string{"--mode", "async"}, io.Discard)
 	require.NoError(t, err)
 	assert.Equal(t, 5, o.maxReq, "async defaults to 5, as in the book")
 }
@@ -100,7 +101,8 @@ func TestUsageErrors(t *testing.T) {
 			lines := strings.Split(stderr, "\n")
 			assert.True(t, strings.HasPrefix(lines[0], "getflags: "), stderr)
 			assert.Contains(t, lines[0], tt.msg)
-			assert.Contains(t, stderr, "usage: getflags")
+			assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %s", stderr)
+			assert.Contains(t, stderr, "(see 'getflags -h')")
 		})
 	}
 }

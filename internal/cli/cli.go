@@ -8,6 +8,7 @@ package cli
 import (
 	"context"
 	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -15,6 +16,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"syscall"
+
+	"github.com/spf13/pflag"
 )
 
 // Exit statuses.
@@ -45,12 +48,46 @@ type ExitError struct {
 
 func (e *ExitError) Error() string { return e.Msg }
 
+// ErrHelp is what ParseFlags returns once it has printed the help: the
+// command stops there, with exit status 0 and nothing more said.
+var ErrHelp = errors.New("help requested")
+
+// FlagSet is what ParseFlags needs of a flag set; the standard library's
+// flag.FlagSet and pflag's FlagSet both have it.
+type FlagSet interface {
+	Parse(args []string) error
+	SetOutput(w io.Writer)
+	PrintDefaults()
+}
+
+// ParseFlags parses args with fs, the one way every command of this module
+// reads its command line. On -h or --help it prints usage, then the flags
+// with their defaults (their help strings as written in fs), to stdout and
+// returns ErrHelp; any other mistake is a *UsageError (exit 2, one line).
+// fs itself prints nothing.
+func ParseFlags(fs FlagSet, args []string, usage string, stdout io.Writer) error {
+	fs.SetOutput(io.Discard)
+	err := fs.Parse(args)
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, flag.ErrHelp) || errors.Is(err, pflag.ErrHelp):
+		fmt.Fprint(stdout, usage)
+		fmt.Fprintln(stdout, "\nflags:")
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
+		return ErrHelp
+	}
+	return Usagef("%v", err)
+}
+
 // Code returns the exit status for the error a run returned.
 func Code(err error) int {
 	var ue *UsageError
 	var ee *ExitError
 	switch {
-	case err == nil:
+	case err == nil, errors.Is(err, ErrHelp):
 		return ExitOK
 	case errors.As(err, &ee):
 		return ee.Code
@@ -67,7 +104,7 @@ func Code(err error) int {
 func Report(stderr io.Writer, name string, err error) int {
 	code := Code(err)
 	var ue *UsageError
-	if err != nil && err.Error() != "" {
+	if err != nil && err.Error() != "" && !errors.Is(err, ErrHelp) {
 		msg := err.Error()
 		if errors.As(err, &ue) {
 			msg += fmt.Sprintf(" (see '%s -h')", name)
