@@ -497,3 +497,43 @@ func TestCompareNaNEnds(t *testing.T) {
 		t.Fatal("Compare did not end on NaN samples")
 	}
 }
+
+// TestCompareDisturbed: a slowdown whose CPU per op did not rise while the
+// process was preempted much more is the machine's, named and not counted;
+// one that cost CPU, or that waited more without preemptions (a sleep
+// added), is a regression.
+func TestCompareDisturbed(t *testing.T) {
+	spread := func(center float64) []float64 {
+		return []float64{center * 0.99, center * 0.995, center, center, center * 1.005, center * 1.01}
+	}
+	old := &bench.Samples{Names: []string{"x"},
+		Values:   map[string][]float64{"x": spread(1)},
+		CPU:      map[string][]float64{"x": spread(1)},
+		Preempts: map[string][]float64{"x": spread(2)},
+	}
+	tests := []struct {
+		name                  string
+		cpu, preempts         float64
+		regression, disturbed bool
+	}{
+		{"busy machine: same CPU, 10x preemptions", 1, 20, false, true},
+		{"slower code: more CPU", 1.3, 20, true, false},
+		{"waits more: same CPU, same preemptions", 1, 2, true, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			new := &bench.Samples{Names: []string{"x"},
+				Values:   map[string][]float64{"x": spread(1.3)},
+				CPU:      map[string][]float64{"x": spread(tt.cpu)},
+				Preempts: map[string][]float64{"x": spread(tt.preempts)},
+			}
+			c := bench.Compare(old, new, 0.05, 0.05)
+			require.Len(t, c, 1)
+			assert.Equal(t, tt.regression, c[0].Regression)
+			assert.Equal(t, tt.disturbed, c[0].Disturbed)
+			if tt.disturbed {
+				assert.Contains(t, c[0].Why, "busier")
+			}
+		})
+	}
+}

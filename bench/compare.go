@@ -27,6 +27,9 @@ type Samples struct {
 	// Failed names the benchmarks the output reports as failed
 	// ("--- FAIL: BenchmarkX/workers=2"), without "Benchmark".
 	Failed []string
+	// CPU and Preempts hold, by name, the cpu-sec/op and preempts/op runs
+	// of the benchmarks that report them (package sweep).
+	CPU, Preempts map[string][]float64
 }
 
 // ReadSamples reads the sec/op runs of every benchmark in go test -bench
@@ -45,7 +48,7 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Samples{Values: map[string][]float64{}, Failed: failures(data)}
+	s := &Samples{Values: map[string][]float64{}, Failed: failures(data), CPU: map[string][]float64{}, Preempts: map[string][]float64{}}
 	reader := benchfmt.NewReader(bytes.NewReader(data), name)
 	for reader.Scan() {
 		switch rec := reader.Result().(type) {
@@ -66,6 +69,12 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 				s.Names = append(s.Names, key)
 			}
 			s.Values[key] = append(s.Values[key], secPerOp(rec)...)
+			if v, ok := rec.Value("cpu-sec/op"); ok && finitePositive(v) {
+				s.CPU[key] = append(s.CPU[key], v)
+			}
+			if v, ok := rec.Value("preempts/op"); ok && v >= 0 && !math.IsInf(v, 0) {
+				s.Preempts[key] = append(s.Preempts[key], v)
+			}
 		}
 	}
 	if err := reader.Err(); err != nil {
@@ -97,14 +106,23 @@ type Change struct {
 	Delta      float64 // (new - old) / old, of the medians
 	P          float64 // Mann-Whitney U test
 	NOld, NNew int     // runs of each
-	Regression bool    // slower by more than the threshold with P < alpha
+	Regression bool    // slower by more than the threshold with P < alpha, and not Disturbed
+	// Disturbed is a time regression that the machine, not the code, made:
+	// the CPU per op did not rise beyond the threshold while the process
+	// was preempted significantly more (something else wanted the CPUs).
+	// Code that got slower costs more CPU per op, or waits more, which
+	// raises no preemptions. Why says it in words.
+	Disturbed bool
+	Why       string
 }
 
 func bad(x float64) bool { return !finitePositive(x) }
 
 // Compare compares the benchmarks present in both runs. A benchmark is a
 // regression when its median time got worse by more than threshold (0.05
-// for 5%) and the U test rejects "same distribution" at alpha.
+// for 5%), the U test rejects "same distribution" at alpha, and the new
+// run's 95% confidence interval lies wholly above the old one's (so at
+// least 6 runs of each are needed: fewer give no interval).
 func Compare(old, new *Samples, threshold, alpha float64) []Change {
 	th := benchmath.DefaultThresholds
 	th.CompareAlpha = alpha
@@ -129,10 +147,38 @@ func Compare(old, new *Samples, threshold, alpha float64) []Change {
 		cmp := benchmath.AssumeNothing.Compare(so, sn)
 		c.P, c.NOld, c.NNew = cmp.P, cmp.N1, cmp.N2
 		c.Delta = (c.New.Center - c.Old.Center) / c.Old.Center
-		c.Regression = c.Delta > threshold && c.P < alpha
+		// Slower by more than the threshold, by the U test, and with the
+		// two confidence intervals apart: over a hundred benchmarks, the U
+		// test alone at p < 0.05 calls a few of them slower in two runs of
+		// the same code (seen here, two of 130 at p = 0.041).
+		c.Regression = c.Delta > threshold && c.P < alpha && c.New.Lo > c.Old.Hi && !math.IsInf(c.Old.Hi, 0)
+		if c.Regression {
+			c.Disturbed, c.Why = disturbed(old, new, name, threshold, &th)
+			c.Regression = !c.Disturbed
+		}
 		out = append(out, c)
 	}
 	return out
+}
+
+// disturbed reports whether a time regression of name is the machine's: its
+// CPU per op did not rise beyond the threshold (or not significantly) while
+// its preemptions per op rose significantly. Without both metrics in both
+// runs it is not.
+func disturbed(old, new *Samples, name string, threshold float64, th *benchmath.Thresholds) (bool, string) {
+	oc, nc := old.CPU[name], new.CPU[name]
+	op, np := old.Preempts[name], new.Preempts[name]
+	if len(oc) == 0 || len(nc) == 0 || len(op) == 0 || len(np) == 0 {
+		return false, ""
+	}
+	cpuDelta := median(nc)/median(oc) - 1
+	cpuRose := cpuDelta > threshold && benchmath.AssumeNothing.Compare(benchmath.NewSample(oc, th), benchmath.NewSample(nc, th)).P < th.CompareAlpha
+	po, pn := median(op), median(np)
+	preemptsRose := pn > po && benchmath.AssumeNothing.Compare(benchmath.NewSample(op, th), benchmath.NewSample(np, th)).P < th.CompareAlpha
+	if cpuRose || !preemptsRose {
+		return false, ""
+	}
+	return true, fmt.Sprintf("CPU per op %+.1f%%, preemptions per op %.3g -> %.3g: the machine was busier", 100*cpuDelta, po, pn)
 }
 
 // WriteComparison writes a benchstat-like table of the changes.
@@ -145,8 +191,11 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 			delta = "~"
 		}
 		mark := ""
-		if c.Regression {
+		switch {
+		case c.Regression:
 			mark = "  REGRESSION"
+		case c.Disturbed:
+			mark = "  disturbed"
 		}
 		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\tp=%.3f n=%d+%d%s\t\n", c.Name,
 			fmtSec(c.Old.Center), c.Old.PctRangeString(), fmtSec(c.New.Center), c.New.PctRangeString(),

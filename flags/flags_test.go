@@ -309,13 +309,16 @@ func TestInterrupt(t *testing.T) {
 			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Timeout: time.Hour}
 			ctx, cancel := context.WithCancelCause(t.Context())
 			conc := min(5, mode.MaxConcurrency())
+			cancelledAt := make(chan time.Time, 1)
 			go func() {
-				for srv.InFlight() < conc {
+				for deadline := time.Now().Add(5 * time.Second); srv.InFlight() < conc && time.Now().Before(deadline); {
 					time.Sleep(time.Millisecond)
 				}
+				cancelledAt <- time.Now()
 				cancel(errors.New("interrupt"))
 			}()
 			got, counts := runCtx(t, ctx, d, mode, conc, codes)
+			assert.Less(t, time.Since(<-cancelledAt), time.Second, "Run returns promptly once cancelled")
 			assert.Equal(t, flags.Counts{Interrupted: len(codes)}, counts)
 			assert.EqualError(t, got["AD"].Err, "interrupt")
 			noTempFiles(t, dest)

@@ -43,12 +43,12 @@ BOTH="1 $ALL"
 
 # suite LABEL|PACKAGE|BENCH-REGEXP|BENCHTIME|GOMAXPROCS SETTINGS|TEST-BINARY-FLAGS
 suites=(
-	"arcfour jobs|./arcfour|^BenchmarkJobs\$|$BENCHTIME|$BOTH"
-	"sha jobs|./sha|^BenchmarkJobs\$|$BENCHTIME|$BOTH"
-	"primes map|./primes|^BenchmarkMap\$|$BENCHTIME|$BOTH"
+	"arcfour jobs|./arcfour|^BenchmarkJobs\$|@sweep|$BOTH"
+	"sha jobs|./sha|^BenchmarkJobs\$|@sweep|$BOTH"
+	"primes map|./primes|^BenchmarkMap\$|@sweep|$BOTH"
 	"primes tasks|./primes|^BenchmarkTask\$|10x|$ALL"
-	"qsort sort many|./qsort|^BenchmarkSortMany\$|$BENCHTIME|$BOTH"
-	"pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|$GRAIN_BENCHTIME|$ALL"
+	"qsort sort many|./qsort|^BenchmarkSortMany\$|@sweep|$BOTH"
+	"pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|@grain|$ALL"
 	"flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|$ALL|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
 	"pool downloads, one at a time|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$/^n=/^mode=pool\$|$FLAGS_BENCHTIME|1|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
 )
@@ -62,6 +62,18 @@ trap 'rm -rf "$bin"' EXIT
 for pkg in $(for s in "${suites[@]}"; do IFS='|' read -r _ pkg _ <<<"$s"; echo "$pkg"; done | sort -u); do
 	"$GO" test -c -o "$bin/$(basename "$pkg").test" "$pkg"
 done
+# A sweep has more counts at a larger GOMAXPROCS (at most 16): its
+# benchtime is divided among them as among 4, so that GOMAXPROCS=64 make
+# bench costs about what make bench costs on 2 cores (internal/sweepbudget).
+"$GO" build -o "$bin/sweepbudget" ./internal/sweepbudget
+benchtime() { # benchtime SPEC GOMAXPROCS
+	case $1 in
+	@sweep) GOMAXPROCS=$2 "$bin/sweepbudget" "$BENCHTIME" ;;
+	@grain) GOMAXPROCS=$2 "$bin/sweepbudget" "$GRAIN_BENCHTIME" ;;
+	*) echo "$1" ;;
+	esac
+}
+
 # A progress line redrawn in place on a terminal, a line a step in a log.
 cr='' nl='\n'
 if [ -t 1 ]; then cr='\r' nl=''; fi
@@ -74,8 +86,9 @@ start=$(date +%s)
 step=0
 for round in $(seq "$COUNT"); do
 	for s in "${suites[@]}"; do
-		IFS='|' read -r label pkg regex btime procs extra <<<"$s"
+		IFS='|' read -r label pkg regex spec procs extra <<<"$s"
 		for p in $procs; do
+			btime=$(benchtime "$spec" "$p")
 			step=$((step + 1))
 			printf "${cr}bench: %3d%% [%d/%d] round %d/%d: %-36s GOMAXPROCS=%-4s %4ds $nl" \
 				$((100 * (step - 1) / steps)) "$step" "$steps" "$round" "$COUNT" "$label" "$p" $(($(date +%s) - start))

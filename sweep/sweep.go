@@ -14,12 +14,16 @@
 // that a sweep's cost grows with the logarithm of the core count (at most 16
 // counts at any GOMAXPROCS; 1, 2, 3, 4 on 2 cores).
 //
-// Each sub-benchmark also reports two metrics beside its time:
+// Each sub-benchmark also reports three metrics beside its time:
 //
 //   - cpu-sec/op: the CPU time (user + system, the whole process, from
 //     getrusage) spent per op. A workload that got slower costs more CPU per
 //     op; a machine that was busy makes the time per op rise while the CPU per
 //     op does not, and cmd/benchreport uses this to name disturbed points.
+//   - preempts/op: the involuntary context switches per op (getrusage):
+//     the kernel took a CPU from a thread of the process that could run,
+//     because something else wanted it. A machine that got busier raises
+//     it; code that got slower by waiting more does not.
 //   - gomaxprocs: GOMAXPROCS while it ran, so that a sample measured at
 //     another setting than its name says (golang/go#49980, with go test -cpu)
 //     is caught by cmd/benchreport instead of being averaged in.
@@ -109,22 +113,23 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 }
 
 // Measure runs fn(b) and reports, beside its time, the CPU the process
-// spent per op (cpu-sec/op) and the GOMAXPROCS it ran at (gomaxprocs). fn is
-// the body of a benchmark: call Measure from the function given to b.Run.
+// spent per op (cpu-sec/op), its involuntary context switches per op
+// (preempts/op) and the GOMAXPROCS it ran at (gomaxprocs). fn is the body
+// of a benchmark: call Measure from the function given to b.Run.
 func Measure(b *testing.B, fn func(b *testing.B)) {
 	procs := runtime.GOMAXPROCS(0)
-	cpu0, ok := cpuTime()
+	cpu0, pre0, ok := usage()
 	wall0 := time.Now()
 	fn(b)
 	wall := time.Since(wall0)
-	cpu1, _ := cpuTime()
+	cpu1, pre1, _ := usage()
 	b.ReportMetric(float64(procs), "gomaxprocs")
 	if !ok || b.N == 0 || wall <= 0 {
 		return
 	}
 	// The window measured here holds the timed loop and whatever fn did
-	// around it: scale the CPU by the share of the window that was timed.
-	timed := min(b.Elapsed(), wall)
-	cpu := (cpu1 - cpu0).Seconds() * timed.Seconds() / wall.Seconds()
-	b.ReportMetric(cpu/float64(b.N), "cpu-sec/op")
+	// around it: scale by the share of the window that was timed.
+	share := min(b.Elapsed(), wall).Seconds() / wall.Seconds()
+	b.ReportMetric((cpu1-cpu0).Seconds()*share/float64(b.N), "cpu-sec/op")
+	b.ReportMetric(float64(pre1-pre0)*share/float64(b.N), "preempts/op")
 }

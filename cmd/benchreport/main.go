@@ -9,7 +9,10 @@
 // workers=N or concurrency=N. A result whose time per op is NaN, infinite,
 // zero or negative is left out and named with its file and line, never
 // computed on. compare prints benchstat's comparison of two runs and names on
-// stderr each regression (slower by more than the threshold with p < alpha),
+// stderr each regression (slower by more than the threshold with p < alpha,
+// unless the run itself shows the machine was busier: its CPU per op did
+// not rise while its threads were preempted significantly more, which
+// sweep.Workers measures; such a slowdown is named, not counted),
 // each benchmark of OLD that NEW lacks or has no usable result for, each
 // benchmark NEW reports as failed, and each bad value of NEW.
 //
@@ -181,8 +184,11 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "benchreport: "+format+"\n", args...)
 	}
 	for _, c := range changes {
-		if c.Regression {
+		switch {
+		case c.Regression:
 			fail("regression: %s: %+.1f%% time/op (p=%.3f)", c.Name, 100*c.Delta, c.P)
+		case c.Disturbed:
+			fmt.Fprintf(stderr, "benchreport: not counted: %s: %+.1f%% time/op (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, 100*c.Delta, c.P, c.Why)
 		}
 	}
 	for _, name := range missing {

@@ -7,7 +7,6 @@ import (
 	"io"
 	"net"
 	"net/http"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +17,7 @@ import (
 
 	"github.com/futuresbench/futures/flags/flagstest"
 	"github.com/futuresbench/futures/internal/cli"
+	"github.com/futuresbench/futures/internal/cli/clitest"
 )
 
 func TestMain(m *testing.M) { goleak.VerifyTestMain(m) }
@@ -124,9 +124,8 @@ func TestShutdown(t *testing.T) {
 		resp.Body.Close()
 		status <- resp.StatusCode
 	}()
-	for h.InFlight() == 0 {
-		runtime.Gosched() // until the request waits its delay in the server
-	}
+	// Until the request waits its delay in the server.
+	require.Eventually(t, func() bool { return h.InFlight() > 0 }, 5*time.Second, time.Millisecond)
 	s.cancel()
 	assert.Equal(t, 200, <-status, "the request in flight finished")
 	assert.Equal(t, 130, <-s.done)
@@ -175,4 +174,22 @@ func TestPortInUse(t *testing.T) {
 	err = run(t.Context(), []string{"-addr", ln.Addr().String()}, nil, &stdout, &stderr)
 	assert.Equal(t, 1, cli.Report(&stderr, "flagserver", err))
 	assert.Contains(t, stderr.String(), "address already in use")
+}
+
+// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step:
+// every flag that -h lists is in the doc comment, and both give the exit
+// statuses.
+func TestDoc(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run(t.Context(), []string{"-h"}, strings.NewReader(""), &stdout, io.Discard)
+	require.ErrorIs(t, err, cli.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.Code(err))
+	help, doc := stdout.String(), clitest.Doc(t, "main.go")
+	flags := clitest.HelpFlags(help)
+	require.NotEmpty(t, flags, help)
+	for _, f := range flags {
+		assert.Contains(t, doc, f, "the doc comment does not say %s", f)
+	}
+	assert.Contains(t, help, "exit status")
+	assert.Contains(t, doc, "Exit status")
 }

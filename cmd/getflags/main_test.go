@@ -5,6 +5,7 @@ import (
 	"context"
 	"flag"
 	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +20,7 @@ import (
 	"github.com/futuresbench/futures/flags"
 	"github.com/futuresbench/futures/flags/flagstest"
 	"github.com/futuresbench/futures/internal/cli"
+	"github.com/futuresbench/futures/internal/cli/clitest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files")
@@ -155,7 +157,7 @@ func TestInterrupted(t *testing.T) {
 	srv := flagstest.Start(t, flagstest.WithDelay(time.Hour))
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
-		for srv.InFlight() < 3 {
+		for deadline := time.Now().Add(5 * time.Second); srv.InFlight() < 3 && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()
@@ -174,10 +176,16 @@ func TestUnreachableSaidOnce(t *testing.T) {
 	assert.Equal(t, 1, strings.Count(stderr, "cannot reach"), stderr)
 	assert.Contains(t, stdout, "20 errors.")
 	assert.NotContains(t, stdout, "connection refused", "not a line per code")
+	// LOCAL, pointed at a port nothing listens on, whatever runs on 8001.
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	require.NoError(t, err)
+	closed := "http://" + ln.Addr().String() + "/flags"
+	ln.Close()
+	defer func(old string) { servers["LOCAL"] = old }(servers["LOCAL"])
+	servers["LOCAL"] = closed
 	_, stderr, _ = runCmd(t, t.Context(), "--dest", t.TempDir())
-	if strings.Contains(stderr, "cannot reach") { // no LOCAL server running here
-		assert.Contains(t, stderr, "go run ./cmd/flagserver")
-	}
+	assert.Contains(t, stderr, "cannot reach LOCAL site "+closed)
+	assert.Contains(t, stderr, "go run ./cmd/flagserver")
 }
 
 func TestDestCreated(t *testing.T) {
@@ -188,4 +196,22 @@ func TestDestCreated(t *testing.T) {
 	for _, name := range []string{"Brazil.gif", "United_States_of_America.gif"} {
 		assert.FileExists(t, filepath.Join(dest, name))
 	}
+}
+
+// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step:
+// every flag that -h lists is in the doc comment, and both give the exit
+// statuses.
+func TestDoc(t *testing.T) {
+	var stdout bytes.Buffer
+	err := run(t.Context(), []string{"-h"}, strings.NewReader(""), &stdout, io.Discard)
+	require.ErrorIs(t, err, cli.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.Code(err))
+	help, doc := stdout.String(), clitest.Doc(t, "main.go")
+	flags := clitest.HelpFlags(help)
+	require.NotEmpty(t, flags, help)
+	for _, f := range flags {
+		assert.Contains(t, doc, f, "the doc comment does not say %s", f)
+	}
+	assert.Contains(t, help, "exit status")
+	assert.Contains(t, doc, "Exit status")
 }

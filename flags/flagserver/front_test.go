@@ -4,11 +4,13 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"net"
 	"net/http"
 	"regexp"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -157,9 +159,7 @@ func exchange(t testing.TB, base, req string) string {
 
 // isReset reports whether err is a connection reset, which net/http causes
 // when it closes a connection whose request it has not read to the end.
-func isReset(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "connection reset")
-}
+func isReset(err error) bool { return errors.Is(err, syscall.ECONNRESET) }
 
 // FuzzFront sends the same bytes to a Server (front and net/http) and to a
 // plain http.Server with the same handler: the answers must be the same,
@@ -288,9 +288,7 @@ func delayReq(t *testing.T, srv *Server) net.Conn {
 	conn.SetDeadline(time.Now().Add(10 * time.Second))
 	_, err = io.WriteString(conn, "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
 	require.NoError(t, err)
-	for srv.InFlight() < 1 {
-		time.Sleep(time.Millisecond)
-	}
+	require.Eventually(t, func() bool { return srv.InFlight() >= 1 }, 5*time.Second, time.Millisecond, "the request never reached the server")
 	return conn
 }
 
@@ -312,9 +310,7 @@ func TestFrontDelay(t *testing.T) {
 	t.Run("client leaves", func(t *testing.T) {
 		srv := start(t, WithDelay(time.Hour))
 		delayReq(t, srv).Close()
-		for srv.InFlight() > 0 {
-			time.Sleep(time.Millisecond)
-		}
+		require.Eventually(t, func() bool { return srv.InFlight() == 0 }, 5*time.Second, time.Millisecond, "the handler never saw the client leave")
 		assert.Equal(t, map[int]int{0: 1}, srv.Stats().ByStatus)
 	})
 	t.Run("server closed", func(t *testing.T) {

@@ -342,9 +342,7 @@ func TestCloseWithHangingRequest(t *testing.T) {
 			errc <- err
 		}()
 	}
-	for srv.InFlight() < 2 {
-		time.Sleep(time.Millisecond)
-	}
+	require.Eventually(t, func() bool { return srv.InFlight() >= 2 }, 5*time.Second, time.Millisecond)
 	srv.Close()
 	assert.Error(t, <-errc)
 	assert.Error(t, <-errc)
