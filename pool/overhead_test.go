@@ -82,6 +82,13 @@ var executors = []struct {
 		out, _ := pool.Collect(ctx, workers, inputs, fn)
 		return out
 	}},
+	{"pool.Map", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+		out := make([]int, 0, len(inputs))
+		for v := range pool.Map(ctx, workers, inputs, fn) {
+			out = append(out, v)
+		}
+		return out
+	}},
 	{"pool.Completed", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 		out := make([]int, len(inputs))
 		for r := range pool.Completed(ctx, workers, inputs, fn) {

@@ -95,8 +95,13 @@ type run[In, Out any] struct {
 	// index of the k-th result to finish; in input order, slots[i] is 1 once
 	// the result of input i is written. 0 means not yet.
 	slots []atomic.Int64
-	next  atomic.Int64 // the next input to claim
-	done  atomic.Int64 // results finished, in completion order
+	// The two counters every worker writes, each on a cache line of its
+	// own: sharing one, claims and completions would fight over it.
+	_    [64]byte
+	next atomic.Int64 // the next input to claim
+	_    [56]byte
+	done atomic.Int64 // results finished, in completion order
+	_    [56]byte
 
 	// sleeping is set by the ranging goroutine before it waits on wake; the
 	// worker that clears it sends the one token wake ever holds.
