@@ -3,7 +3,6 @@ package main
 import (
 	"bytes"
 	"encoding/hex"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -198,20 +197,5 @@ func TestHostileFlags(t *testing.T) {
 	assert.Empty(t, entries)
 }
 
-// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step:
-// every flag that -h lists is in the doc comment, and both give the exit
-// statuses.
-func TestDoc(t *testing.T) {
-	var stdout bytes.Buffer
-	err := run(t.Context(), []string{"-h"}, strings.NewReader(""), &stdout, io.Discard)
-	require.ErrorIs(t, err, cli.ErrHelp)
-	assert.Equal(t, cli.ExitOK, cli.Code(err))
-	help, doc := stdout.String(), clitest.Doc(t, "main.go")
-	flags := clitest.HelpFlags(help)
-	require.NotEmpty(t, flags, help)
-	for _, f := range flags {
-		assert.Contains(t, doc, f, "the doc comment does not say %s", f)
-	}
-	assert.Contains(t, help, "exit status")
-	assert.Contains(t, doc, "Exit status")
-}
+// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step.
+func TestDoc(t *testing.T) { clitest.CheckDoc(t, "main.go", run) }

@@ -176,20 +176,5 @@ func TestPortInUse(t *testing.T) {
 	assert.Contains(t, stderr.String(), "address already in use")
 }
 
-// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step:
-// every flag that -h lists is in the doc comment, and both give the exit
-// statuses.
-func TestDoc(t *testing.T) {
-	var stdout bytes.Buffer
-	err := run(t.Context(), []string{"-h"}, strings.NewReader(""), &stdout, io.Discard)
-	require.ErrorIs(t, err, cli.ErrHelp)
-	assert.Equal(t, cli.ExitOK, cli.Code(err))
-	help, doc := stdout.String(), clitest.Doc(t, "main.go")
-	flags := clitest.HelpFlags(help)
-	require.NotEmpty(t, flags, help)
-	for _, f := range flags {
-		assert.Contains(t, doc, f, "the doc comment does not say %s", f)
-	}
-	assert.Contains(t, help, "exit status")
-	assert.Contains(t, doc, "Exit status")
-}
+// TestDoc keeps the doc comment (the manual on pkg.go.dev) and -h in step.
+func TestDoc(t *testing.T) { clitest.CheckDoc(t, "main.go", run) }

@@ -3,12 +3,40 @@
 package clitest
 
 import (
+	"bytes"
 	"go/parser"
 	"go/token"
+	"io"
 	"regexp"
 	"slices"
+	"strings"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/futuresbench/futures/internal/cli"
 )
+
+// CheckDoc keeps a command's doc comment (in the Go file at path: the
+// manual on pkg.go.dev) and its -h in step: every flag that -h lists is in
+// the doc comment, and both give the exit statuses. run is the command's
+// testable body.
+func CheckDoc(t *testing.T, path string, run cli.RunFunc) {
+	t.Helper()
+	var stdout bytes.Buffer
+	err := run(t.Context(), []string{"-h"}, strings.NewReader(""), &stdout, io.Discard)
+	require.ErrorIs(t, err, cli.ErrHelp)
+	assert.Equal(t, cli.ExitOK, cli.Code(err))
+	help, doc := stdout.String(), Doc(t, path)
+	flags := HelpFlags(help)
+	require.NotEmpty(t, flags, help)
+	for _, f := range flags {
+		assert.Contains(t, doc, f, "the doc comment does not say %s", f)
+	}
+	assert.Contains(t, help, "exit status")
+	assert.Contains(t, doc, "Exit status")
+}
 
 // Doc returns the package doc comment of the Go file at path (a command's
 // main.go), failing the test if it cannot be read.
