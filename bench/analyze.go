@@ -173,7 +173,7 @@ func (a *Analysis) markDisturbed() {
 		// design once the long tasks are all that is left) and everywhere
 		// in a sweep of equal jobs.
 		if !math.IsNaN(r.CPUShare) && r.CPUShare < LowShare && (a.Kind == "cpu" || r.X == a.Base) {
-			why = append(why, fmt.Sprintf("ran while the machine was busy: its CPU share was %.0f%%", 100*r.CPUShare))
+			why = append(why, fmt.Sprintf("its CPU share was %.0f%%: it ran while the machine was busy, or its work waits (locks, channels, IO)", 100*r.CPUShare))
 		}
 		if r.OfBest > 1+BoundSlack {
 			if a.Kind == "io" {

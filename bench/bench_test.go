@@ -375,7 +375,7 @@ func TestRealVerdicts(t *testing.T) {
 	d, err := load(t, "real_busy.txt")
 	require.NoError(t, err)
 	a := bench.Analyze(d)[0]
-	assert.Regexp(t, `workers=2 \(ran while the machine was busy: its CPU share was [0-9]+%\)`, a.Distrust)
+	assert.Regexp(t, `workers=2 \(its CPU share was [0-9]+%: it ran while the machine was busy`, a.Distrust)
 	assert.Contains(t, a.Distrust, "COUNT=20")
 }
 
