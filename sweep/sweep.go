@@ -35,12 +35,14 @@
 package sweep
 
 import (
+	"flag"
 	"fmt"
 	"math"
 	"os"
 	"runtime"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 )
@@ -95,7 +97,8 @@ func Workers(b *testing.B, fn func(b *testing.B, workers int)) {
 // reporting cpu-sec/op and gomaxprocs beside its time. It is [Workers] for
 // sweeps over another key (the flag downloads sweep concurrency=N).
 //
-// The counts run in ascending order, or, where the environment variable
+// With a -benchtime of iterations (20x), a first untimed and unreported run
+// warms the process up. The counts run in ascending order, or, where the environment variable
 // SWEEP_ROTATE holds a number r, starting r places further along (wrapping
 // around): `make bench` sets it to the round number, so that the first
 // sub-benchmark of each process, which pays for a cold process (page faults
@@ -105,11 +108,29 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 		r = (r%len(counts) + len(counts)) % len(counts)
 		counts = append(slices.Clone(counts[r:]), counts[:r]...)
 	}
+	if len(counts) > 0 && shortBenchtime() {
+		// A process's first sub-benchmark pays for the cold process (page
+		// faults on fresh memory, a heap still growing): with a benchtime
+		// of a few iterations that is a tenth of a sample or more. One
+		// untimed, unreported run first; a skipped sub-benchmark prints no
+		// result line.
+		b.Run("warmup", func(b *testing.B) {
+			fn(b, counts[0])
+			b.SkipNow()
+		})
+	}
 	for _, n := range counts {
 		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })
 		})
 	}
+}
+
+// shortBenchtime reports whether -test.benchtime is a count of iterations
+// (20x) rather than a duration, the case where a cold first sample weighs.
+func shortBenchtime() bool {
+	f := flag.Lookup("test.benchtime")
+	return f != nil && strings.HasSuffix(f.Value.String(), "x")
 }
 
 // Measure runs fn(b) and reports, beside its time, the CPU the process
