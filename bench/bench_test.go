@@ -537,3 +537,16 @@ func TestCompareDisturbed(t *testing.T) {
 		})
 	}
 }
+
+// TestBadTaskDropsTheList: with a task of a list left out (NaN), the list's
+// best would be wrong; the sweep is judged as plain CPU-bound work instead.
+func TestBadTaskDropsTheList(t *testing.T) {
+	in := "pkg: example.com/m/list\nBenchmarkTask/task=0-2 1 NaN ns/op\nBenchmarkTask/task=1-2 1 5000000 ns/op\n" +
+		"BenchmarkMap/workers=1-2 1 9000000 ns/op\nBenchmarkMap/workers=2-2 1 5000000 ns/op\n"
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in)})
+	require.NoError(t, err)
+	assert.Empty(t, d.Tasks)
+	require.Len(t, d.Bad, 1)
+	assert.Contains(t, d.Bad[0], "in:2: BenchmarkTask/task=0-2: NaN")
+	assert.Equal(t, "cpu", bench.Analyze(d)[0].Kind)
+}

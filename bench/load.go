@@ -140,6 +140,7 @@ func Read(inputs ...Input) (*Data, error) {
 	var taskOrder []benchproc.Key
 	results := 0
 	var bad []string
+	badTasks := map[string]bool{} // packages a task of which was left out
 
 	var reader benchfmt.Reader
 	var failed []string
@@ -160,6 +161,9 @@ func Read(inputs ...Input) (*Data, error) {
 			results++
 			if why := checkResult(res); why != "" {
 				bad = append(bad, why)
+				if ok, _ := taskFilter.Match(res); ok.Any() {
+					badTasks[res.GetConfig("pkg")] = true
+				}
 				continue
 			}
 			if ok, _ := taskFilter.Match(res); ok.Any() {
@@ -240,7 +244,11 @@ func Read(inputs ...Input) (*Data, error) {
 	}
 	for _, tk := range taskOrder {
 		pkg := tk.Get(taskProj.Fields()[0])
-		d.Tasks[pkg] = append(d.Tasks[pkg], median(tasks[tk]))
+		// A list with a task left out would allow a wrong best: such a
+		// package is judged as plain CPU-bound work.
+		if !badTasks[pkg] {
+			d.Tasks[pkg] = append(d.Tasks[pkg], median(tasks[tk]))
+		}
 	}
 	return d, nil
 }
