@@ -50,7 +50,10 @@ const (
 // Analysis is a sweep with its statistics and verdict.
 type Analysis struct {
 	*Sweep
-	Base     int    // the X speedups are relative to (1 unless missing)
+	Base int // the X speedups are relative to (1 unless missing)
+	// Bound is how many workers can run at once: GOMAXPROCS, or the
+	// machine's cores where the input says they are fewer.
+	Bound    int
 	Kind     string // "cpu", "list" or "io": how Best is computed
 	BestRule string // Best in words
 	Rows     []Row
@@ -88,6 +91,11 @@ func analyze(s *Sweep, tasks []float64) *Analysis {
 		a.Warnings = append(a.Warnings, fmt.Sprintf("no %s=1: speedups are relative to %s=%d", s.Key, s.Key, a.Base))
 	}
 	procs := s.Procs
+	if s.Cores > 0 && s.Cores < procs {
+		a.Warnings = append(a.Warnings, fmt.Sprintf("GOMAXPROCS=%d on %d cores: at most %d run at once, and the bound, the CPU share and the verdict count %d", s.Procs, s.Cores, s.Cores, s.Cores))
+		procs = s.Cores
+	}
+	a.Bound = max(procs, 1)
 	switch {
 	case s.Key == "concurrency" && s.Delay == 0:
 		a.Kind = "throughput"
@@ -232,7 +240,7 @@ func verdict(a *Analysis, tasks []float64) string {
 		worst := slices.MinFunc(rows, func(x, y Row) int { return cmp.Compare(x.OfBest, y.OfBest) })
 		s := fmt.Sprintf("IO-bound: waits overlap, %.1fx faster at %s=%d than at %d; every count within %.2fx of ceil(n/c) x %v (worst at %d)",
 			last.Speedup, a.Key, last.X, a.Base, 1/worst.OfBest, a.Delay.Round(time.Millisecond), worst.X)
-		if a.Procs == 1 {
+		if a.Bound == 1 {
 			s += "; even one at a time (GOMAXPROCS=1): a wait holds no thread"
 		}
 		return s
@@ -266,14 +274,17 @@ func verdict(a *Analysis, tasks []float64) string {
 	}
 	top := slices.MaxFunc(trusted, func(x, y Row) int { return cmp.Compare(x.Speedup, y.Speedup) })
 	// The knee: the fewest workers that cannot be told apart from the top.
+	// The base is the knee only if the top gains nothing over it: the top's
+	// speedup interval already holds the base's noise, and comparing the
+	// base's own interval with it again would count that noise twice.
 	knee := top
 	for _, r := range trusted {
-		if same(r, top) {
+		if same(r, top) && (r.X != a.Base || !gains(top)) {
 			knee = r
 			break
 		}
 	}
-	procs := max(a.Procs, 1)
+	procs := a.Bound
 	var s string
 	unit := func(x int) string {
 		if x == 1 {

@@ -550,3 +550,28 @@ func TestBadTaskDropsTheList(t *testing.T) {
 	assert.Contains(t, d.Bad[0], "in:2: BenchmarkTask/task=0-2: NaN")
 	assert.Equal(t, "cpu", bench.Analyze(d)[0].Kind)
 }
+
+// TestFewerCoresThanGOMAXPROCS: GOMAXPROCS=64 on 2 cores (make bench
+// writes "cores: 2"): the bound, the CPU share and the verdict count 2.
+func TestFewerCoresThanGOMAXPROCS(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("cores: 2\npkg: example.com/m/work\n")
+	for _, p := range []struct {
+		w      int
+		ms     float64
+		cpuSec float64
+	}{{1, 10, 0.010}, {2, 5.1, 0.0101}, {4, 5.0, 0.0100}, {64, 5.05, 0.0101}} {
+		for i := range 6 {
+			fmt.Fprintf(&in, "BenchmarkJobs/workers=%d-64 100 %.0f ns/op %g cpu-sec/op 64 gomaxprocs\n", p.w, p.ms*1e6*(1+0.002*float64(i)), p.cpuSec)
+		}
+	}
+	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in.String())})
+	require.NoError(t, err)
+	a := bench.Analyze(d)[0]
+	assert.Equal(t, 64, a.Procs)
+	assert.Equal(t, 2, a.Bound)
+	assert.Contains(t, a.Verdict, "scales to 2 workers")
+	assert.Empty(t, a.Distrust, "every point got its 2 cores")
+	assert.InDelta(t, 0.99, a.Rows[3].CPUShare, 0.02)
+	assert.Contains(t, strings.Join(a.Warnings, " "), "GOMAXPROCS=64 on 2 cores")
+}

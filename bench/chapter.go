@@ -58,10 +58,10 @@ func Lessons(as []*Analysis) []Lesson {
 	var out []Lesson
 	for _, a := range as {
 		one, ok := ones[a.Pkg+" "+baseName(a.Name)]
-		if a.Procs <= 1 || !ok || a.Kind == "throughput" {
+		if a.Bound <= 1 || !ok || a.Kind == "throughput" {
 			continue
 		}
-		l := Lesson{Workload: path.Base(a.Pkg) + ": " + baseName(a.Name), One: best(one), Parallel: best(a), Procs: a.Procs, Kind: a.Kind}
+		l := Lesson{Workload: path.Base(a.Pkg) + ": " + baseName(a.Name), One: best(one), Parallel: best(a), Procs: a.Bound, Kind: a.Kind}
 		l.Says = lesson(l, one, a)
 		out = append(out, l)
 	}
@@ -158,17 +158,17 @@ func Grains(as []*Analysis) []Grain {
 		}
 		tasks, err := strconv.Atoi(fields["tasks"])
 		exec := fields["exec"]
-		if !strings.HasPrefix(a.Name, "Grain/") || err != nil || tasks < 1 || exec == "" || a.Base != 1 || a.Procs < 2 {
+		if !strings.HasPrefix(a.Name, "Grain/") || err != nil || tasks < 1 || exec == "" || a.Base != 1 || a.Bound < 2 {
 			continue
 		}
-		i := slices.IndexFunc(a.Rows, func(r Row) bool { return r.X == a.Procs })
+		i := slices.IndexFunc(a.Rows, func(r Row) bool { return r.X == a.Bound })
 		if i < 0 {
 			continue
 		}
 		if _, ok := byExec[exec]; !ok {
 			order = append(order, exec)
 		}
-		procs[exec] = a.Procs
+		procs[exec] = a.Bound
 		byExec[exec] = append(byExec[exec], level{task: a.Rows[0].Median / float64(tasks), eff: a.Rows[i].Efficiency})
 	}
 	var out []Grain

@@ -30,7 +30,8 @@ type Sweep struct {
 	Pkg    string
 	Name   string // full name without the sweep key, e.g. "Jobs-2"
 	Key    string // workers or concurrency
-	Procs  int    // GOMAXPROCS of the run (the -N suffix); 0 if unknown
+	Procs  int    // GOMAXPROCS of the run (the -N suffix; none is 1)
+	Cores  int    // the machine's cores (a "cores:" line, as make bench writes); 0 if unknown
 	Delay  time.Duration
 	N      int      // codes per op, with Delay, for downloads
 	Points []Point  // ascending X
@@ -133,6 +134,7 @@ func Read(inputs ...Input) (*Data, error) {
 		cpu   map[benchproc.Key][]float64
 		order []benchproc.Key
 		wrong int
+		cores int
 	}
 	rows := map[benchproc.Key]*rowData{}
 	var rowOrder []benchproc.Key
@@ -183,6 +185,7 @@ func Read(inputs ...Input) (*Data, error) {
 				rd, ok := rows[row]
 				if !ok {
 					rd = &rowData{key: kp, row: row, meta: kp.meta.Project(res), cols: map[benchproc.Key][]float64{}, cpu: map[benchproc.Key][]float64{}}
+					rd.cores, _ = strconv.Atoi(res.GetConfig("cores"))
 					rows[row] = rd
 					rowOrder = append(rowOrder, row)
 				}
@@ -216,6 +219,7 @@ func Read(inputs ...Input) (*Data, error) {
 		fields := kp.row.Fields()
 		s := &Sweep{Pkg: rk.Get(fields[0]), Name: rk.Get(fields[1]), Key: kp.key}
 		s.Procs = procsOf(rd.meta.Get(kp.metaF[0]))
+		s.Cores = rd.cores
 		s.WrongProcs = rd.wrong
 		if v := rd.meta.Get(kp.metaF[1]); v != "" {
 			s.Delay, _ = time.ParseDuration(v)
