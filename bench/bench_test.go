@@ -575,3 +575,49 @@ func TestFewerCoresThanGOMAXPROCS(t *testing.T) {
 	assert.InDelta(t, 0.99, a.Rows[3].CPUShare, 0.02)
 	assert.Contains(t, strings.Join(a.Warnings, " "), "GOMAXPROCS=64 on 2 cores")
 }
+
+// TestEveryRealRunTruthful holds every verdict on every real run kept in
+// testdata to what the machine can do (checkTruthful).
+func TestEveryRealRunTruthful(t *testing.T) {
+	names, err := filepath.Glob(filepath.Join("testdata", "real_*.txt"))
+	require.NoError(t, err)
+	require.NotEmpty(t, names)
+	for _, n := range names {
+		t.Run(filepath.Base(n), func(t *testing.T) {
+			d, err := load(t, filepath.Base(n))
+			require.NoError(t, err)
+			for _, a := range bench.Analyze(d) {
+				checkTruthful(t, a)
+			}
+		})
+	}
+}
+
+// TestChapterTable: a real make bench on this 2-core machine gives the
+// chapter's table: the CPU-bound workloads gain nothing one at a time and
+// about 2x in parallel; the downloads overlap their waits either way.
+func TestChapterTable(t *testing.T) {
+	d, err := load(t, "real_make_bench.txt")
+	require.NoError(t, err)
+	ls := bench.Lessons(bench.Analyze(d))
+	require.Len(t, ls, 5)
+	for _, l := range ls {
+		if strings.HasPrefix(l.Workload, "flags:") {
+			assert.Contains(t, l.Says, "IO-bound", l.Workload)
+			assert.Greater(t, l.One.Speedup, 20.0, l.Workload)
+			continue
+		}
+		assert.Contains(t, l.Says, "CPU-bound", l.Workload)
+		assert.InDelta(t, 1.0, l.One.Speedup, 0.1, l.Workload)
+		assert.Greater(t, l.Parallel.Speedup, 1.6, l.Workload)
+	}
+	line := ""
+	var out bytes.Buffer
+	require.NoError(t, bench.Write(&out, bench.Text, bench.Analyze(d)))
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(l, "where futures pay off") {
+			line = l
+		}
+	}
+	assert.Regexp(t, `tasks reach 90% efficiency at 2 workers with channel from ~[0-9.]+µs, errgroup from ~[0-9.]+µs, pool.Collect from ~[0-9.]+µs a task`, line)
+}
