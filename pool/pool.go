@@ -138,7 +138,7 @@ func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[I
 	}
 	r.live.Store(int64(workers))
 	for range workers {
-		go r.work()
+		go r.work(0, 0)
 	}
 	return r, cancel
 }
@@ -152,18 +152,22 @@ func (r *run[In, Out]) stop(cancel context.CancelFunc) {
 // maxChunk bounds the inputs one claim takes.
 const maxChunk = 32
 
-// work claims inputs until there are none left. A claim takes a chunk of
-// consecutive inputs, a share of what is left (guided self-scheduling: 1/4
-// of a fair share, at most maxChunk, at least 1), so that workers of tiny
-// tasks neither fight over the counter nor write into each other's cache
-// lines, while the last inputs are still handed out one by one to whichever
-// worker is free.
-func (r *run[In, Out]) work() {
+// work runs the inputs from..to-1 (a chunk a worker that ended by
+// runtime.Goexit had claimed and not run), then claims inputs until there
+// are none left. A claim takes a chunk of consecutive inputs, a share of
+// what is left (guided self-scheduling: 1/4 of a fair share, at most
+// maxChunk, at least 1), so that workers of tiny tasks neither fight over
+// the counter nor write into each other's cache lines, while the last
+// inputs are still handed out one by one to whichever worker is free.
+func (r *run[In, Out]) work(from, to int64) {
 	defer func() {
 		if r.live.Add(-1) == 0 {
 			close(r.finished)
 		}
 	}()
+	for i := from; i < to; i++ {
+		r.call(i, to)
+	}
 	n := int64(len(r.inputs))
 	for {
 		left := n - r.next.Load()
@@ -173,16 +177,18 @@ func (r *run[In, Out]) work() {
 		chunk := min(max(left/(4*r.workers), 1), maxChunk)
 		i := r.next.Add(chunk) - chunk
 		for end := min(i+chunk, n); i < end; i++ {
-			r.call(int(i))
+			r.call(i, end)
 		}
 	}
 }
 
-// call runs fn on input i and publishes its result, turning a panic into a
-// *PanicError, skipping the call if the context is already done, and
-// accounting for a runtime.Goexit: the input gets its error and a new
-// worker replaces the one that is ending.
-func (r *run[In, Out]) call(i int) {
+// call runs fn on input i, of a chunk that ends before input end, and
+// publishes its result, turning a panic into a *PanicError, skipping the
+// call if the context is already done, and accounting for a
+// runtime.Goexit: the input gets its error and a new worker replaces the
+// one that is ending, starting with the rest of its chunk.
+func (r *run[In, Out]) call(i64, end int64) {
+	i := int(i64)
 	res := &r.results[i]
 	res.Index = i
 	if err := r.ctx.Err(); err != nil {
@@ -200,7 +206,7 @@ func (r *run[In, Out]) call(i int) {
 		} else {
 			res.Err = fmt.Errorf("input %d: %w", i, ErrGoexit)
 			r.live.Add(1) // before this worker's own count goes
-			go r.work()
+			go r.work(i64+1, end)
 		}
 		r.publish(i)
 	}()

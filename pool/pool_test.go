@@ -420,3 +420,33 @@ func TestFirstErrorInInputOrder(t *testing.T) {
 		})
 	}
 }
+
+// TestGoexitMidChunk: a worker that ends by runtime.Goexit in the middle of
+// a chunk of claimed inputs hands the rest of the chunk to its replacement.
+func TestGoexitMidChunk(t *testing.T) {
+	fn := func(_ context.Context, n int) (int, error) {
+		if n == 5 || n == 500 {
+			runtime.Goexit()
+		}
+		return n, nil
+	}
+	inputs := make([]int, 1000) // chunks of up to 32 at 2 workers
+	for i := range inputs {
+		inputs[i] = i
+	}
+	seen := 0
+	var goexits []int
+	for r := range pool.Completed(t.Context(), 2, inputs, fn) {
+		seen++
+		if errors.Is(r.Err, pool.ErrGoexit) {
+			goexits = append(goexits, r.Index)
+		} else {
+			require.NoError(t, r.Err)
+			assert.Equal(t, r.Index, r.Value)
+		}
+	}
+	assert.Equal(t, len(inputs), seen)
+	assert.ElementsMatch(t, []int{5, 500}, goexits)
+	_, err := pool.Collect(t.Context(), 2, inputs, fn)
+	assert.ErrorIs(t, err, pool.ErrGoexit)
+}
