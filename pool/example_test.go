@@ -17,22 +17,22 @@ import (
 // They sleep on a logical clock rather than the real one, so that the
 // timeline they print is the same on any machine, however loaded.
 
-// clock is a logical clock for tasks run by a pool of w workers over n
-// inputs: it moves to the next wake-up time only when every task that can
-// run (min(w, unfinished) of them) is asleep. (That holds for this pool while
+// logicalClock is a clock of logical time for tasks run by a pool of w
+// workers over n inputs: it moves to the next wake-up time only when every
+// task that can run (min(w, unfinished) of them) is asleep. (That holds for this pool while
 // fewer than 4×w inputs are left unclaimed: each claim then takes one.)
-type clock struct {
+type logicalClock struct {
 	mu     sync.Mutex
 	cond   *sync.Cond
 	now    time.Duration
 	wakes  []time.Duration // wake-up times of the sleeping tasks
 	n, w   int
 	done   int
-	events []step
+	events []clockStep
 	began  map[int]time.Duration
 }
 
-type step struct {
+type clockStep struct {
 	at    time.Duration
 	began time.Duration // when the task began
 	task  int           // the task the step is about
@@ -40,15 +40,15 @@ type step struct {
 	text  string
 }
 
-func newClock(n, w int) *clock {
-	c := &clock{n: n, w: w, began: map[int]time.Duration{}}
+func newLogicalClock(n, w int) *logicalClock {
+	c := &logicalClock{n: n, w: w, began: map[int]time.Duration{}}
 	c.cond = sync.NewCond(&c.mu)
 	go c.run()
 	return c
 }
 
 // run moves the clock on until every task is done.
-func (c *clock) run() {
+func (c *logicalClock) run() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for c.done < c.n {
@@ -62,7 +62,7 @@ func (c *clock) run() {
 	}
 }
 
-func (c *clock) sleep(d time.Duration) {
+func (c *logicalClock) sleep(d time.Duration) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if d <= 0 {
@@ -77,13 +77,13 @@ func (c *clock) sleep(d time.Duration) {
 }
 
 // log records an event at the current logical time.
-func (c *clock) log(task, order int, format string, args ...any) time.Duration {
+func (c *logicalClock) log(task, order int, format string, args ...any) time.Duration {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	if order == 0 {
 		c.began[task] = c.now
 	}
-	c.events = append(c.events, step{c.now, c.began[task], task, order, fmt.Sprintf(format, args...)})
+	c.events = append(c.events, clockStep{c.now, c.began[task], task, order, fmt.Sprintf(format, args...)})
 	if order == 1 {
 		c.done++
 		c.cond.Broadcast()
@@ -93,19 +93,19 @@ func (c *clock) log(task, order int, format string, args ...any) time.Duration {
 
 // result records a result yielded when the task that made it available
 // ended, at second sec.
-func (c *clock) result(sec, task int, format string, args ...any) {
+func (c *logicalClock) result(sec, task int, format string, args ...any) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.events = append(c.events, step{time.Duration(sec) * time.Second, c.began[task], task, 2, fmt.Sprintf(format, args...)})
+	c.events = append(c.events, clockStep{time.Duration(sec) * time.Second, c.began[task], task, 2, fmt.Sprintf(format, args...)})
 }
 
 // print prints the timeline: by time; within an instant, the tasks that
 // began earlier first (an end frees the worker for the next start), then by
 // task, a task's start before its end, and results last.
-func (c *clock) print() {
+func (c *logicalClock) print() {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	slices.SortStableFunc(c.events, func(a, b step) int {
+	slices.SortStableFunc(c.events, func(a, b clockStep) int {
 		return cmp.Or(cmp.Compare(a.at, b.at), cmp.Compare(a.order/2, b.order/2), cmp.Compare(a.began, b.began),
 			cmp.Compare(a.task, b.task), cmp.Compare(a.order, b.order))
 	})
@@ -116,7 +116,7 @@ func (c *clock) print() {
 
 // loiter is the chapter's task, on the logical clock: it returns 10*n and
 // the logical time it ended.
-func (c *clock) loiter(_ context.Context, n int) (done [2]int, err error) {
+func (c *logicalClock) loiter(_ context.Context, n int) (done [2]int, err error) {
 	pad := strings.Repeat("  ", n)
 	c.log(n, 0, "%sloiter(%d): doing nothing for %ds...", pad, n, n)
 	c.sleep(time.Duration(n) * time.Second)
@@ -129,7 +129,7 @@ func (c *clock) loiter(_ context.Context, n int) (done [2]int, err error) {
 // last one when loiter(4) does. Three workers: loiter(3) starts at once, in
 // the worker that ran loiter(0); loiter(4) when loiter(1) ends, at 1s.
 func ExampleMap_loiter() {
-	c := newClock(5, 3)
+	c := newLogicalClock(5, 3)
 	i, ready := 0, 0
 	for v, err := range pool.Map(context.Background(), 3, []int{0, 1, 2, 3, 4}, c.loiter) {
 		if err != nil {
@@ -164,7 +164,7 @@ func ExampleMap_loiter() {
 // worker takes loiter(1), which ends at 3s with loiter(3); loiter(0) starts
 // when loiter(3) ends, and loiter(4) ends last.
 func ExampleCompleted_loiter() {
-	c := newClock(5, 3)
+	c := newLogicalClock(5, 3)
 	for r := range pool.Completed(context.Background(), 3, []int{4, 3, 2, 1, 0}, c.loiter) {
 		if r.Err != nil {
 			panic(r.Err)

@@ -9,11 +9,11 @@ import (
 	"github.com/futuresbench/futures/sweep"
 )
 
-// grains are the task sizes of BenchmarkGrain: iterations of a dependent
+// grainSizes are the task sizes of BenchmarkGrain: iterations of a dependent
 // xorshift chain, about 1.6 ns each on the machine this was written on
 // (AMD EPYC); the label is that estimate, and cmd/benchreport reads the
 // real cost per task from the one-worker time of each sweep.
-var grains = []struct {
+var grainSizes = []struct {
 	label string
 	iters int
 }{
@@ -24,8 +24,8 @@ var grains = []struct {
 	{"100us", 60_000},
 }
 
-// spinFor returns a task of iters iterations of CPU work.
-func spinFor(iters int) func(context.Context, int) (int, error) {
+// xorshiftTask returns a task of iters iterations of CPU work.
+func xorshiftTask(iters int) func(context.Context, int) (int, error) {
 	return func(_ context.Context, n int) (int, error) {
 		x := uint64(n) | 1
 		for range iters {
@@ -43,14 +43,14 @@ func spinFor(iters int) func(context.Context, int) (int, error) {
 // so sec/op is comparable across workers; the report says from which task
 // size each executor reaches 90% efficiency at GOMAXPROCS workers.
 func BenchmarkGrain(b *testing.B) {
-	for _, g := range grains {
+	for _, g := range grainSizes {
 		tasks := max(64, 2_000_000/(g.iters*16/10))
 		inputs := make([]int, tasks)
 		for i := range inputs {
 			inputs[i] = i
 		}
-		fn := spinFor(g.iters)
-		for _, e := range executors {
+		fn := xorshiftTask(g.iters)
+		for _, e := range costExecutors {
 			if !slices.Contains([]string{"channel", "errgroup", "pool.Collect"}, e.name) {
 				continue
 			}

@@ -10,14 +10,14 @@ import (
 	"github.com/futuresbench/futures/pool"
 )
 
-// The pool's own cost per input, against the two executors a Go engineer
+// The pool's own cost per input, against the two costExecutors a Go engineer
 // would write by hand: fixed goroutines reading a buffered channel, and
 // errgroup with SetLimit. Each op runs 10,000 tasks on 2 workers.
 
-const overheadTasks = 10_000
+const perTaskN = 10_000
 
-// tiny is about 10 ns of work: what is left is the executor's cost.
-func tiny(_ context.Context, n int) (int, error) {
+// xorshiftTiny is about 10 ns of work: what is left is the executor's cost.
+func xorshiftTiny(_ context.Context, n int) (int, error) {
 	x := n | 1
 	for range 8 {
 		x ^= x << 7
@@ -26,12 +26,12 @@ func tiny(_ context.Context, n int) (int, error) {
 	return x, nil
 }
 
-// channelPool is the hand-written baseline: workers goroutines read indices
+// handChannelPool is the hand-written baseline: workers goroutines read indices
 // from a buffered channel, filled and closed before they start, and write
 // results into a slice. (With a small buffer filled while the workers run,
 // the producer waits for a worker to block before it runs again, and the
 // pool scales worse: this is the stronger baseline.)
-func channelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+func handChannelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 	out := make([]int, len(inputs))
 	jobs := make(chan int, len(inputs))
 	for i := range inputs {
@@ -50,7 +50,7 @@ func channelPool(ctx context.Context, workers int, inputs []int, fn pool.Func[in
 	return out
 }
 
-func errgroupPool(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
+func handErrgroup(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 	out := make([]int, len(inputs))
 	var g errgroup.Group
 	g.SetLimit(workers)
@@ -64,8 +64,8 @@ func errgroupPool(ctx context.Context, workers int, inputs []int, fn pool.Func[i
 	return out
 }
 
-// executors are the ways to run one batch, by name.
-var executors = []struct {
+// costExecutors are the ways to run one batch, by name.
+var costExecutors = []struct {
 	name string
 	run  func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int
 }{
@@ -76,8 +76,8 @@ var executors = []struct {
 		}
 		return out
 	}},
-	{"channel", channelPool},
-	{"errgroup", errgroupPool},
+	{"channel", handChannelPool},
+	{"errgroup", handErrgroup},
 	{"pool.Collect", func(ctx context.Context, workers int, inputs []int, fn pool.Func[int, int]) []int {
 		out, _ := pool.Collect(ctx, workers, inputs, fn)
 		return out
@@ -98,19 +98,19 @@ var executors = []struct {
 	}},
 }
 
-// BenchmarkOverhead runs 10,000 tiny tasks on 2 workers with each executor:
+// BenchmarkPerTaskCost runs 10,000 xorshiftTiny tasks on 2 workers with each executor:
 // the time per op divided by 10,000 is the executor's cost per input.
-func BenchmarkOverhead(b *testing.B) {
-	inputs := make([]int, overheadTasks)
+func BenchmarkPerTaskCost(b *testing.B) {
+	inputs := make([]int, perTaskN)
 	for i := range inputs {
 		inputs[i] = i
 	}
-	for _, e := range executors {
+	for _, e := range costExecutors {
 		b.Run("exec="+e.name, func(b *testing.B) {
 			for b.Loop() {
-				e.run(b.Context(), 2, inputs, tiny)
+				e.run(b.Context(), 2, inputs, xorshiftTiny)
 			}
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*overheadTasks), "ns/task")
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*perTaskN), "ns/task")
 		})
 	}
 }

@@ -309,9 +309,9 @@ func TestLoiter(t *testing.T) {
 	}
 }
 
-// TestGoexitIsAnError: a task that calls runtime.Goexit (as t.FailNow does)
+// TestGoexitAccountedFor: a task that calls runtime.Goexit (as t.FailNow does)
 // ends only its own call; every input is still accounted for.
-func TestGoexitIsAnError(t *testing.T) {
+func TestGoexitAccountedFor(t *testing.T) {
 	fn := func(_ context.Context, n int) (int, error) {
 		if n%2 == 1 {
 			runtime.Goexit()
@@ -341,9 +341,9 @@ func TestGoexitIsAnError(t *testing.T) {
 	}
 }
 
-// TestRangeTwiceAtOnce: one sequence ranged from several goroutines at once
+// TestSeqRangedConcurrently: one sequence ranged from several goroutines at once
 // gives independent, complete runs (run with -race).
-func TestRangeTwiceAtOnce(t *testing.T) {
+func TestSeqRangedConcurrently(t *testing.T) {
 	inputs := make([]int, 200)
 	for i := range inputs {
 		inputs[i] = i
@@ -377,10 +377,10 @@ func TestRangeTwiceAtOnce(t *testing.T) {
 	}
 }
 
-// TestFirstErrorInInputOrder: Map and Collect return the error of the
+// TestEarliestErrorWins: Map and Collect return the error of the
 // earliest input that fails, even when a later one fails first, and then
 // cancel the calls still running instead of waiting for them.
-func TestFirstErrorInInputOrder(t *testing.T) {
+func TestEarliestErrorWins(t *testing.T) {
 	errA, errB := errors.New("input 0"), errors.New("input 1")
 	fn := func(ctx context.Context, i int) (int, error) {
 		switch i {
