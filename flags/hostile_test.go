@@ -19,18 +19,15 @@ import (
 	"github.com/futuresbench/futures/flags/flagstest"
 )
 
-// pop20 are the book's 20 most populous countries.
-var pop20 = strings.Fields("CN IN US ID BR PK NG BD RU JP MX PH VN ET EG DE IR TR CD FR")
-
-// faultyTransport misbehaves for the requests whose path holds bad, and
+// misbehavingRoundTripper misbehaves for the requests whose path holds bad, and
 // passes the others on.
-type faultyTransport struct {
+type misbehavingRoundTripper struct {
 	next http.RoundTripper
 	bad  string
 	do   func()
 }
 
-func (f *faultyTransport) RoundTrip(r *http.Request) (*http.Response, error) {
+func (f *misbehavingRoundTripper) RoundTrip(r *http.Request) (*http.Response, error) {
 	if strings.Contains(r.URL.Path, f.bad) {
 		f.do()
 	}
@@ -59,14 +56,14 @@ func TestTransportFailsEveryMode(t *testing.T) {
 			t.Run(name+"/"+string(mode), func(t *testing.T) {
 				tr := http.DefaultTransport.(*http.Transport).Clone()
 				defer tr.CloseIdleConnections()
-				client := &http.Client{Transport: &faultyTransport{next: tr, bad: "/br/", do: fault.do}}
+				client := &http.Client{Transport: &misbehavingRoundTripper{next: tr, bad: "/br/", do: fault.do}}
 				dest := t.TempDir()
 				d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Client: client}
-				got, counts := run(t, d, mode, 5, pop20)
+				got, counts := run(t, d, mode, 5, flags.POP20)
 				assert.Equal(t, flags.Counts{OK: 19, Error: 1}, counts)
 				assert.Equal(t, flags.Error, got["BR"].Status)
 				fault.want(t, got["BR"].Err)
-				for _, cc := range pop20 {
+				for _, cc := range flags.POP20 {
 					assert.Equal(t, cc, got[cc].CC)
 				}
 				entries, err := os.ReadDir(dest)
@@ -200,7 +197,7 @@ func TestMisbehavingServerEveryMode(t *testing.T) {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
 			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, MaxBody: 1 << 20}
-			got, counts := run(t, d, mode, 8, pop20)
+			got, counts := run(t, d, mode, 8, flags.POP20)
 			assert.Equal(t, flags.Counts{OK: 15, Error: 5}, counts)
 			assert.ErrorIs(t, got["CN"].Err, flags.ErrBodyTooLarge)
 			assert.ErrorIs(t, got["IN"].Err, flags.ErrNotGIF)

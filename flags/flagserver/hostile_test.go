@@ -20,7 +20,7 @@ func shortTimeouts(t *testing.T) {
 	t.Cleanup(func() { readHeaderTimeout, writeTimeout = rh, w })
 }
 
-func dial(t *testing.T, s *Server) net.Conn {
+func dialServer(t *testing.T, s *Server) net.Conn {
 	t.Helper()
 	c, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(s.URL, Prefix), "http://"))
 	require.NoError(t, err)
@@ -34,7 +34,7 @@ func dial(t *testing.T, s *Server) net.Conn {
 func TestSilentConnectionClosed(t *testing.T) {
 	shortTimeouts(t)
 	s := start(t)
-	c := dial(t, s)
+	c := dialServer(t, s)
 	start := time.Now()
 	c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	_, err := c.Read(make([]byte, 1))
@@ -48,7 +48,7 @@ func TestSilentConnectionClosed(t *testing.T) {
 func TestClientThatNeverReads(t *testing.T) {
 	shortTimeouts(t)
 	s := start(t)
-	c := dial(t, s)
+	c := dialServer(t, s)
 	req := "GET /flags/us/us.gif HTTP/1.1\r\nHost: x\r\n\r\n"
 	go func() { // the server's answers fill the socket buffers; the client never reads
 		for range 2000 {
@@ -75,7 +75,7 @@ func TestStopDuringDelay(t *testing.T) {
 	for name, opts := range tests {
 		t.Run(name, func(t *testing.T) {
 			s := start(t, opts...)
-			c := dial(t, s)
+			c := dialServer(t, s)
 			_, err := io.WriteString(c, "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
 			require.NoError(t, err)
 			require.Eventually(t, func() bool { return s.InFlight() == 1 }, 5*time.Second, 10*time.Millisecond)
