@@ -283,12 +283,7 @@ func failures(data []byte) []string {
 // sameSweep reports whether the failed benchmark fail ("Flaky/workers=2")
 // belongs to the sweep named name ("Flaky-2") over key.
 func sameSweep(fail, name, key string) bool {
-	base := name
-	if i := strings.LastIndexByte(base, '-'); i > 0 {
-		if _, err := strconv.Atoi(base[i+1:]); err == nil {
-			base = base[:i]
-		}
-	}
+	base := baseName(name)
 	var parts []string
 	for _, p := range strings.Split(fail, "/") {
 		if !strings.HasPrefix(p, key+"=") {

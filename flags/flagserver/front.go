@@ -47,7 +47,6 @@ var (
 // plainAnswer is an answer the front sends: the bytes net/http writes for
 // the handler's answer, but for the Date value.
 type plainAnswer struct {
-	path   string // the file's path, for the counters ("" for 404 and errors)
 	status int
 	head   []byte // status line and headers up to "Date: "
 	body   []byte
@@ -70,12 +69,12 @@ func buildAnswers(h *Handler) *frontAnswers {
 	}
 	a := &frontAnswers{
 		files:       make(map[string]plainAnswer, len(h.files)),
-		notFound:    recordAnswer(h, "", decision{status: http.StatusNotFound}),
-		failure:     recordAnswer(h, "", decision{status: h.cfg.errorStatus}),
-		unavailable: recordAnswer(h, "", h.unavailable()),
+		notFound:    recordAnswer(h, decision{status: http.StatusNotFound}),
+		failure:     recordAnswer(h, decision{status: h.cfg.errorStatus}),
+		unavailable: recordAnswer(h, h.unavailable()),
 	}
 	for p, f := range h.files {
-		a.files[p] = recordAnswer(h, p, decision{status: http.StatusOK, file: &f})
+		a.files[p] = recordAnswer(h, decision{status: http.StatusOK, file: &f})
 	}
 	return a
 }
@@ -83,14 +82,14 @@ func buildAnswers(h *Handler) *frontAnswers {
 // recordAnswer is what net/http sends for h.write(d), but for the Date
 // value: the status line, the headers in net/http's (sorted) order with
 // Date, which net/http adds, last among them, and the body.
-func recordAnswer(h *Handler, path string, d decision) plainAnswer {
+func recordAnswer(h *Handler, d decision) plainAnswer {
 	rec := &recorder{header: http.Header{}}
 	h.write(rec, false, d)
 	var head bytes.Buffer
 	fmt.Fprintf(&head, "HTTP/1.1 %03d %s\r\n", rec.status, http.StatusText(rec.status))
 	rec.header.Write(&head) // sorted by key, as net/http writes them
 	head.WriteString("Date: ")
-	return plainAnswer{path, rec.status, head.Bytes(), rec.body.Bytes()}
+	return plainAnswer{rec.status, head.Bytes(), rec.body.Bytes()}
 }
 
 // recorder is the http.ResponseWriter that recordAnswer reads back.

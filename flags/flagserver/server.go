@@ -682,27 +682,24 @@ func (s *Server) Stop(grace time.Duration) bool {
 	if s.Shutdown(ctx) == nil {
 		return true
 	}
-	s.Handler.Close()
-	s.http.SetKeepAlivesEnabled(false)
-	ctx2, cancel2 := context.WithTimeout(context.Background(), min(grace, time.Second))
-	defer cancel2()
-	if s.Shutdown(ctx2) != nil {
-		s.wakeFront(true) // a client that stopped reading: cut it off
-		s.http.Close()
-		s.frontWG.Wait()
-	}
+	s.closeWithin(min(grace, time.Second))
 	return false
 }
 
 // Close stops the server: handlers that wait return at once, and Close
 // returns when every request in flight has ended (at most 5 s; then the
 // connections are cut off).
-func (s *Server) Close() {
+func (s *Server) Close() { s.closeWithin(5 * time.Second) }
+
+// closeWithin makes the handlers that wait return at once (a delay answers
+// 503), lets the requests in flight end for at most d, then cuts off every
+// connection still open.
+func (s *Server) closeWithin(d time.Duration) {
 	s.Handler.Close()
 	s.http.SetKeepAlivesEnabled(false)
-	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	ctx, cancel := context.WithTimeout(context.Background(), d)
 	defer cancel()
-	if err := s.Shutdown(ctx); err != nil {
+	if s.Shutdown(ctx) != nil {
 		s.wakeFront(true) // a client that stopped reading: cut it off
 		s.http.Close()
 		s.frontWG.Wait()
