@@ -20,7 +20,7 @@ type Lesson struct {
 	Workload      string // package and benchmark, without the GOMAXPROCS suffix
 	One, Parallel Row    // the best row of each sweep
 	Procs         int    // GOMAXPROCS of the parallel run
-	Kind          string // of the parallel sweep: cpu, list or io
+	Limit         Limit  // of the parallel sweep
 	Says          string // the lesson in words
 }
 
@@ -58,10 +58,10 @@ func Lessons(as []*Analysis) []Lesson {
 	var out []Lesson
 	for _, a := range as {
 		one, ok := ones[a.Pkg+" "+baseName(a.Name)]
-		if a.Bound <= 1 || !ok || a.Kind == "throughput" {
+		if a.Bound <= 1 || !ok {
 			continue
 		}
-		l := Lesson{Workload: path.Base(a.Pkg) + ": " + baseName(a.Name), One: best(one), Parallel: best(a), Procs: a.Bound, Kind: a.Kind}
+		l := Lesson{Workload: path.Base(a.Pkg) + ": " + baseName(a.Name), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
 		l.Says = lesson(l, one, a)
 		out = append(out, l)
 	}
@@ -84,14 +84,18 @@ func lesson(l Lesson, one, par *Analysis) string {
 		}
 	}
 	switch one, par := gains(l.One), gains(l.Parallel); {
-	case l.Kind == "io" && one && par:
+	case l.Limit == LimitWaiting && one && par:
 		return "IO-bound: waits overlap even one at a time, as threads speed up downloads under the GIL"
-	case !one && par:
+	case !one && par && l.Limit == LimitCores:
 		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool)", l.Procs)
+	case !one && par:
+		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool); limit: %s", l.Procs, l.Limit.Phrase())
 	case !one && !par:
-		return "gains nothing either way: the pool's cost or a serial part dominates"
+		return fmt.Sprintf("gains nothing either way; limit: %s", l.Limit.Phrase())
+	case l.Limit == LimitWaiting:
+		return "gains one at a time too: it waits, and the waits overlap"
 	}
-	return "gains one at a time too: it waits, or its tasks overlap"
+	return fmt.Sprintf("gains one at a time too, its tasks overlap; limit: %s", l.Limit.Phrase())
 }
 
 // lessonCell is a best row as "1.98x [1.91, 2.08] at 2".

@@ -6,16 +6,17 @@ import (
 	"github.com/futuresbench/futures/bench"
 )
 
-// A sweep read from go test -bench output (here, two runs a count: too few
-// for an interval, which the verdict says), analysed and judged.
+// A sweep read from go test -bench output, with the evidence package sweep
+// measures beside the time (here, two runs a count: too few for an
+// interval, which the verdict says), analysed, decomposed and judged: at
+// two workers the goroutines wait on a lock.
 func ExampleAnalyze() {
-	out := `pkg: example.com/m
-BenchmarkWork/workers=1-2 10 100000000 ns/op
-BenchmarkWork/workers=1-2 10 101000000 ns/op
-BenchmarkWork/workers=2-2 20 51000000 ns/op
-BenchmarkWork/workers=2-2 20 50000000 ns/op
-BenchmarkWork/workers=4-2 20 50500000 ns/op
-BenchmarkWork/workers=4-2 20 50000000 ns/op
+	out := `cores: 2
+pkg: example.com/m
+BenchmarkWork/workers=1-2 10 100000000 ns/op 0.100 cpu-sec/op 0 lockwait-sec/op 0 runq-sec/op 0 others-sec/op
+BenchmarkWork/workers=1-2 10 101000000 ns/op 0.101 cpu-sec/op 0 lockwait-sec/op 0 runq-sec/op 0 others-sec/op
+BenchmarkWork/workers=2-2 10 90000000 ns/op 0.110 cpu-sec/op 0.060 lockwait-sec/op 0.001 runq-sec/op 0 others-sec/op
+BenchmarkWork/workers=2-2 10 91000000 ns/op 0.111 cpu-sec/op 0.061 lockwait-sec/op 0.001 runq-sec/op 0 others-sec/op
 `
 	d, err := bench.Read(bench.Input{Name: "out.txt", Data: []byte(out)})
 	if err != nil {
@@ -23,9 +24,14 @@ BenchmarkWork/workers=4-2 20 50000000 ns/op
 	}
 	for _, a := range bench.Analyze(d) {
 		fmt.Println(a.Title())
+		fmt.Println(a.Limit)
+		f := a.Rows[1].Factors
+		fmt.Printf("%.2fx = %.2f cores × %.2f lock × %.2f idle × %.2f work\n", f.Product(), f.Ideal, f.Lock, f.Idle, f.Work)
 		fmt.Println(a.Verdict)
 	}
 	// Output:
 	// m: Work-2
-	// scales to 2 workers (1.99x, 100% of the best allowed); 4 cannot be told apart from 2: flat beyond, CPU-bound on 2 cores (no intervals: fewer than 6 runs; medians within 5% counted as equal)
+	// lock
+	// 1.11x = 2.00 cores × 0.65 lock × 0.94 idle × 0.91 work
+	// scales to 2 workers (1.11x, 56% of the best allowed), still scaling at the largest count measured (no intervals: fewer than 6 runs; medians within 5% counted as equal); limit: a lock: goroutines waited on locks for 67% of the wall time at workers=2 (summed over them), and the cores sat idle 39% of the time
 }

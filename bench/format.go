@@ -177,6 +177,9 @@ func writeText(w io.Writer, as []*Analysis) error {
 			return err
 		}
 		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule)
+		for _, line := range decomposition(a) {
+			fmt.Fprintf(w, "  %s\n", line)
+		}
 		fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
 		if a.Distrust != "" {
 			fmt.Fprintf(w, "! %s\n", a.Distrust)
@@ -189,7 +192,7 @@ func writeText(w io.Writer, as []*Analysis) error {
 }
 
 func writeMarkdown(w io.Writer, as []*Analysis) error {
-	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured (\"!\": a disturbed point, named below its table); \"cpu share\" is the CPU time the process got per op over the time per op times the cores it could use (low: the machine was busy).\n", SweepKeys[0])
+	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured (\"!\": a disturbed point, named below its table); \"cpu share\" is the CPU time the process got per op over the time per op times the cores it could use. Under each table the speedup of every point is decomposed into factors that multiply to it: the cores (min(w, cores) over the base's), the surplus (CPU beyond the workers, such as the collector, at the base), the time other processes took while its threads waited to run (machine), the time the cores sat idle while goroutines waited on locks (lock) or for any other reason (idle: IO, sleep, channels, a serial part, a long task), and the CPU per op of the base over the point's (work: below 1, each op costs more CPU). The verdict names the one limit the evidence shows.\n", sweepKeys[0])
 	writeLessonsMarkdown(w, Lessons(as))
 	if line := grainLine(Grains(as)); line != "" {
 		fmt.Fprintf(w, "\n**%s.**\n", strings.ToUpper(line[:1])+line[1:])
@@ -204,6 +207,12 @@ func writeMarkdown(w io.Writer, as []*Analysis) error {
 			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(a, r), " | "))
 		}
 		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule)
+		if lines := decomposition(a); len(lines) > 0 {
+			fmt.Fprintf(w, "\nSpeedup, decomposed:\n\n")
+			for _, line := range lines {
+				fmt.Fprintf(w, "- %s\n", line)
+			}
+		}
 		if a.Distrust != "" {
 			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", a.Distrust)
 		}
@@ -218,7 +227,10 @@ func writeCSV(w io.Writer, as []*Analysis) error {
 	cw := csv.NewWriter(w)
 	cw.Write([]string{"pkg", "name", "key", "x", "runs", "median_s", "lo_s", "hi_s",
 		"speedup", "speedup_lo", "speedup_hi", "efficiency", "best_s", "of_best",
-		"cpu_s", "cpu_share", "disturbed"})
+		"cpu_s", "cpu_share", "others_s", "runq_s", "lockwait_s", "gc_s", "schedwait_s", "tasks",
+		"share_used", "share_machine", "share_lock", "share_idle", "share_surplus",
+		"f_ideal", "f_surplus", "f_machine", "f_lock", "f_idle", "f_work", "f_work_lo", "f_work_hi",
+		"disturbed", "limit", "limit_at"})
 	g := func(f float64) string {
 		if math.IsNaN(f) {
 			return ""
@@ -229,9 +241,33 @@ func writeCSV(w io.Writer, as []*Analysis) error {
 		for _, r := range a.Rows {
 			cw.Write([]string{a.Pkg, a.Name, a.Key, strconv.Itoa(r.X), strconv.Itoa(r.Runs),
 				g(r.Median), g(r.Lo), g(r.Hi), g(r.Speedup), g(r.SpeedupLo), g(r.SpeedupHi),
-				g(r.Efficiency), g(r.Best), g(r.OfBest), g(r.CPU), g(r.CPUShare), r.Disturbed})
+				g(r.Efficiency), g(r.Best), g(r.OfBest), g(r.CPU), g(r.CPUShare),
+				g(r.Evidence.Others), g(r.Evidence.Runq), g(r.Evidence.Lock), g(r.Evidence.GC), g(r.Evidence.Sched), g(r.Evidence.Tasks),
+				g(r.Shares.Used), g(r.Shares.Machine), g(r.Shares.Lock), g(r.Shares.Idle), g(r.Shares.Surplus),
+				g(r.Factors.Ideal), g(r.Factors.Surplus), g(r.Factors.Machine), g(r.Factors.Lock), g(r.Factors.Idle), g(r.Factors.Work), g(r.Factors.WorkLo), g(r.Factors.WorkHi),
+				r.Disturbed, a.Limit.String(), strconv.Itoa(a.At)})
 		}
 	}
 	cw.Flush()
 	return cw.Error()
+}
+
+// decomposition is a line per point past the base: its speedup as the
+// product of its factors. None where the runs carry no CPU time.
+func decomposition(a *Analysis) []string {
+	var out []string
+	for _, r := range a.Rows[1:] {
+		f := r.Factors
+		if math.IsNaN(f.Work) {
+			continue
+		}
+		work := fmt.Sprintf("%.2f", f.Work)
+		if !math.IsNaN(f.WorkLo) {
+			work += fmt.Sprintf(" [%.2f, %.2f]", f.WorkLo, f.WorkHi)
+		}
+		out = append(out, fmt.Sprintf("%s=%d: %.2fx = %.2f cores × %.2f surplus × %.2f machine × %.2f lock × %.2f idle × %s work (of its core time: used %s, machine %s, lock %s, idle %s)",
+			a.Key, r.X, r.Speedup, f.Ideal, f.Surplus, f.Machine, f.Lock, f.Idle, work,
+			pct(r.Shares.Used), pct(r.Shares.Machine), pct(r.Shares.Lock), pct(r.Shares.Idle)))
+	}
+	return out
 }

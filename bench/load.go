@@ -8,32 +8,38 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchproc"
 )
 
-// SweepKeys are the sub-benchmark keys a sweep runs over, in the order they
+// sweepKeys are the sub-benchmark keys a sweep runs over, in the order they
 // are looked for.
-var SweepKeys = []string{"workers", "concurrency"}
+var sweepKeys = []string{"workers", "concurrency"}
+
+// SweepKeys returns the sub-benchmark keys a sweep runs over (workers=N,
+// concurrency=N), in the order they are looked for.
+func SweepKeys() []string { return slices.Clone(sweepKeys) }
 
 // Point is one worker count of a sweep.
 type Point struct {
 	X      int       // the worker count (or concurrency)
 	Values []float64 // seconds per op, one per run
-	CPU    []float64 // CPU seconds per op (cpu-sec/op, from package sweep), where reported
+	CPU    []float64 // CPU seconds per op (cpu-sec/op, from package sweep), where every run reported it
+	// Metrics holds the runs' other per-op metrics by unit, as package
+	// sweep reports them (others-sec/op, runq-sec/op, lockwait-sec/op,
+	// gc-sec/op, schedwait-sec/op, best-sec/op, tasks/op, ...): only the
+	// units every run of the point reported, each a finite number >= 0.
+	Metrics map[string][]float64
 }
 
 // Sweep is one benchmark measured at several worker counts.
 type Sweep struct {
 	Pkg    string
-	Name   string // full name without the sweep key, e.g. "Jobs-2"
-	Key    string // workers or concurrency
-	Procs  int    // GOMAXPROCS of the run (the -N suffix; none is 1)
-	Cores  int    // the machine's cores (a "cores:" line, as make bench writes); 0 if unknown
-	Delay  time.Duration
-	N      int      // codes per op, with Delay, for downloads
+	Name   string   // full name without the sweep key, e.g. "Jobs-2"
+	Key    string   // workers or concurrency
+	Procs  int      // GOMAXPROCS of the run (the -N suffix; none is 1)
+	Cores  int      // the machine's cores (a "cores:" line, as make bench writes); 0 if unknown
 	Points []Point  // ascending X
 	Failed []string // sub-benchmarks of this sweep that reported --- FAIL
 	// WrongProcs counts the runs left out because their gomaxprocs metric
@@ -51,9 +57,6 @@ type Input struct {
 // Data is everything read from benchmark output.
 type Data struct {
 	Sweeps []*Sweep
-	// Tasks holds, per package, the median seconds of each BenchmarkTask
-	// sub-benchmark: the tasks a list-shaped workload is made of.
-	Tasks map[string][]float64
 	// Bad names the results left out because their time is not a positive
 	// finite number ("file:line: BenchmarkX-2: NaN sec/op").
 	Bad []string
@@ -85,17 +88,16 @@ type keyProj struct {
 	key      string
 	filter   *benchproc.Filter
 	row, col *benchproc.Projection
-	meta     *benchproc.Projection
-	metaF    []*benchproc.Field
+	procs    *benchproc.Projection
 }
 
-// Read parses go test -bench output and returns the sweeps and tasks in it.
-// A malformed benchmark line is an error that names its file and line; a
+// Read parses go test -bench output and returns the sweeps in it. A
+// malformed benchmark line is an error that names its file and line; a
 // benchmark that failed ("--- FAIL: BenchmarkX/workers=2") is named in its
 // sweep's Failed.
 func Read(inputs ...Input) (*Data, error) {
 	var projs []*keyProj
-	for _, key := range SweepKeys {
+	for _, key := range sweepKeys {
 		filter, err := benchproc.NewFilter(fmt.Sprintf("/%s:/^[0-9]+$/ .unit:sec/op", key))
 		if err != nil {
 			return nil, err
@@ -110,39 +112,32 @@ func Read(inputs ...Input) (*Data, error) {
 			return nil, err
 		}
 		var mp benchproc.ProjectionParser
-		meta, err := mp.Parse("/gomaxprocs,/delay,/n", nil)
+		procs, err := mp.Parse("/gomaxprocs", nil)
 		if err != nil {
 			return nil, err
 		}
-		projs = append(projs, &keyProj{key: key, filter: filter, row: row, col: col, meta: meta, metaF: meta.Fields()})
-	}
-	taskFilter, err := benchproc.NewFilter(".name:Task .unit:sec/op")
-	if err != nil {
-		return nil, err
-	}
-	var tp benchproc.ProjectionParser
-	taskProj, err := tp.Parse("pkg,.fullname", taskFilter)
-	if err != nil {
-		return nil, err
+		projs = append(projs, &keyProj{key: key, filter: filter, row: row, col: col, procs: procs})
 	}
 
+	type colData struct {
+		values  []float64
+		cpu     []float64
+		metrics map[string][]float64
+		runs    int
+	}
 	type rowData struct {
 		key   *keyProj
 		row   benchproc.Key
-		meta  benchproc.Key
-		cols  map[benchproc.Key][]float64
-		cpu   map[benchproc.Key][]float64
+		procs int
+		cols  map[benchproc.Key]*colData
 		order []benchproc.Key
 		wrong int
 		cores int
 	}
 	rows := map[benchproc.Key]*rowData{}
 	var rowOrder []benchproc.Key
-	tasks := map[benchproc.Key][]float64{}
-	var taskOrder []benchproc.Key
 	results := 0
 	var bad []string
-	badTasks := map[string]bool{} // packages a task of which was left out
 
 	var reader benchfmt.Reader
 	var failed []string
@@ -163,17 +158,6 @@ func Read(inputs ...Input) (*Data, error) {
 			results++
 			if why := checkResult(res); why != "" {
 				bad = append(bad, why)
-				if ok, _ := taskFilter.Match(res); ok.Any() {
-					badTasks[res.GetConfig("pkg")] = true
-				}
-				continue
-			}
-			if ok, _ := taskFilter.Match(res); ok.Any() {
-				k := taskProj.Project(res)
-				if _, seen := tasks[k]; !seen {
-					taskOrder = append(taskOrder, k)
-				}
-				tasks[k] = append(tasks[k], secPerOp(res)...)
 				continue
 			}
 			for _, kp := range projs {
@@ -184,22 +168,36 @@ func Read(inputs ...Input) (*Data, error) {
 				row := kp.row.Project(res)
 				rd, ok := rows[row]
 				if !ok {
-					rd = &rowData{key: kp, row: row, meta: kp.meta.Project(res), cols: map[benchproc.Key][]float64{}, cpu: map[benchproc.Key][]float64{}}
+					rd = &rowData{key: kp, row: row, cols: map[benchproc.Key]*colData{}}
+					rd.procs = procsOf(kp.procs.Project(res).Get(kp.procs.Fields()[0]))
 					rd.cores, _ = strconv.Atoi(res.GetConfig("cores"))
 					rows[row] = rd
 					rowOrder = append(rowOrder, row)
 				}
-				if p, ok := res.Value("gomaxprocs"); ok && p != float64(procsOf(rd.meta.Get(kp.metaF[0]))) {
+				if p, ok := res.Value("gomaxprocs"); ok && p != float64(rd.procs) {
 					rd.wrong++
 					break
 				}
 				col := kp.col.Project(res)
-				if _, ok := rd.cols[col]; !ok {
+				cd, ok := rd.cols[col]
+				if !ok {
+					cd = &colData{metrics: map[string][]float64{}}
+					rd.cols[col] = cd
 					rd.order = append(rd.order, col)
 				}
-				rd.cols[col] = append(rd.cols[col], secPerOp(res)...)
-				if c, ok := res.Value("cpu-sec/op"); ok && finitePositive(c) {
-					rd.cpu[col] = append(rd.cpu[col], c)
+				cd.runs++
+				cd.values = append(cd.values, secPerOp(res)...)
+				for _, v := range res.Values {
+					if v.Unit == "sec/op" || v.Unit == "ns/op" || v.Value < 0 || math.IsInf(v.Value, 0) || math.IsNaN(v.Value) {
+						continue
+					}
+					if v.Unit == "cpu-sec/op" {
+						if v.Value > 0 {
+							cd.cpu = append(cd.cpu, v.Value)
+						}
+						continue
+					}
+					cd.metrics[v.Unit] = append(cd.metrics[v.Unit], v.Value)
 				}
 				break
 			}
@@ -212,27 +210,31 @@ func Read(inputs ...Input) (*Data, error) {
 		return nil, ErrNoResults
 	}
 
-	d := &Data{Tasks: map[string][]float64{}, Bad: bad}
+	d := &Data{Bad: bad}
 	for _, rk := range rowOrder {
 		rd := rows[rk]
 		kp := rd.key
 		fields := kp.row.Fields()
 		s := &Sweep{Pkg: rk.Get(fields[0]), Name: rk.Get(fields[1]), Key: kp.key}
-		s.Procs = procsOf(rd.meta.Get(kp.metaF[0]))
+		s.Procs = rd.procs
 		s.Cores = rd.cores
 		s.WrongProcs = rd.wrong
-		if v := rd.meta.Get(kp.metaF[1]); v != "" {
-			s.Delay, _ = time.ParseDuration(v)
-		}
-		s.N, _ = strconv.Atoi(rd.meta.Get(kp.metaF[2]))
 		for _, ck := range rd.order {
+			cd := rd.cols[ck]
 			x, err := strconv.Atoi(ck.Get(kp.col.Fields()[0]))
-			if err != nil || len(rd.cols[ck]) == 0 {
+			if err != nil || len(cd.values) == 0 {
 				continue
 			}
-			p := Point{X: x, Values: rd.cols[ck]}
-			if cpu := rd.cpu[ck]; len(cpu) == len(p.Values) {
-				p.CPU = cpu
+			p := Point{X: x, Values: cd.values, Metrics: map[string][]float64{}}
+			if len(cd.cpu) == len(p.Values) {
+				p.CPU = cd.cpu
+			}
+			// A unit that only some runs reported would pair medians of
+			// different runs: kept only where every run has it.
+			for unit, vs := range cd.metrics {
+				if len(vs) == cd.runs && cd.runs == len(p.Values) {
+					p.Metrics[unit] = vs
+				}
 			}
 			s.Points = append(s.Points, p)
 		}
@@ -244,14 +246,6 @@ func Read(inputs ...Input) (*Data, error) {
 		}
 		if len(s.Points) > 0 {
 			d.Sweeps = append(d.Sweeps, s)
-		}
-	}
-	for _, tk := range taskOrder {
-		pkg := tk.Get(taskProj.Fields()[0])
-		// A list with a task left out would allow a wrong best: such a
-		// package is judged as plain CPU-bound work.
-		if !badTasks[pkg] {
-			d.Tasks[pkg] = append(d.Tasks[pkg], median(tasks[tk]))
 		}
 	}
 	return d, nil

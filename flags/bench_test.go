@@ -23,7 +23,7 @@ var (
 // default 50ms) over n codes (-download.n, default 64, taken from AA..ZZ;
 // codes outside the dataset answer 404 after the same delay). With a delay,
 // the best an op can take is ceil(n/c) x D, which the name carries
-// (delay=, n=) for the report. Files are removed between ops, outside the
+// (delay=, n=) and the sweep declares (sweep.ReportBest) for the report. Files are removed between ops, outside the
 // timer, so renames never replace existing files. Each sub-benchmark keeps
 // one client, as a long-lived program would: ops after the first reuse its
 // connections instead of dialing c new ones.
@@ -54,6 +54,9 @@ func BenchmarkDownload(b *testing.B) {
 					client := flags.NewClient(c)
 					defer client.CloseIdleConnections()
 					d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Client: client}
+					if sw.delay > 0 {
+						sweep.ReportBest(b, time.Duration((n+c-1)/c)*sw.delay)
+					}
 					for b.Loop() {
 						counts, err := d.Run(b.Context(), mode, c, sw.codes, nil)
 						if err != nil || counts.Error > 0 || counts.Interrupted > 0 {

@@ -57,6 +57,7 @@ func BenchmarkGrain(b *testing.B) {
 			name := fmt.Sprintf("work=%s/tasks=%d/exec=%s", g.label, tasks, e.name)
 			b.Run(name, func(b *testing.B) {
 				sweep.Workers(b, func(b *testing.B, w int) {
+					sweep.ReportTasks(b, tasks)
 					for b.Loop() {
 						e.run(b.Context(), w, inputs, fn)
 					}

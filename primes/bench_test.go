@@ -2,25 +2,46 @@ package primes_test
 
 import (
 	"fmt"
+	"math"
+	"runtime"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/futuresbench/futures/primes"
 	"github.com/futuresbench/futures/sweep"
 )
 
 // BenchmarkMap maps trial division over the original's 14 numbers at every
-// worker count. The list is uneven (a few numbers take almost all the time),
-// so BenchmarkTask gives each task's time: the best speedup the list allows
-// is the sum of the tasks over the longest one.
+// worker count. The list is uneven (a few numbers take almost all the time):
+// each task is timed first, and every point declares the best the list
+// allows, its tasks scheduled longest first on min(w, GOMAXPROCS) workers
+// (sweep.Makespan), never less than the longest task.
 func BenchmarkMap(b *testing.B) {
+	tasks := taskTimes()
 	sweep.Workers(b, func(b *testing.B, w int) {
+		sweep.ReportBest(b, sweep.Makespan(tasks, min(w, runtime.GOMAXPROCS(0))))
 		for b.Loop() {
 			if _, err := primes.Map(b.Context(), w, primes.Numbers, primes.IsPrime); err != nil {
 				b.Fatal(err)
 			}
 		}
 	})
+}
+
+// taskTimes is the time of IsPrime on each number of the list: the least
+// of five calls, the call least disturbed.
+func taskTimes() []time.Duration {
+	out := make([]time.Duration, len(primes.Numbers))
+	for i, n := range primes.Numbers {
+		out[i] = time.Duration(math.MaxInt64)
+		for range 5 {
+			t0 := time.Now()
+			primes.IsPrime(n)
+			out[i] = min(out[i], time.Since(t0))
+		}
+	}
+	return out
 }
 
 // BenchmarkTask times IsPrime on each number of the list, once per entry

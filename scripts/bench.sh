@@ -46,13 +46,16 @@ suites=(
 	"arcfour jobs|./arcfour|^BenchmarkJobs\$|@sweep|$BOTH"
 	"sha jobs|./sha|^BenchmarkJobs\$|@sweep|$BOTH"
 	"primes map|./primes|^BenchmarkMap\$|@sweep|$BOTH"
-	"primes tasks|./primes|^BenchmarkTask\$|10x|$ALL"
 	"qsort sort many|./qsort|^BenchmarkSortMany\$|@sweep|$BOTH"
 	"pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|@grain|$ALL"
 	"flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|$ALL|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
 	"pool downloads, one at a time|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$/^n=/^mode=pool\$|$FLAGS_BENCHTIME|1|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
 )
-[ "$ALL" = 1 ] && unset "suites[7]" # the line above already ran at 1
+if [ "$ALL" = 1 ]; then # the downloads suite already runs at 1
+	for i in "${!suites[@]}"; do
+		[[ ${suites[$i]} == "pool downloads, one at a time|"* ]] && unset "suites[$i]"
+	done
+fi
 # Each package's test binary is built once; then COUNT rounds each run every
 # suite once, at every setting, so that the samples of one worker count are
 # spread over the whole run instead of taken back to back: a burst of load

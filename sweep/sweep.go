@@ -14,7 +14,8 @@
 // that a sweep's cost grows with the logarithm of the core count (at most 16
 // counts at any GOMAXPROCS; 1, 2, 3, 4 on 2 cores).
 //
-// Each sub-benchmark also reports three metrics beside its time:
+// Each sub-benchmark also reports metrics beside its time ([Measure] lists
+// them all; the first three are):
 //
 //   - cpu-sec/op: the CPU time (user + system, the whole process, from
 //     getrusage) spent per op. A workload that got slower costs more CPU per
@@ -40,11 +41,12 @@ import (
 	"math"
 	"os"
 	"runtime"
+	"runtime/metrics"
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
-	"time"
 )
 
 // MaxCounts is the most worker counts [Counts] returns.
@@ -133,24 +135,62 @@ func shortBenchtime() bool {
 	return f != nil && strings.HasSuffix(f.Value.String(), "x")
 }
 
-// Measure runs fn(b) and reports, beside its time, the CPU the process
-// spent per op (cpu-sec/op), its involuntary context switches per op
-// (preempts/op) and the GOMAXPROCS it ran at (gomaxprocs). fn is the body
-// of a benchmark: call Measure from the function given to b.Run.
+// Measure runs fn(b) and reports, beside its time, the evidence of what
+// limits it, each per op over the timed window (the metrics are named by the
+// Unit constants):
+//
+//   - cpu-sec/op: the CPU time of the whole process (getrusage);
+//   - preempts/op: its threads' involuntary context switches;
+//   - gomaxprocs: the GOMAXPROCS it ran at;
+//   - others-sec/op: the CPU time the rest of the machine took meanwhile
+//     (Linux: /proc/stat, steal included, less the process's own);
+//   - runq-sec/op: the time the process's threads were runnable but not
+//     running (Linux: /proc/self/task/*/schedstat);
+//   - lockwait-sec/op, gc-sec/op, schedwait-sec/op: from runtime/metrics,
+//     the time goroutines were blocked on locks, the collector's CPU time,
+//     and the time goroutines waited for a P.
+//
+// The reads happen with the benchmark timer stopped, so they cost the time
+// per op nothing (BenchmarkEvidenceCost measures it). fn is the body of a
+// benchmark: call Measure from the function given to b.Run.
 func Measure(b *testing.B, fn func(b *testing.B)) {
 	procs := runtime.GOMAXPROCS(0)
-	cpu0, pre0, ok := usage()
-	wall0 := time.Now()
+	samples := make([]metrics.Sample, len(runtimeMetrics))
+	for i, name := range runtimeMetrics {
+		samples[i].Name = name
+	}
+	decl := new(sync.Map)
+	declared.Store(b, decl)
+	defer declared.Delete(b)
+	b.StopTimer()
+	s0 := take(samples)
+	b.StartTimer()
 	fn(b)
-	wall := time.Since(wall0)
-	cpu1, pre1, _ := usage()
-	b.ReportMetric(float64(procs), "gomaxprocs")
-	if !ok || b.N == 0 || wall <= 0 {
+	b.StopTimer()
+	s1 := take(samples)
+	wall := s1.wall.Sub(s0.wall)
+	b.ReportMetric(float64(procs), UnitProcs)
+	decl.Range(func(unit, value any) bool {
+		b.ReportMetric(value.(float64), unit.(string))
+		return true
+	})
+	if !s0.cpuOK || !s1.cpuOK || b.N == 0 || wall <= 0 {
 		return
 	}
 	// The window measured here holds the timed loop and whatever fn did
 	// around it: scale by the share of the window that was timed.
-	share := min(b.Elapsed(), wall).Seconds() / wall.Seconds()
-	b.ReportMetric((cpu1-cpu0).Seconds()*share/float64(b.N), "cpu-sec/op")
-	b.ReportMetric(float64(pre1-pre0)*share/float64(b.N), "preempts/op")
+	share := min(b.Elapsed(), wall).Seconds() / wall.Seconds() / float64(b.N)
+	cpu := (s1.cpu - s0.cpu).Seconds()
+	b.ReportMetric(cpu*share, UnitCPU)
+	b.ReportMetric(float64(s1.preempts-s0.preempts)*share, UnitPreempts)
+	report := func(d float64, unit string) {
+		if !math.IsNaN(d) {
+			b.ReportMetric(max(d, 0)*share, unit)
+		}
+	}
+	report(s1.machine-s0.machine-cpu, UnitOthers)
+	report(s1.runq-s0.runq, UnitRunq)
+	report(s1.lock-s0.lock, UnitLock)
+	report(s1.gc-s0.gc, UnitGC)
+	report(s1.sched-s0.sched, UnitSched)
 }

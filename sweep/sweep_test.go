@@ -8,7 +8,9 @@ import (
 	"runtime"
 	"slices"
 	"strconv"
+	"sync"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -131,4 +133,93 @@ func TestRotate(t *testing.T) {
 		got = append(got, m[1])
 	}
 	assert.Equal(t, []string{"2", "3", "4", "1"}, got, "5 mod 4 = 1 place along")
+}
+
+// TestMakespan: longest first onto the least loaded worker. Five tasks of
+// 10 and one of 3 on 2 workers: 10+10+10 and 10+10+3, so 30; on 6 workers
+// the longest task, 10; on 1 worker the sum, 53.
+func TestMakespan(t *testing.T) {
+	ms := func(n int) time.Duration { return time.Duration(n) * time.Millisecond }
+	tasks := []time.Duration{ms(10), ms(3), ms(10), ms(10), ms(10), ms(10)}
+	assert.Equal(t, ms(30), sweep.Makespan(tasks, 2))
+	assert.Equal(t, ms(10), sweep.Makespan(tasks, 6))
+	assert.Equal(t, ms(53), sweep.Makespan(tasks, 1))
+	assert.Equal(t, ms(53), sweep.Makespan(tasks, 0), "fewer than one worker is one")
+	assert.Equal(t, []time.Duration{ms(10), ms(3), ms(10), ms(10), ms(10), ms(10)}, tasks, "the input is not reordered")
+}
+
+// TestEvidence: Measure reports the evidence metrics, lock waits where
+// goroutines contend for a mutex, and the declared best and tasks although
+// they were declared before b.Loop, which deletes the metrics reported
+// before it.
+func TestEvidence(t *testing.T) {
+	var mu sync.Mutex
+	r := testing.Benchmark(func(b *testing.B) {
+		sweep.Measure(b, func(b *testing.B) {
+			sweep.ReportBest(b, 3*time.Millisecond)
+			sweep.ReportTasks(b, 4)
+			for b.Loop() {
+				var wg sync.WaitGroup
+				for range 4 {
+					wg.Go(func() {
+						mu.Lock()
+						time.Sleep(200 * time.Microsecond)
+						mu.Unlock()
+					})
+				}
+				wg.Wait()
+			}
+		})
+	})
+	assert.Equal(t, 0.003, r.Extra[sweep.UnitBest])
+	assert.Equal(t, 4.0, r.Extra[sweep.UnitTasks])
+	assert.Positive(t, r.Extra[sweep.UnitLock], "four goroutines on one mutex wait for it: %v", r.Extra)
+	for _, unit := range []string{sweep.UnitGC, sweep.UnitSched} {
+		assert.Contains(t, r.Extra, unit)
+	}
+	if runtime.GOOS == "linux" {
+		for _, unit := range []string{sweep.UnitOthers, sweep.UnitRunq} {
+			assert.Contains(t, r.Extra, unit)
+			assert.GreaterOrEqual(t, r.Extra[unit], 0.0, unit)
+		}
+	}
+}
+
+// BenchmarkEvidenceCost is the same sweep point measured with and without
+// the evidence reads: compare with
+//
+//	go test -run '^$' -bench EvidenceCost -count 10 ./sweep | benchstat -col /evidence -
+//
+// The reads run with the timer stopped, so the time per op must not move.
+func BenchmarkEvidenceCost(b *testing.B) {
+	for _, on := range []bool{true, false} {
+		b.Run(fmt.Sprintf("evidence=%v", on), func(b *testing.B) {
+			sweep.SetEvidence(on)
+			defer sweep.SetEvidence(true)
+			sweep.Measure(b, func(b *testing.B) {
+				for b.Loop() {
+					sink += spin(20_000)
+				}
+			})
+		})
+	}
+}
+
+func spin(n int) uint64 {
+	x := uint64(n) | 1
+	for range n {
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+	}
+	return x
+}
+
+// BenchmarkSnapshot is the wall time of one read of the evidence; Measure
+// makes two per sub-benchmark run, outside the timer. Against a benchtime
+// of 500ms it is the overhead of the whole sweep.
+func BenchmarkSnapshot(b *testing.B) {
+	for b.Loop() {
+		sweep.Snapshot()
+	}
 }

@@ -1,0 +1,11 @@
+//go:build !linux
+
+package sweep
+
+import "math"
+
+// machineBusy is not known off Linux.
+func machineBusy() float64 { return math.NaN() }
+
+// runQueueDelay is not known off Linux.
+func runQueueDelay() float64 { return math.NaN() }
