@@ -8,14 +8,26 @@
 // words, and a plot. It also compares two runs and names the benchmarks that
 // got significantly slower, which benchstat prints but never fails on.
 //
-// A verdict claims only what the intervals support: counts whose speedup
-// intervals overlap cannot be told apart, and a CPU-bound sweep is never said
-// to scale past its cores. A point more than BoundSlack past the best the
-// workload allows, or one that got less than LowShare of the cores it could
-// use, is named disturbed, with the way to a clean answer. Results whose
-// time is NaN, infinite, zero or negative are left out and named. The same
-// sweep measured at GOMAXPROCS=1 and at more makes a row of the chapter's
-// table (Lessons): one at a time, like threads under the GIL, against in
+// The report is computed as numbers first, then words. Analyze builds a model
+// of each sweep: its points with their intervals, the evidence package sweep
+// measured (others' CPU, run-queue delay, lock waits, the collector's CPU),
+// each point's core time split into Shares (used, machine, lock, idle) and
+// its speedup decomposed into Factors that multiply to it (cores × surplus ×
+// machine × lock × idle × work). The verdict is written from the model: how
+// far the sweep scales, claimed only where the intervals support it, then
+// the one Limit the evidence names (the cores, a lock, waiting, the
+// collector, not enough parallel work, more CPU per op, the executor's own
+// cost, a busy machine), each by a short rule in verdict.go. The text,
+// markdown and csv writers read the model.
+//
+// A point is disturbed where other processes took BusyShare of its core
+// time while its threads waited to run; where the runs carry no run-queue
+// evidence, where CPU-bound work got less than LowShare of its cores (and
+// the report says it cannot tell a busy machine from waiting); and where its
+// speedup interval lies above the best allowed. Results whose time is NaN,
+// infinite, zero or negative are left out and named. The same sweep
+// measured at GOMAXPROCS=1 and at more makes a row of the chapter's table
+// (Lessons): one at a time, like threads under the GIL, against in
 // parallel, like a process pool.
 //
 // It is built on golang.org/x/perf: benchfmt reads the results, benchproc
@@ -24,12 +36,11 @@
 // cmd/benchreport; `make bench` runs the sweeps and calls it.
 //
 // What "the best the workload allows" means:
-//   - CPU-bound work: min(workers, GOMAXPROCS) times faster than one worker.
-//   - A package that also reports BenchmarkTask/... (primes: one
-//     sub-benchmark per task of the list): the tasks' medians scheduled on
-//     min(workers, GOMAXPROCS) workers, longest first (LPT); the list can go
-//     no faster than that schedule's makespan, and never faster than its
-//     longest task.
-//   - Sweeps whose names carry delay=D and n=N (the flag downloads): a wait
-//     of D for each of ceil(N/c) rounds of c requests.
+//   - what the sweep declares, where every point reports best-sec/op
+//     (sweep.ReportBest): a list of uneven tasks, sweep.Makespan of them; a
+//     download of n items at a delay d through c connections, ceil(n/c) x d;
+//   - otherwise, for work that uses its core at the base: min(workers,
+//     GOMAXPROCS) times faster than one worker;
+//   - for work that waits (under WaitShare of its core at the base): no
+//     bound, since more workers than cores overlap the waits.
 package bench

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/futuresbench/futures/pool"
 	"github.com/futuresbench/futures/sweep"
@@ -36,4 +37,31 @@ func ExampleWorkers() {
 		})
 	}
 	_ = BenchmarkMine
+}
+
+// The best a list of uneven tasks allows on 2 workers: the long task alone
+// on one, the rest on the other.
+func ExampleMakespan() {
+	ms := time.Millisecond
+	tasks := []time.Duration{30 * ms, 5 * ms, 5 * ms, 5 * ms}
+	fmt.Println(sweep.Makespan(tasks, 1), sweep.Makespan(tasks, 2), sweep.Makespan(tasks, 4))
+	// Output:
+	// 45ms 30ms 30ms
+}
+
+// A sweep that declares the best its work allows, so that the report judges
+// each point against it rather than against min(workers, cores): here, 64
+// requests to a server that answers after 50ms, through w connections.
+func ExampleReportBest() {
+	const n, delay = 64, 50 * time.Millisecond
+	BenchmarkFetch := func(b *testing.B) {
+		sweep.Workers(b, func(b *testing.B, workers int) {
+			sweep.ReportBest(b, time.Duration((n+workers-1)/workers)*delay)
+			sweep.ReportTasks(b, n)
+			for b.Loop() {
+				// fetch n items through workers connections
+			}
+		})
+	}
+	_ = BenchmarkFetch
 }
