@@ -8,7 +8,7 @@ import (
 	"time"
 
 	"github.com/futuresbench/futures/flags"
-	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/sweep"
 )
 
@@ -36,12 +36,12 @@ func BenchmarkDownload(b *testing.B) {
 		{*benchDelay, flags.EveryCode()[:min(*benchN, 676)]},
 	}
 	for _, sw := range sweeps {
-		srv, err := flagstest.NewServer(flagstest.WithDelay(sw.delay))
+		srv, err := flagserver.NewServer(flagserver.WithDelay(sw.delay))
 		if err != nil {
 			b.Fatal(err)
 		}
 		n := len(sw.codes)
-		for _, mode := range flags.Modes {
+		for _, mode := range flags.Modes() {
 			var counts []int
 			for c := 1; c <= min(256, mode.MaxConcurrency(), n); c *= 2 {
 				counts = append(counts, c)

@@ -139,15 +139,6 @@ func NewClient(concurrency int) *http.Client {
 	return &http.Client{Transport: tr}
 }
 
-// One downloads the flag of one country code (two ASCII letters, any case;
-// anything else is that code's Error) and saves it. A panic, or a call of
-// runtime.Goexit, anywhere in the download or the save (client's transport
-// included) is that code's Error too: One runs the work in a goroutine of
-// its own and recovers it there.
-func (d *Downloader) One(ctx context.Context, client *http.Client, cc string) Result {
-	return guard(cc, func() Result { return d.save(ctx, d.download(ctx, client, cc, nil)) })
-}
-
 // fetched is a flag downloaded (or not), not saved yet: its body is in a
 // spool, a file without a name yet, so that memory does not grow with it.
 type fetched struct {

@@ -20,6 +20,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/futuresbench/futures/flags"
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/flags/flagstest"
 	"github.com/futuresbench/futures/internal/atomicfile"
 )
@@ -77,7 +78,7 @@ func noTempFiles(t *testing.T, dir string) {
 }
 
 func TestMocksEveryMode(t *testing.T) {
-	for _, mode := range flags.Modes {
+	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			synctest.Test(t, func(t *testing.T) {
 				c := mockClient(t)
@@ -234,15 +235,15 @@ func TestMetadataNames(t *testing.T) {
 // every mode: exact counts, files byte-equal to the dataset, no temp files.
 func TestAgainstFlagstest(t *testing.T) {
 	srv := flagstest.Start(t,
-		flagstest.WithFault("cn", flagstest.ResetMidBody()),
-		flagstest.WithFault("in", flagstest.ShortBody()),
-		flagstest.WithFault("us", flagstest.Hang()),
-		flagstest.WithFault("id", flagstest.SlowBody(200*time.Millisecond)),
-		flagstest.WithFault("pk", flagstest.Redirect()),
-		flagstest.WithFault("ng", flagstest.Status(503)),
+		flagserver.WithFault("cn", flagserver.ResetMidBody()),
+		flagserver.WithFault("in", flagserver.ShortBody()),
+		flagserver.WithFault("us", flagserver.Hang()),
+		flagserver.WithFault("id", flagserver.SlowBody(200*time.Millisecond)),
+		flagserver.WithFault("pk", flagserver.Redirect()),
+		flagserver.WithFault("ng", flagserver.Status(503)),
 	)
 	codes := []string{"BR", "CN", "IN", "US", "ID", "PK", "NG", "ZZ", "DE", "FR"}
-	for _, mode := range flags.Modes {
+	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
 			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Timeout: 500 * time.Millisecond}
@@ -269,12 +270,12 @@ func TestAgainstFlagstest(t *testing.T) {
 // TestErrorRateCounts: against a server that fails a share of requests, the
 // downloader's error count is exactly the server's count of error answers.
 func TestErrorRateCounts(t *testing.T) {
-	srv := flagstest.Start(t, flagstest.WithErrorRate(0.25), flagstest.WithErrorStatus(500), flagstest.WithSeed(3))
+	srv := flagstest.Start(t, flagserver.WithErrorRate(0.25), flagserver.WithErrorStatus(500), flagserver.WithSeed(3))
 	dest := t.TempDir()
 	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
 	codes := flags.EveryCode()
 	_, counts := run(t, d, flags.Completed, 30, codes)
-	st := srv.Stats()
+	st := srv.Handler.Stats()
 	assert.Equal(t, st.ByStatus[500], counts.Error)
 	assert.Equal(t, st.ByStatus[404], counts.NotFound)
 	assert.Equal(t, st.ByStatus[200], counts.OK)
@@ -286,7 +287,7 @@ func TestErrorRateCounts(t *testing.T) {
 // TestGoodFileNeverReplaced: a failed download leaves the file of an
 // earlier good one as it was.
 func TestGoodFileNeverReplaced(t *testing.T) {
-	srv := flagstest.Start(t, flagstest.WithFault("br", flagstest.ShortBody()))
+	srv := flagstest.Start(t, flagserver.WithFault("br", flagserver.ShortBody()))
 	dest := t.TempDir()
 	path := filepath.Join(dest, "br.gif")
 	require.NoError(t, os.WriteFile(path, []byte("good old flag"), 0o644))
@@ -301,9 +302,9 @@ func TestGoodFileNeverReplaced(t *testing.T) {
 // TestInterrupt: cancelling the context cancels the downloads under way and
 // reports the rest as interrupted, in every mode, promptly.
 func TestInterrupt(t *testing.T) {
-	srv := flagstest.Start(t, flagstest.WithDelay(time.Hour))
+	srv := flagstest.Start(t, flagserver.WithDelay(time.Hour))
 	codes := flags.AllCodes()[:40]
-	for _, mode := range flags.Modes {
+	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
 			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Timeout: time.Hour}
@@ -311,7 +312,7 @@ func TestInterrupt(t *testing.T) {
 			conc := min(5, mode.MaxConcurrency())
 			cancelledAt := make(chan time.Time, 1)
 			go func() {
-				for deadline := time.Now().Add(5 * time.Second); srv.InFlight() < conc && time.Now().Before(deadline); {
+				for deadline := time.Now().Add(5 * time.Second); srv.Handler.InFlight() < conc && time.Now().Before(deadline); {
 					time.Sleep(time.Millisecond)
 				}
 				cancelledAt <- time.Now()

@@ -8,9 +8,11 @@ import (
 	"time"
 )
 
-// POP20 are the 20 most populous countries, the book's default codes.
-var POP20 = []string{"CN", "IN", "US", "ID", "BR", "PK", "NG", "BD", "RU", "JP",
-	"MX", "PH", "VN", "ET", "EG", "DE", "IR", "TR", "CD", "FR"}
+// POP20 returns the 20 most populous countries, the book's default codes.
+func POP20() []string {
+	return []string{"CN", "IN", "US", "ID", "BR", "PK", "NG", "BD", "RU", "JP",
+		"MX", "PH", "VN", "ET", "EG", "DE", "IR", "TR", "CD", "FR"}
+}
 
 // allCodes are the 194 codes of the dataset (package flags/dataset), a list
 // rather than a read of the embedded files, so that the downloader does not
@@ -49,57 +51,7 @@ func EveryCode() []string {
 	return codes
 }
 
-// ErrBadCode is the error for an argument that is neither a letter nor two.
-var ErrBadCode = fmt.Errorf("each CC argument must be A to Z or AA to ZZ")
 
-// ExpandCodes turns command-line arguments into the sorted, de-duplicated
-// list of codes, as flags2_common does: every (AA..ZZ) wins over all (the
-// dataset's codes), which wins over the arguments; an argument of one letter
-// stands for the 26 codes that begin with it; no codes at all means POP20.
-// limit > 0 keeps the first limit codes.
-func ExpandCodes(args []string, all, every bool, limit int) ([]string, error) {
-	set := map[string]bool{}
-	switch {
-	case every:
-		for _, cc := range EveryCode() {
-			set[cc] = true
-		}
-	case all:
-		for _, cc := range AllCodes() {
-			set[cc] = true
-		}
-	default:
-		for _, arg := range args {
-			cc := strings.ToUpper(arg)
-			switch {
-			case len(cc) == 1 && isUpper(cc[0]):
-				for b := byte('A'); b <= 'Z'; b++ {
-					set[cc+string(b)] = true
-				}
-			case len(cc) == 2 && isUpper(cc[0]) && isUpper(cc[1]):
-				set[cc] = true
-			default:
-				return nil, fmt.Errorf("%w: %q", ErrBadCode, arg)
-			}
-		}
-	}
-	if len(set) == 0 {
-		for _, cc := range POP20 {
-			set[cc] = true
-		}
-	}
-	codes := make([]string, 0, len(set))
-	for cc := range set {
-		codes = append(codes, cc)
-	}
-	slices.Sort(codes)
-	if limit > 0 && limit < len(codes) {
-		codes = codes[:limit]
-	}
-	return codes, nil
-}
-
-func isUpper(b byte) bool { return 'A' <= b && b <= 'Z' }
 
 func plural(n int, one, many string) string {
 	if n == 1 {

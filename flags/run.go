@@ -4,10 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net/http"
 	"strings"
 
-	"golang.org/x/sync/errgroup"
 	"golang.org/x/sync/semaphore"
 
 	"github.com/futuresbench/futures/pool"
@@ -23,11 +21,11 @@ const (
 	Async      Mode = "async"      // a goroutine per code, a semaphore (asyncio)
 )
 
-// Modes lists every mode.
-var Modes = []Mode{Sequential, Pool, Completed, Async}
+// Modes returns every mode.
+func Modes() []Mode { return []Mode{Sequential, Pool, Completed, Async} }
 
-// MaxConcurrency is the most concurrent requests any mode makes.
-const MaxConcurrency = 1000
+// maxConcurrency is the most concurrent requests any mode makes.
+const maxConcurrency = 1000
 
 // DefaultConcurrency is the book's default for the mode: 1 for sequential,
 // 30 for the pools, 5 for async.
@@ -42,17 +40,17 @@ func (m Mode) DefaultConcurrency() int {
 }
 
 // MaxConcurrency is the most concurrent requests the mode makes: 1 for
-// sequential, MaxConcurrency otherwise.
+// sequential, 1000 otherwise.
 func (m Mode) MaxConcurrency() int {
 	if m == Sequential {
 		return 1
 	}
-	return MaxConcurrency
+	return maxConcurrency
 }
 
 // ParseMode returns the mode named s.
 func ParseMode(s string) (Mode, error) {
-	for _, m := range Modes {
+	for _, m := range Modes() {
 		if string(m) == s {
 			return m, nil
 		}
@@ -114,15 +112,14 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 		}
 	}
 	names := &nameClaims{m: map[string]string{}}
-	one := func(ctx context.Context, cc string) Result {
-		return guard(cc, func() Result { return d.save(ctx, d.download(ctx, client, cc, names)) })
-	}
 	interrupted := func(cc string) Result {
 		return Result{CC: strings.ToUpper(cc), Status: Interrupted, Err: context.Cause(ctx)}
 	}
-	// resultOf is the result of a pool's call for codes[r.Index]: the
+	// resultOf is the result of the pool's call for codes[r.Index]: the
 	// code's own, Interrupted if the pool skipped it, and an Error for
-	// anything else the pool reports.
+	// anything else the pool reports (a *pool.PanicError, pool.ErrGoexit:
+	// a panic or runtime.Goexit in the download, the client's transport
+	// included, is that code's Error, never the process's).
 	resultOf := func(r pool.Result[Result]) Result {
 		cc := codes[r.Index]
 		switch {
@@ -133,77 +130,55 @@ func (d *Downloader) Run(ctx context.Context, mode Mode, concurrency int, codes 
 		}
 		return r.Value
 	}
-	poolFn := func(ctx context.Context, cc string) (Result, error) { return one(ctx, cc), nil }
+	var fn pool.Func[string, Result]
+	workers := concurrency
 	switch mode {
-	case Sequential:
-		for _, cc := range codes {
-			if ctx.Err() != nil {
-				emit(interrupted(cc))
-				continue
-			}
-			emit(one(ctx, cc))
-		}
-	case Pool:
-		// Input order, as executor.map, but each code's failure is its own:
-		// pool.Map's fail-fast would cancel the codes after a failed one.
-		pending := map[int]Result{}
-		next := 0
-		for r := range pool.Completed(ctx, concurrency, codes, poolFn) {
-			pending[r.Index] = resultOf(r)
-			for res, ok := pending[next]; ok; res, ok = pending[next] {
-				delete(pending, next)
-				emit(res)
-				next++
-			}
-		}
-	case Completed:
-		for r := range pool.Completed(ctx, concurrency, codes, poolFn) {
-			emit(resultOf(r))
+	case Sequential, Pool, Completed:
+		fn = func(ctx context.Context, cc string) (Result, error) {
+			return d.save(ctx, d.download(ctx, client, cc, names)), nil
 		}
 	case Async:
-		d.async(ctx, client, concurrency, codes, names, emit, interrupted)
+		// A goroutine per code, as asyncio starts a task per coroutine; a
+		// semaphore bounds the requests under way, and the saving of a
+		// flag does not hold it (as in flags2_asyncio).
+		workers = len(codes)
+		sem := semaphore.NewWeighted(int64(concurrency))
+		fn = func(ctx context.Context, cc string) (Result, error) {
+			if err := sem.Acquire(ctx, 1); err != nil {
+				return interrupted(cc), nil
+			}
+			released := false
+			defer func() { // a panic in the download releases it too
+				if !released {
+					sem.Release(1)
+				}
+			}()
+			f := d.download(ctx, client, cc, names)
+			sem.Release(1)
+			released = true
+			return d.save(ctx, f), nil
+		}
 	default:
 		return counts, fmt.Errorf("unknown mode %q", mode)
 	}
+	if mode == Completed || mode == Async {
+		for r := range pool.Completed(ctx, workers, codes, fn) {
+			emit(resultOf(r))
+		}
+		return counts, nil
+	}
+	// Input order, as executor.map (Sequential is the pool with one
+	// worker), but each code's failure is its own: pool.Map's fail-fast
+	// would cancel the codes after a failed one.
+	pending := map[int]Result{}
+	next := 0
+	for r := range pool.Completed(ctx, workers, codes, fn) {
+		pending[r.Index] = resultOf(r)
+		for res, ok := pending[next]; ok; res, ok = pending[next] {
+			delete(pending, next)
+			emit(res)
+			next++
+		}
+	}
 	return counts, nil
-}
-
-// async starts a goroutine per code, as asyncio starts a task per
-// coroutine, and bounds the requests under way with a semaphore; the saving
-// of a flag does not hold it.
-func (d *Downloader) async(ctx context.Context, client *http.Client, concurrency int, codes []string, names *nameClaims, emit func(Result), interrupted func(string) Result) {
-	sem := semaphore.NewWeighted(int64(concurrency))
-	results := make(chan Result)
-	var g errgroup.Group
-	for _, cc := range codes {
-		g.Go(func() error {
-			if err := sem.Acquire(ctx, 1); err != nil {
-				results <- interrupted(cc)
-				return nil
-			}
-			results <- guard(cc, func() Result {
-				// The semaphore bounds the requests: as in flags2_asyncio,
-				// the flag is saved after the semaphore is released (or,
-				// if the download panics, as it unwinds).
-				released := false
-				defer func() {
-					if !released {
-						sem.Release(1)
-					}
-				}()
-				f := d.download(ctx, client, cc, names)
-				sem.Release(1)
-				released = true
-				return d.save(ctx, f)
-			})
-			return nil
-		})
-	}
-	go func() {
-		g.Wait()
-		close(results)
-	}()
-	for r := range results {
-		emit(r)
-	}
 }

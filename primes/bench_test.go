@@ -22,7 +22,7 @@ func BenchmarkMap(b *testing.B) {
 	sweep.Workers(b, func(b *testing.B, w int) {
 		sweep.ReportBest(b, sweep.Makespan(tasks, min(w, runtime.GOMAXPROCS(0))))
 		for b.Loop() {
-			if _, err := primes.Map(b.Context(), w, primes.Numbers, primes.IsPrime); err != nil {
+			if _, err := primes.Map(b.Context(), w, primes.Numbers(), primes.IsPrime); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -32,8 +32,8 @@ func BenchmarkMap(b *testing.B) {
 // taskTimes is the time of IsPrime on each number of the list: the least
 // of five calls, the call least disturbed.
 func taskTimes() []time.Duration {
-	out := make([]time.Duration, len(primes.Numbers))
-	for i, n := range primes.Numbers {
+	out := make([]time.Duration, len(primes.Numbers()))
+	for i, n := range primes.Numbers() {
 		out[i] = time.Duration(math.MaxInt64)
 		for range 5 {
 			t0 := time.Now()
@@ -48,7 +48,7 @@ func taskTimes() []time.Duration {
 // (the list holds 112272535095293 twice), so that the tasks' times add up to
 // the list's sequential time.
 func BenchmarkTask(b *testing.B) {
-	for i, n := range primes.Numbers {
+	for i, n := range primes.Numbers() {
 		b.Run(fmt.Sprintf("task=%02d/n=%d", i, n), func(b *testing.B) {
 			for b.Loop() {
 				primes.IsPrime(n)

@@ -11,11 +11,11 @@ import (
 // answers in input order, whichever number finishes first (the large primes
 // take the longest). primes_test checks every answer against Miller-Rabin.
 func ExampleMap() {
-	isPrime, err := primes.Map(context.Background(), 3, primes.Numbers, primes.IsPrime)
+	isPrime, err := primes.Map(context.Background(), 3, primes.Numbers(), primes.IsPrime)
 	if err != nil {
 		panic(err)
 	}
-	for i, n := range primes.Numbers {
+	for i, n := range primes.Numbers() {
 		fmt.Printf("%16d %v\n", n, isPrime[i])
 	}
 	// Output:

@@ -135,13 +135,15 @@ func powMod(b, e, m uint64) uint64 {
 	return result
 }
 
-// Numbers is the list the original program (Fluent Python's
+// Numbers returns the list the original program (Fluent Python's
 // demo_executor_map experiment with is_prime) maps over, with a thread pool
-// of 3 workers.
-var Numbers = []uint64{
-	112272535095293, 112582705942171, 112272535095293, 115280095190773,
-	115797848077099, 1099726899285419, 112545606449, 4894348954034, 4236544062,
-	11112324353465, 12134123432, 423578924023, 12433323433, 12334452364,
+// of 3 workers: a new slice each call.
+func Numbers() []uint64 {
+	return []uint64{
+		112272535095293, 112582705942171, 112272535095293, 115280095190773,
+		115797848077099, 1099726899285419, 112545606449, 4894348954034, 4236544062,
+		11112324353465, 12134123432, 423578924023, 12433323433, 12334452364,
+	}
 }
 
 // Map tests every number with isPrime on the pool, with at most workers at

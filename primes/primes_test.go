@@ -142,8 +142,8 @@ func FuzzAgainstOracle(f *testing.F) {
 }
 
 func TestMap(t *testing.T) {
-	want := make([]bool, len(primes.Numbers))
-	for i, n := range primes.Numbers {
+	want := make([]bool, len(primes.Numbers()))
+	for i, n := range primes.Numbers() {
 		for _, k := range known {
 			if k.n == n {
 				want[i] = k.want
@@ -151,12 +151,12 @@ func TestMap(t *testing.T) {
 		}
 	}
 	for _, workers := range []int{1, 3, 14} {
-		got, err := primes.Map(t.Context(), workers, primes.Numbers, primes.IsPrime)
+		got, err := primes.Map(t.Context(), workers, primes.Numbers(), primes.IsPrime)
 		require.NoError(t, err)
 		assert.Equal(t, want, got, "workers=%d", workers)
 	}
 	ctx, cancel := context.WithCancel(t.Context())
 	cancel()
-	_, err := primes.Map(ctx, 3, primes.Numbers, primes.IsPrime)
+	_, err := primes.Map(ctx, 3, primes.Numbers(), primes.IsPrime)
 	assert.ErrorIs(t, err, context.Canceled)
 }

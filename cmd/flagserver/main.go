@@ -120,7 +120,11 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	var wg sync.WaitGroup
 	for _, s := range servers {
 		wg.Go(func() {
-			if !s.Stop(shutdownGrace) {
+			// Close takes at most a second: the graceful part gets the rest.
+			ctx, cancel := context.WithTimeout(context.Background(), max(shutdownGrace-time.Second, 0))
+			defer cancel()
+			if s.Shutdown(ctx) != nil {
+				s.Close()
 				fmt.Fprintf(stderr, "flagserver: %s: requests still in flight after %v: answered 503 or cut off\n", s.URL, shutdownGrace-time.Second)
 			}
 		})

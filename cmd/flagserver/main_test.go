@@ -15,7 +15,7 @@ import (
 	"github.com/stretchr/testify/require"
 	"go.uber.org/goleak"
 
-	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/internal/cli"
 	"github.com/futuresbench/futures/internal/cli/clitest"
 )
@@ -107,8 +107,8 @@ func TestDir(t *testing.T) {
 // TestShutdown: a signal (ctx cancelled) lets a request in flight finish and
 // the command exits 130 (interrupted).
 func TestShutdown(t *testing.T) {
-	handlers := make(chan []*flagstest.Handler, 1)
-	testHookServing = func(hs []*flagstest.Handler) { handlers <- hs }
+	handlers := make(chan []*flagserver.Handler, 1)
+	testHookServing = func(hs []*flagserver.Handler) { handlers <- hs }
 	defer func() { testHookServing = nil }()
 	s := start(t, 1, "-delay", "300ms")
 	h := (<-handlers)[0]

@@ -119,7 +119,14 @@ func parseArgs(args []string, stdout io.Writer) (*options, error) {
 	if o.label, o.baseURL, err = parseServer(o.server); err != nil {
 		return nil, err
 	}
-	if o.codes, err = flags.ExpandCodes(fs.Args(), o.all, o.every, o.limit); err != nil {
+	set := fromArgs
+	switch {
+	case o.every:
+		set = everyCode
+	case o.all:
+		set = allCodes
+	}
+	if o.codes, err = expandCodes(fs.Args(), set, o.limit); err != nil {
 		return nil, err
 	}
 	return o, nil

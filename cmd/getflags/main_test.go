@@ -18,6 +18,7 @@ import (
 	"go.uber.org/goleak"
 
 	"github.com/futuresbench/futures/flags"
+	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/flags/flagstest"
 	"github.com/futuresbench/futures/internal/cli"
 	"github.com/futuresbench/futures/internal/cli/clitest"
@@ -127,9 +128,9 @@ func golden(t *testing.T, name, got string) {
 
 func TestReports(t *testing.T) {
 	srv := flagstest.Start(t,
-		flagstest.WithFault("cn", flagstest.Status(500)),
-		flagstest.WithFault("in", flagstest.Hang()),
-		flagstest.WithFault("us", flagstest.ShortBody()),
+		flagserver.WithFault("cn", flagserver.Status(500)),
+		flagserver.WithFault("in", flagserver.Hang()),
+		flagserver.WithFault("us", flagserver.ShortBody()),
 	)
 	// The server's port changes every run: name it in the output.
 	port := regexp.MustCompile(`http://127\.0\.0\.1:\d+`)
@@ -154,10 +155,10 @@ func TestReports(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) {
-	srv := flagstest.Start(t, flagstest.WithDelay(time.Hour))
+	srv := flagstest.Start(t, flagserver.WithDelay(time.Hour))
 	ctx, cancel := context.WithCancel(t.Context())
 	go func() {
-		for deadline := time.Now().Add(5 * time.Second); srv.InFlight() < 3 && time.Now().Before(deadline); {
+		for deadline := time.Now().Add(5 * time.Second); srv.Handler.InFlight() < 3 && time.Now().Before(deadline); {
 			time.Sleep(time.Millisecond)
 		}
 		cancel()

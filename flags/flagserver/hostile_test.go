@@ -2,6 +2,7 @@ package flagserver
 
 import (
 	"bufio"
+	"context"
 	"io"
 	"net"
 	"net/http"
@@ -44,7 +45,7 @@ func TestSilentConnectionClosed(t *testing.T) {
 
 // TestClientThatNeverReads: a client that sends requests for a large file
 // and reads nothing holds its connection no longer than the write timeout,
-// and does not hold up a Stop.
+// and does not hold up a Close.
 func TestClientThatNeverReads(t *testing.T) {
 	shortTimeouts(t)
 	s := start(t)
@@ -60,17 +61,18 @@ func TestClientThatNeverReads(t *testing.T) {
 	require.Eventually(t, func() bool { return s.liveConns() == 0 }, 5*time.Second, 20*time.Millisecond,
 		"the write timeout ends the connection")
 	start := time.Now()
-	s.Stop(2 * time.Second)
-	assert.Less(t, time.Since(start), 2500*time.Millisecond)
+	s.Close()
+	assert.Less(t, time.Since(start), 1500*time.Millisecond)
 }
 
-// TestStopDuringDelay: requests still in their delay when the server stops
-// get a 503 with Connection: close, from the front (a plain request) and
-// from net/http (an error status the front leaves to it), never an empty 200.
+// TestStopDuringDelay: requests still in their delay when a graceful
+// shutdown runs out of time get a 503 with Connection: close from Close,
+// never an empty 200, whether the answer would have been a file or an error
+// status.
 func TestStopDuringDelay(t *testing.T) {
 	tests := map[string][]Option{
-		"front":    {WithDelay(time.Hour)},
-		"net/http": {WithDelay(time.Hour), WithErrorStatus(499), WithErrorRate(0.01)},
+		"file":         {WithDelay(time.Hour)},
+		"error status": {WithDelay(time.Hour), WithErrorStatus(499), WithErrorRate(1)},
 	}
 	for name, opts := range tests {
 		t.Run(name, func(t *testing.T) {
@@ -78,9 +80,15 @@ func TestStopDuringDelay(t *testing.T) {
 			c := dialServer(t, s)
 			_, err := io.WriteString(c, "GET /flags/br/br.gif HTTP/1.1\r\nHost: x\r\n\r\n")
 			require.NoError(t, err)
-			require.Eventually(t, func() bool { return s.InFlight() == 1 }, 5*time.Second, 10*time.Millisecond)
+			require.Eventually(t, func() bool { return s.Handler.InFlight() == 1 }, 5*time.Second, 10*time.Millisecond)
 			start := time.Now()
-			go s.Stop(1500 * time.Millisecond)
+			go func() {
+				ctx, cancel := context.WithTimeout(context.Background(), 300*time.Millisecond)
+				defer cancel()
+				if s.Shutdown(ctx) != nil {
+					s.Close()
+				}
+			}()
 			c.SetReadDeadline(time.Now().Add(5 * time.Second))
 			resp, err := http.ReadResponse(bufio.NewReader(c), nil)
 			require.NoError(t, err)

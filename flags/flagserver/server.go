@@ -14,9 +14,8 @@
 //	defer srv.Close()
 //	resp, err := http.Get(srv.URL + "/br/br.gif")
 //
-// Plain requests are answered by a front that reads the connections itself
-// (front.go), the rest by net/http. Every handler that waits also watches
-// its request's context and the server's closing, so Close never hangs.
+// It is served by net/http alone. Every handler that waits also watches its
+// request's context and the server's closing, so Close never hangs.
 package flagserver
 
 import (
@@ -253,7 +252,7 @@ type Handler struct {
 	inFlight atomic.Int64
 
 	closeOnce sync.Once
-	done      chan struct{} // closed by Close: every waiting handler returns
+	done      chan struct{} // closed by Interrupt: every waiting handler returns
 }
 
 // NewHandler returns a flag server handler configured by opts, with every
@@ -344,11 +343,14 @@ func (h *Handler) count(path string, status int) {
 	h.statsMu.Unlock()
 }
 
-// Close makes every handler that is waiting (a delay, a hang, a slow body)
-// return at once. It is safe to call more than once.
-func (h *Handler) Close() { h.closeOnce.Do(func() { close(h.done) }) }
+// Interrupt makes every handler that is waiting return at once: a request
+// in its delay is answered 503 with Connection: close, a hang, a slow body
+// or an endless one ends. Server.Close calls it; a program that serves a
+// Handler with its own http.Server calls it before shutting that down. It
+// is safe to call more than once.
+func (h *Handler) Interrupt() { h.closeOnce.Do(func() { close(h.done) }) }
 
-// closed reports whether Close was called.
+// closed reports whether Interrupt was called.
 func (h *Handler) closed() bool {
 	select {
 	case <-h.done:
@@ -358,7 +360,8 @@ func (h *Handler) closed() bool {
 	}
 }
 
-// wait sleeps d, or less if the request is cancelled or the handler closed;
+// wait sleeps d, or less if the request is cancelled or the handler
+// interrupted;
 // it reports whether the full time passed.
 func (h *Handler) wait(r *http.Request, d time.Duration) bool {
 	if d <= 0 {
@@ -433,8 +436,7 @@ func (h *Handler) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 }
 
 // A decision is what a request gets: a delay, then a status with its text,
-// or a file. ServeHTTP and the front (front.go) both answer what decide
-// says, so that the two answer alike by construction.
+// or a file.
 type decision struct {
 	delay  time.Duration
 	status int
@@ -456,7 +458,7 @@ func (h *Handler) decide(path string) decision {
 }
 
 // unavailable is the answer to a request still in its delay when the
-// handler is closed: 503, and the connection closed after it.
+// handler is interrupted: 503, and the connection closed after it.
 func (h *Handler) unavailable() decision {
 	return decision{status: http.StatusServiceUnavailable, header: http.Header{"Connection": {"close"}}}
 }
@@ -566,7 +568,6 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 		if err != nil {
 			return
 		}
-		// A *net.TCPConn, or the front's handedConn around one.
 		if l, ok := conn.(interface{ SetLinger(int) error }); ok {
 			l.SetLinger(0) // close with RST, not FIN
 		}
@@ -588,24 +589,30 @@ func (h *Handler) fault(w http.ResponseWriter, r *http.Request, f Fault) {
 	}
 }
 
-// Server is a flag server, like httptest.Server: a Handler serving a
-// listener. Its connections are read first by a front that answers plain
-// requests itself and hands the rest to an http.Server (see front.go).
+// Timeouts of a Server's connections (variables for the tests).
+var (
+	// readHeaderTimeout bounds the reading of a request's header: a
+	// connection that never sends one is closed after it.
+	readHeaderTimeout = 10 * time.Second
+	idleTimeout       = 2 * time.Minute // between two requests
+	// writeTimeout bounds the writing of one answer, after the delay: a
+	// client that does not read cannot hold a connection (or a shutdown)
+	// longer.
+	writeTimeout = 10 * time.Second
+)
+
+// Server is a flag server, like httptest.Server: a Handler served by
+// net/http on a listener.
 type Server struct {
-	*Handler
+	// Handler answers the requests; its Stats and InFlight tell what it
+	// has served.
+	Handler *Handler
 	// URL is the base URL of the flags: http://ADDRESS/flags.
 	URL string
 
-	ln      net.Listener
-	http    *http.Server
-	handoff *handoffListener
-	answers *frontAnswers // nil if the front answers nothing
-	errc    chan error
-
-	closing atomic.Bool
-	mu      sync.Mutex
-	conns   map[net.Conn]struct{} // read by the front
-	frontWG sync.WaitGroup        // the accept loop and the front's connections
+	http  *http.Server
+	errc  chan error
+	conns atomic.Int64 // open connections, for the tests
 }
 
 // NewServer starts a flag server on 127.0.0.1 at a free port. The caller
@@ -622,27 +629,35 @@ func NewServer(opts ...Option) (*Server, error) {
 	return Serve(ln, h), nil
 }
 
-// Serve starts serving h on ln and returns at once. Connections idle for
-// two minutes are closed, and so are those that take over ten seconds to
-// send a request's header.
+// Serve starts serving h on ln and returns at once. A connection that takes
+// over ten seconds to send a request's header is closed, and so is one idle
+// for two minutes or one whose client stops reading an answer for ten
+// seconds.
 func Serve(ln net.Listener, h *Handler) *Server {
-	s := &Server{
-		Handler: h,
-		URL:     "http://" + ln.Addr().String() + Prefix,
-		ln:      ln,
-		http: &http.Server{Handler: h, ReadHeaderTimeout: readHeaderTimeout, IdleTimeout: idleTimeout,
-			// Writing may start only after the delay: a client that does
-			// not read holds a connection no longer than the delay and
-			// writeTimeout.
-			WriteTimeout: h.cfg.delayMax + writeTimeout},
-		handoff: newHandoffListener(ln.Addr()),
-		errc:    make(chan error, 1),
-		conns:   map[net.Conn]struct{}{},
+	s := &Server{Handler: h, URL: "http://" + ln.Addr().String() + Prefix, errc: make(chan error, 1)}
+	s.http = &http.Server{
+		Handler:           h,
+		ReadHeaderTimeout: readHeaderTimeout,
+		IdleTimeout:       idleTimeout,
+		// Writing may start only after the delay: a client that does not
+		// read holds a connection no longer than the delay and
+		// writeTimeout.
+		WriteTimeout: h.cfg.delayMax + writeTimeout,
+		ConnState: func(_ net.Conn, st http.ConnState) {
+			switch st {
+			case http.StateNew:
+				s.conns.Add(1)
+			case http.StateClosed, http.StateHijacked:
+				s.conns.Add(-1)
+			}
+		},
 	}
-	s.answers = buildAnswers(h)
-	s.frontWG.Add(1)
-	go s.acceptLoop()
-	go s.http.Serve(s.handoff)
+	go func() {
+		if err := s.http.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
+			s.errc <- err
+		}
+		close(s.errc)
+	}()
 	return s
 }
 
@@ -654,54 +669,21 @@ func (s *Server) Err() <-chan error { return s.errc }
 // Shutdown stops the server gracefully, as http.Server.Shutdown does: it
 // stops accepting, closes idle connections, and waits for the requests in
 // flight to end or ctx to be done (then it returns ctx's error, and the
-// connections still open stay so: Close cuts them off). Handlers that wait
-// (delays, hangs, slow bodies) are not woken: see Close.
-func (s *Server) Shutdown(ctx context.Context) error {
-	s.mu.Lock()
-	s.closing.Store(true)
-	s.mu.Unlock()
-	s.ln.Close()
-	s.wakeFront(false)
-	frontDone := make(chan struct{})
-	go func() { s.frontWG.Wait(); close(frontDone) }()
-	select { // first the front, which may still hand connections over
-	case <-frontDone:
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	return s.http.Shutdown(ctx)
-}
+// connections still open stay so: Close cuts them off). Requests in a
+// delay are answered when it ends.
+func (s *Server) Shutdown(ctx context.Context) error { return s.http.Shutdown(ctx) }
 
-// Stop stops the server within grace: as Shutdown for grace less a second;
-// then handlers still waiting (in a delay) answer 503 with Connection:
-// close, and a second later every connection still open is cut off. It
-// reports whether every request ended in the graceful part.
-func (s *Server) Stop(grace time.Duration) bool {
-	ctx, cancel := context.WithTimeout(context.Background(), max(grace-time.Second, 0))
-	defer cancel()
-	if s.Shutdown(ctx) == nil {
-		return true
-	}
-	s.closeWithin(min(grace, time.Second))
-	return false
-}
-
-// Close stops the server: handlers that wait return at once, and Close
-// returns when every request in flight has ended (at most 5 s; then the
-// connections are cut off).
-func (s *Server) Close() { s.closeWithin(5 * time.Second) }
-
-// closeWithin makes the handlers that wait return at once (a delay answers
-// 503), lets the requests in flight end for at most d, then cuts off every
-// connection still open.
-func (s *Server) closeWithin(d time.Duration) {
-	s.Handler.Close()
+// Close stops the server at once: a request in its delay is answered 503
+// with Connection: close, every other handler that waits (a hang, a slow or
+// endless body) returns, the requests in flight get a second to end, and
+// every connection still open is then cut off. It is safe to call more
+// than once.
+func (s *Server) Close() {
+	s.Handler.Interrupt()
 	s.http.SetKeepAlivesEnabled(false)
-	ctx, cancel := context.WithTimeout(context.Background(), d)
+	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	if s.Shutdown(ctx) != nil {
-		s.wakeFront(true) // a client that stopped reading: cut it off
+	if s.http.Shutdown(ctx) != nil {
 		s.http.Close()
-		s.frontWG.Wait()
 	}
 }

@@ -46,7 +46,7 @@ func TestServesDataset(t *testing.T) {
 	entries, err := fs.ReadDir(dataset, ".")
 	require.NoError(t, err)
 	require.Len(t, entries, 194)
-	assert.Equal(t, 194, srv.Codes())
+	assert.Equal(t, 194, srv.Handler.Codes())
 	for _, e := range entries {
 		cc := e.Name()
 		for _, tt := range []struct{ name, ctype string }{{cc + ".gif", "image/gif"}, {"metadata.json", "application/json"}} {
@@ -63,7 +63,7 @@ func TestServesDataset(t *testing.T) {
 			assert.Equal(t, strconv.Itoa(len(want)), resp.Header.Get("Content-Length"))
 		}
 	}
-	st := srv.Stats()
+	st := srv.Handler.Stats()
 	assert.Equal(t, 2*194, st.Requests)
 	assert.Equal(t, 2*194, st.ByStatus[200])
 	assert.Equal(t, 1, st.ByPath["/flags/br/br.gif"])
@@ -202,7 +202,7 @@ func TestDelays(t *testing.T) {
 			require.NoError(t, err)
 			go func() {
 				time.Sleep(time.Minute)
-				h.Close()
+				h.Interrupt()
 			}()
 			start := time.Now()
 			get(h, t.Context(), "/br/br.gif")
@@ -316,7 +316,7 @@ func TestFaults(t *testing.T) {
 		require.NoError(t, err)
 		assert.Equal(t, 200, resp.StatusCode)
 		assert.Equal(t, want, body)
-		assert.Equal(t, 1, srv.Stats().ByStatus[302])
+		assert.Equal(t, 1, srv.Handler.Stats().ByStatus[302])
 	})
 	t.Run("metadata of a faulty code", func(t *testing.T) {
 		resp, _, err := read(c, "/br/metadata.json")
@@ -342,7 +342,7 @@ func TestCloseWithHangingRequest(t *testing.T) {
 			errc <- err
 		}()
 	}
-	require.Eventually(t, func() bool { return srv.InFlight() >= 2 }, 5*time.Second, time.Millisecond)
+	require.Eventually(t, func() bool { return srv.Handler.InFlight() >= 2 }, 5*time.Second, time.Millisecond)
 	srv.Close()
 	assert.Error(t, <-errc)
 	assert.Error(t, <-errc)
