@@ -11,6 +11,9 @@ GRAIN_BENCHTIME ?= 50ms
 # FLAGS_N, FLAGS_DELAY: codes per op and server delay of the download sweep.
 FLAGS_N     ?= 32
 FLAGS_DELAY ?= 50ms
+# SUITES: the suites `make bench` runs, by id, comma-separated (default all:
+# arcfour,sha,primes,qsort,grain,downloads,downloads1).
+SUITES ?=
 # THRESHOLD: the slowdown `make bench-compare` fails on.
 THRESHOLD ?= 5%
 # FUZZTIME: how long `make fuzz` runs each fuzz target.
@@ -43,7 +46,7 @@ gotest:
 ## bench/results/<time>/{raw.txt,benchstat.txt,report.md,speedup.svg} and
 ## bench/results/latest, and prints the scaling report.
 bench:
-	GO=$(GO) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) GRAIN_BENCHTIME=$(GRAIN_BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
+	GO=$(GO) SUITES=$(SUITES) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) GRAIN_BENCHTIME=$(GRAIN_BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
 
 ## bench-compare: compare two results folders (or raw files) with benchstat's
 ## statistics; fails (exit 1) on a significant slowdown over THRESHOLD.

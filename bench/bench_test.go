@@ -21,11 +21,15 @@ import (
 
 var update = flag.Bool("update", false, "rewrite the golden files")
 
+// shared holds the recorded runs that bench and cmd/benchreport both read
+// (the module's top-level testdata); this package's goldens are in its own.
+var shared = filepath.Join("..", "testdata", "bench")
+
 func load(t testing.TB, names ...string) (*bench.Data, error) {
 	t.Helper()
 	var inputs []bench.Input
 	for _, n := range names {
-		b, err := os.ReadFile(filepath.Join("testdata", n))
+		b, err := os.ReadFile(filepath.Join(shared, n))
 		require.NoError(t, err)
 		inputs = append(inputs, bench.Input{Name: n, Data: b})
 	}
@@ -53,7 +57,7 @@ func TestGoldenReports(t *testing.T) {
 				d, err := load(t, name+".txt")
 				require.NoError(t, err)
 				var out bytes.Buffer
-				require.NoError(t, bench.Write(&out, f, bench.Analyze(d)))
+				require.NoError(t, bench.Write(&out, f, bench.Analyze(d), nil))
 				ext := map[bench.Format]string{bench.Text: "txt", bench.Markdown: "md", bench.CSV: "csv"}[f]
 				golden(t, name+".golden."+ext, out.Bytes())
 			})
@@ -157,11 +161,11 @@ func TestReadErrors(t *testing.T) {
 // hostileSeeds are the inputs that once hung, panicked or passed a gate:
 // NaN, ±Inf and zero times, failed and missing benchmarks.
 func hostileSeeds(f *testing.F) [][]byte {
-	names, err := filepath.Glob(filepath.Join("testdata", "hostile", "*.txt"))
+	names, err := filepath.Glob(filepath.Join(shared, "hostile", "*.txt"))
 	require.NoError(f, err)
 	require.NotEmpty(f, names)
 	var out [][]byte
-	for _, n := range append(names, filepath.Join("testdata", "one_sample.txt"), filepath.Join("testdata", "failed.txt"), filepath.Join("testdata", "malformed.txt")) {
+	for _, n := range append(names, filepath.Join(shared, "one_sample.txt"), filepath.Join(shared, "failed.txt"), filepath.Join(shared, "malformed.txt")) {
 		b, err := os.ReadFile(n)
 		require.NoError(f, err)
 		out = append(out, b)
@@ -180,7 +184,7 @@ func FuzzRead(f *testing.F) {
 		}
 		as := bench.Analyze(d)
 		for _, format := range []bench.Format{bench.Text, bench.Markdown, bench.CSV} {
-			require.NoError(t, bench.Write(io.Discard, format, as))
+			require.NoError(t, bench.Write(io.Discard, format, as, nil))
 		}
 		require.NoError(t, bench.WriteSVG(io.Discard, as))
 	})
@@ -201,7 +205,7 @@ func TestSVG(t *testing.T) {
 // scaled returns a copy of a results file with every ns/op multiplied by f
 // (a hand-made "new" run from a real one).
 func scaled(t *testing.T, name string, f float64) io.Reader {
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join(shared, name))
 	require.NoError(t, err)
 	var out strings.Builder
 	for _, line := range strings.Split(string(b), "\n") {
@@ -264,7 +268,7 @@ func TestCompareNoise(t *testing.T) {
 }
 
 func openTestdata(t *testing.T, name string) io.Reader {
-	b, err := os.ReadFile(filepath.Join("testdata", name))
+	b, err := os.ReadFile(filepath.Join(shared, name))
 	require.NoError(t, err)
 	return bytes.NewReader(b)
 }
@@ -294,7 +298,7 @@ func BenchmarkReport(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		bench.Write(io.Discard, bench.Text, bench.Analyze(d))
+		bench.Write(io.Discard, bench.Text, bench.Analyze(d), nil)
 	}
 }
 
@@ -415,38 +419,6 @@ func TestWrongProcs(t *testing.T) {
 	as := bench.Analyze(d)
 	assert.Contains(t, strings.Join(as[0].Warnings, " "), "golang/go#49980")
 
-	// What is left pairs up in the chapter's table, but one sample a count
-	// (the second of the process, its workers=1 still cold) is no answer.
-	ls := bench.Lessons(as)
-	require.Len(t, ls, 1)
-	assert.Equal(t, "sha: Jobs", ls[0].Workload)
-	assert.Contains(t, ls[0].Says, "cannot tell")
-}
-
-func TestGrains(t *testing.T) {
-	var in strings.Builder
-	in.WriteString("pkg: example.com/m/pool\n")
-	// 1000 tasks of 1 µs and of 10 µs: the pool reaches 95% at 2 workers
-	// on both; errgroup 60% on 1 µs, 92% on 10 µs.
-	for _, l := range []struct {
-		work        string
-		w1          float64
-		pool, group float64 // efficiency at 2 workers
-	}{{"1us", 1e6, 0.95, 0.6}, {"10us", 1e7, 0.95, 0.92}} {
-		for exec, eff := range map[string]float64{"pool": l.pool, "errgroup": l.group} {
-			fmt.Fprintf(&in, "BenchmarkGrain/work=%s/tasks=1000/exec=%s/workers=1-2 1 %.0f ns/op\n", l.work, exec, l.w1)
-			fmt.Fprintf(&in, "BenchmarkGrain/work=%s/tasks=1000/exec=%s/workers=2-2 1 %.0f ns/op\n", l.work, exec, l.w1/(2*eff))
-		}
-	}
-	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in.String())})
-	require.NoError(t, err)
-	gs := bench.Grains(bench.Analyze(d))
-	require.Len(t, gs, 2)
-	for _, g := range gs {
-		require.True(t, g.Reached, g.Exec)
-		want := map[string]float64{"pool": 1e-6, "errgroup": 1e-5}[g.Exec]
-		assert.InDelta(t, want, g.Task, want*1e-9, g.Exec)
-	}
 }
 
 // FuzzCompare runs the regression gate's path (read both, compare, write,
@@ -559,7 +531,7 @@ func TestFewerCoresThanGOMAXPROCS(t *testing.T) {
 // TestEveryRealRunTruthful holds every verdict on every real run kept in
 // testdata to what the machine can do (checkTruthful).
 func TestEveryRealRunTruthful(t *testing.T) {
-	names, err := filepath.Glob(filepath.Join("testdata", "real_*.txt"))
+	names, err := filepath.Glob(filepath.Join(shared, "real_*.txt"))
 	require.NoError(t, err)
 	require.NotEmpty(t, names)
 	for _, n := range names {
@@ -571,38 +543,4 @@ func TestEveryRealRunTruthful(t *testing.T) {
 			}
 		})
 	}
-}
-
-// TestChapterTable: a real, quiet make bench on this 2-core machine, with
-// the evidence package sweep measures, gives the chapter's table: the
-// CPU-bound workloads gain nothing one at a time and about 2x in parallel;
-// the downloads overlap their waits either way. Every row's lesson is
-// named: none says it cannot tell.
-func TestChapterTable(t *testing.T) {
-	data, err := os.ReadFile(filepath.Join("..", "testdata", "make_bench_quiet.txt"))
-	require.NoError(t, err)
-	d, err := bench.Read(bench.Input{Name: "make_bench_quiet.txt", Data: data})
-	require.NoError(t, err)
-	ls := bench.Lessons(bench.Analyze(d))
-	require.Len(t, ls, 5)
-	for _, l := range ls {
-		assert.NotContains(t, l.Says, "cannot tell", l.Workload)
-		if strings.HasPrefix(l.Workload, "flags:") {
-			assert.Contains(t, l.Says, "IO-bound", l.Workload)
-			assert.Greater(t, l.One.Speedup, 20.0, l.Workload)
-			continue
-		}
-		assert.Contains(t, l.Says, "CPU-bound", l.Workload)
-		assert.InDelta(t, 1.0, l.One.Speedup, 0.1, l.Workload)
-		assert.Greater(t, l.Parallel.Speedup, 1.6, l.Workload)
-	}
-	line := ""
-	var out bytes.Buffer
-	require.NoError(t, bench.Write(&out, bench.Text, bench.Analyze(d)))
-	for _, l := range strings.Split(out.String(), "\n") {
-		if strings.HasPrefix(l, "where futures pay off") {
-			line = l
-		}
-	}
-	assert.Regexp(t, `tasks reach 90% efficiency at 2 workers with channel from ~[0-9.]+µs, errgroup from ~[0-9.]+µs, pool.Collect from ~[0-9.]+µs a task`, line)
 }

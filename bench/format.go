@@ -98,16 +98,20 @@ func headerOf(a *Analysis) []string {
 	return h
 }
 
-// Write writes the report of the analyses in the format. leftOut names the
-// results that were not computed on (Data.Bad), said after the report in
-// text and markdown. The first error writing to w is returned, whatever the
-// format.
-func Write(w io.Writer, f Format, as []*Analysis, leftOut ...string) error {
+// A Section is a block of a report written before the sweeps, in the
+// format: a program adds its own (cmd/benchreport, the chapter's table).
+type Section func(w io.Writer, f Format, as []*Analysis) error
+
+// Write writes the report of the analyses in the format, with the sections
+// before the sweeps (text and markdown). leftOut names the results that
+// were not computed on (Data.Bad), said after the report in text and
+// markdown. The first error writing to w is returned, whatever the format.
+func Write(w io.Writer, f Format, as []*Analysis, leftOut []string, sections ...Section) error {
 	ew := &errWriter{w: w}
 	var err error
 	switch f {
 	case Markdown:
-		err = writeMarkdown(ew, as)
+		err = writeMarkdown(ew, as, sections)
 		if len(leftOut) > 0 {
 			fmt.Fprintf(ew, "\n## Left out\n\nNot a positive, finite time per op: not computed on.\n\n")
 			for _, l := range leftOut {
@@ -117,7 +121,7 @@ func Write(w io.Writer, f Format, as []*Analysis, leftOut ...string) error {
 	case CSV:
 		err = writeCSV(ew, as)
 	default:
-		err = writeText(ew, as)
+		err = writeText(ew, as, sections)
 		for _, l := range leftOut {
 			fmt.Fprintf(ew, "left out (not a positive, finite time per op): %s\n", l)
 		}
@@ -156,12 +160,11 @@ func rowCells(a *Analysis, r Row) []string {
 	return cells
 }
 
-func writeText(w io.Writer, as []*Analysis) error {
-	if err := writeLessonsText(w, Lessons(as)); err != nil {
-		return err
-	}
-	if line := grainLine(Grains(as)); line != "" {
-		fmt.Fprintf(w, "%s\n\n", line)
+func writeText(w io.Writer, as []*Analysis, sections []Section) error {
+	for _, sec := range sections {
+		if err := sec(w, Text, as); err != nil {
+			return err
+		}
 	}
 	for i, a := range as {
 		if i > 0 {
@@ -191,11 +194,12 @@ func writeText(w io.Writer, as []*Analysis) error {
 	return nil
 }
 
-func writeMarkdown(w io.Writer, as []*Analysis) error {
+func writeMarkdown(w io.Writer, as []*Analysis, sections []Section) error {
 	fmt.Fprintf(w, "# Scaling report\n\nTimes are medians over the runs, with 95%% confidence intervals; speedup is against %s=1 (interval: from the two intervals, conservative); efficiency is speedup per worker; \"of best\" is the best time the workload allows divided by the time measured (\"!\": a disturbed point, named below its table); \"cpu share\" is the CPU time the process got per op over the time per op times the cores it could use. Under each table the speedup of every point is decomposed into factors that multiply to it: the cores (min(w, cores) over the base's), the surplus (CPU beyond the workers, such as the collector, at the base), the time other processes took while its threads waited to run (machine), the time the cores sat idle while goroutines waited on locks (lock) or for any other reason (idle: IO, sleep, channels, a serial part, a long task), and the CPU per op of the base over the point's (work: below 1, each op costs more CPU). The verdict names the one limit the evidence shows.\n", sweepKeys[0])
-	writeLessonsMarkdown(w, Lessons(as))
-	if line := grainLine(Grains(as)); line != "" {
-		fmt.Fprintf(w, "\n**%s.**\n", strings.ToUpper(line[:1])+line[1:])
+	for _, sec := range sections {
+		if err := sec(w, Markdown, as); err != nil {
+			return err
+		}
 	}
 	for _, a := range as {
 		fmt.Fprintf(w, "\n## %s\n\n", a.Title())

@@ -16,9 +16,9 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/futuresbench/futures/flags"
-	"github.com/futuresbench/futures/pool"
 	"github.com/futuresbench/futures/flags/flagserver"
 	"github.com/futuresbench/futures/flags/flagstest"
+	"github.com/futuresbench/futures/pool"
 )
 
 // misbehavingRoundTripper misbehaves for the requests whose path holds bad, and

@@ -51,8 +51,6 @@ func EveryCode() []string {
 	return codes
 }
 
-
-
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return fmt.Sprintf("%d %s", n, one)

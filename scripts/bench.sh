@@ -19,6 +19,44 @@ FLAGS_DELAY=${FLAGS_DELAY:-50ms}
 FLAGS_BENCHTIME=${FLAGS_BENCHTIME:-1x}
 
 ALL=${GOMAXPROCS:-$(nproc)}
+# The chapter's two executors: every CPU-bound sweep and the pool download
+# sweep run once with GOMAXPROCS=1 (goroutines take turns on one thread, as
+# Python threads do under the GIL) and once with every core (in parallel,
+# like a process pool). One process per setting: go test -cpu 1,N measures
+# the first sample of a sub-benchmark at the wrong setting (golang/go#49980).
+BOTH="1 $ALL"
+[ "$ALL" = 1 ] && BOTH=1
+
+# suite ID|LABEL|PACKAGE|BENCH-REGEXP|BENCHTIME|GOMAXPROCS SETTINGS|TEST-BINARY-FLAGS
+suites=(
+	"arcfour|arcfour jobs|./arcfour|^BenchmarkJobs\$|@sweep|$BOTH"
+	"sha|sha jobs|./sha|^BenchmarkJobs\$|@sweep|$BOTH"
+	"primes|primes map|./primes|^BenchmarkMap\$|@sweep|$BOTH"
+	"qsort|qsort sort many|./qsort|^BenchmarkSortMany\$|@sweep|$BOTH"
+	"grain|pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|@grain|$ALL"
+	"downloads|flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|$ALL|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
+	"downloads1|pool downloads, one at a time|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$/^n=/^mode=pool\$|$FLAGS_BENCHTIME|1|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
+)
+# SUITES (comma-separated ids, default all) chooses suites by id; at
+# GOMAXPROCS=1 the downloads suite already runs at 1, so downloads1 goes.
+ids=()
+for s in "${suites[@]}"; do ids+=("${s%%|*}"); done
+want=${SUITES:-$(IFS=,; echo "${ids[*]}")}
+IFS=, read -r -a wanted <<<"$want"
+for w in "${wanted[@]}"; do
+	if ! printf '%s\n' "${ids[@]}" | grep -qx -- "$w"; then
+		echo "bench: unknown suite '$w' in SUITES (want some of: $(IFS=,; echo "${ids[*]}"))" >&2
+		exit 2
+	fi
+done
+chosen=()
+for s in "${suites[@]}"; do
+	id=${s%%|*}
+	[ "$ALL" = 1 ] && [ "$id" = downloads1 ] && continue
+	printf '%s\n' "${wanted[@]}" | grep -qx -- "$id" && chosen+=("${s#*|}")
+done
+suites=("${chosen[@]}")
+
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
 out=bench/results/$stamp
 mkdir -p "$out"
@@ -33,29 +71,6 @@ raw=$out/raw.txt
 	echo "count: $COUNT"
 } >"$raw"
 
-# The chapter's two executors: every CPU-bound sweep and the pool download
-# sweep run once with GOMAXPROCS=1 (goroutines take turns on one thread, as
-# Python threads do under the GIL) and once with every core (in parallel,
-# like a process pool). One process per setting: go test -cpu 1,N measures
-# the first sample of a sub-benchmark at the wrong setting (golang/go#49980).
-BOTH="1 $ALL"
-[ "$ALL" = 1 ] && BOTH=1
-
-# suite LABEL|PACKAGE|BENCH-REGEXP|BENCHTIME|GOMAXPROCS SETTINGS|TEST-BINARY-FLAGS
-suites=(
-	"arcfour jobs|./arcfour|^BenchmarkJobs\$|@sweep|$BOTH"
-	"sha jobs|./sha|^BenchmarkJobs\$|@sweep|$BOTH"
-	"primes map|./primes|^BenchmarkMap\$|@sweep|$BOTH"
-	"qsort sort many|./qsort|^BenchmarkSortMany\$|@sweep|$BOTH"
-	"pool grain (where futures pay off)|./pool|^BenchmarkGrain\$|@grain|$ALL"
-	"flag downloads, delay $FLAGS_DELAY|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$|$FLAGS_BENCHTIME|$ALL|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
-	"pool downloads, one at a time|./flags|^BenchmarkDownload\$/^delay=$FLAGS_DELAY\$/^n=/^mode=pool\$|$FLAGS_BENCHTIME|1|-download.n=$FLAGS_N -download.delay=$FLAGS_DELAY"
-)
-if [ "$ALL" = 1 ]; then # the downloads suite already runs at 1
-	for i in "${!suites[@]}"; do
-		[[ ${suites[$i]} == "pool downloads, one at a time|"* ]] && unset "suites[$i]"
-	done
-fi
 # Each package's test binary is built once; then COUNT rounds each run every
 # suite once, at every setting, so that the samples of one worker count are
 # spread over the whole run instead of taken back to back: a burst of load
@@ -110,24 +125,26 @@ done
 printf "${cr}bench: 100%% [%d/%d] measured in %ds%*s\n" "$steps" "$steps" $(($(date +%s) - start)) 40 ''
 ln -sfn "$stamp" bench/results/latest
 
-# benchstat, one table per sweep family, columns by worker count, rows by
-# benchmark and GOMAXPROCS (the -N suffix; none for 1).
+# benchstat, one table per package's sweeps, columns by worker count, rows
+# by benchmark and GOMAXPROCS (the -N suffix; none for 1).
+module=$("$GO" list -m)
 units='.unit:(sec/op OR cpu-sec/op)'
 {
-	for pkg in arcfour sha qsort; do
-		"$GO" tool benchstat -col /workers -filter "pkg:github.com/futuresbench/futures/$pkg /workers:/.+/ $units" "$raw"
+	for pkg in $(for s in "${suites[@]}"; do IFS='|' read -r _ pkg _ <<<"$s"; echo "$pkg"; done | awk '!seen[$0]++'); do
+		name=$(basename "$pkg")
+		case $name in
+		pool) "$GO" tool benchstat -col /exec -row /work -filter ".name:Grain /workers:$ALL .unit:sec/op" "$raw" ;;
+		flags) "$GO" tool benchstat -col /concurrency -filter "pkg:$module/flags $units" "$raw" ;;
+		*) "$GO" tool benchstat -col /workers -filter "pkg:$module/$name /workers:/.+/ $units" "$raw" ;;
+		esac
 		echo
 	done
-	"$GO" tool benchstat -col /workers -filter "pkg:github.com/futuresbench/futures/primes .name:Map $units" "$raw"
-	echo
-	"$GO" tool benchstat -col /exec -row /work -filter ".name:Grain /workers:$ALL .unit:sec/op" "$raw"
-	echo
-	"$GO" tool benchstat -col /concurrency -filter ".name:Download $units" "$raw"
 } >"$out/benchstat.txt" 2>&1
 
-"$GO" run ./cmd/benchreport -format markdown -svg "$out/speedup.svg" "$raw" >"$out/report.md"
+"$GO" build -o "$bin/benchreport" ./cmd/benchreport
+"$bin/benchreport" -format markdown -svg "$out/speedup.svg" "$raw" >"$out/report.md"
 echo
-"$GO" run ./cmd/benchreport "$raw"
+"$bin/benchreport" "$raw"
 echo
 echo "bench: done in $(($(date +%s) - start))s; results in $out (bench/results/latest):"
 echo "  raw.txt  benchstat.txt  report.md  speedup.svg"

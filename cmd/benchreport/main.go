@@ -33,6 +33,7 @@ import (
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
+	"github.com/futuresbench/futures/internal/chapter"
 	"github.com/futuresbench/futures/internal/cli"
 )
 
@@ -93,7 +94,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "benchreport: left out (not a positive, finite time per op): %s\n", l)
 		}
 	}
-	return bench.Write(stdout, f, as, d.Bad...)
+	return bench.Write(stdout, f, as, d.Bad, chapter.Section)
 }
 
 // maxInput bounds what one input may hold: benchmark output of that size

@@ -18,7 +18,7 @@ import (
 )
 
 const (
-	real    = "../../bench/testdata/"
+	real    = "../../testdata/bench/"
 	hostile = real + "hostile/"
 )
 

@@ -12,9 +12,9 @@ import (
 type codeSet int
 
 const (
-	fromArgs codeSet = iota // the arguments, or POP20 if there are none
-	allCodes                // the dataset's 194 codes (-a)
-	everyCode               // AA..ZZ (-e)
+	fromArgs  codeSet = iota // the arguments, or POP20 if there are none
+	allCodes                 // the dataset's 194 codes (-a)
+	everyCode                // AA..ZZ (-e)
 )
 
 // expandCodes turns command-line arguments into the sorted, de-duplicated
