@@ -14,7 +14,7 @@ FLAGS_DELAY ?= 50ms
 # SUITES: the suites `make bench` runs, by id, comma-separated (default all:
 # arcfour,sha,primes,qsort,grain,downloads,downloads1).
 SUITES ?=
-# THRESHOLD: the slowdown `make bench-compare` fails on.
+# THRESHOLD: the smallest change `make bench-compare` fails on (every unit).
 THRESHOLD ?= 5%
 # FUZZTIME: how long `make fuzz` runs each fuzz target.
 FUZZTIME  ?= 10s

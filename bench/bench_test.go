@@ -237,7 +237,7 @@ func TestCompare(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			new, err := bench.ReadSamples(scaled(t, "cpu.txt", tt.factor), "new")
 			require.NoError(t, err)
-			changes := bench.Compare(old, new, 0.05, 0.05)
+			changes := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 			require.Equal(t, len(old.Names), len(changes))
 			require.Equal(t, 21, len(changes))
 			if tt.regressions < 0 {
@@ -262,7 +262,7 @@ func TestCompareNoise(t *testing.T) {
 	require.NoError(t, err)
 	b, err := bench.ReadSamples(openTestdata(t, "noise_b.txt"), "b")
 	require.NoError(t, err)
-	for _, c := range bench.Compare(a, b, 0.05, 0.05) {
+	for _, c := range bench.Compare(a, b, bench.Uniform(0.05), 0.05) {
 		assert.False(t, c.Regression, "%s: %+.1f%% p=%.3f", c.Name, 100*c.Delta, c.P)
 	}
 }
@@ -438,7 +438,7 @@ func FuzzCompare(f *testing.F) {
 		if err != nil {
 			return
 		}
-		changes := bench.Compare(old, new, 0.05, 0.05)
+		changes := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 		require.NoError(t, bench.WriteComparison(io.Discard, changes, 0.05))
 		for _, name := range bench.Missing(old, new) {
 			assert.Empty(t, new.Values[name])
@@ -452,7 +452,7 @@ func TestCompareNaNEnds(t *testing.T) {
 	old := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {1, 1.1, 0.9, 1, 1.05, 0.95}}}
 	new := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {math.NaN(), math.NaN(), math.Inf(1), 1.3, 1.35, 1.32, 1.31, 1.29, 1.3}}}
 	done := make(chan []bench.Change)
-	go func() { done <- bench.Compare(old, new, 0.05, 0.05) }()
+	go func() { done <- bench.Compare(old, new, bench.Uniform(0.05), 0.05) }()
 	select {
 	case changes := <-done:
 		require.Len(t, changes, 1)
@@ -492,7 +492,7 @@ func TestCompareDisturbed(t *testing.T) {
 				CPU:      map[string][]float64{"x": spread(tt.cpu)},
 				Preempts: map[string][]float64{"x": spread(tt.preempts)},
 			}
-			c := bench.Compare(old, new, 0.05, 0.05)
+			c := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 			require.Len(t, c, 1)
 			assert.Equal(t, tt.regression, c[0].Regression)
 			assert.Equal(t, tt.disturbed, c[0].Disturbed)

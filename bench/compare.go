@@ -16,11 +16,20 @@ import (
 	"golang.org/x/perf/benchproc"
 )
 
-// Samples are the sec/op runs of every benchmark of some output, by
-// "pkg name" (the full name, configuration included), in first-seen order.
+// Samples are the runs of every benchmark of some output, by "pkg name"
+// (the full name, configuration included), in first-seen order: sec/op in
+// Values, and every unit (sec/op included) in Units.
 type Samples struct {
 	Names  []string
 	Values map[string][]float64
+	// Units holds each benchmark's runs by unit ("B/op", "allocs/op",
+	// "B/s" for MB/s, a custom unit...), as benchfmt tidies them, and
+	// UnitNames each benchmark's units in first-seen order.
+	Units     map[string]map[string][]float64
+	UnitNames map[string][]string
+	// Meta is the unit metadata the output declares ("Unit widgets/s
+	// better=higher", golang/go#43744).
+	Meta benchfmt.UnitMetadataMap
 	// Bad names the results left out: a time per op that is NaN, infinite,
 	// zero or negative, with the file and line.
 	Bad []string
@@ -32,15 +41,11 @@ type Samples struct {
 	CPU, Preempts map[string][]float64
 }
 
-// ReadSamples reads the sec/op runs of every benchmark in go test -bench
-// output. A malformed benchmark line is an error naming its file and line.
+// ReadSamples reads the runs of every benchmark in go test -bench output.
+// A malformed benchmark line is an error naming its file and line.
 func ReadSamples(r io.Reader, name string) (*Samples, error) {
-	filter, err := benchproc.NewFilter(".unit:sec/op")
-	if err != nil {
-		return nil, err
-	}
 	var p benchproc.ProjectionParser
-	proj, err := p.Parse("pkg,.fullname", filter)
+	proj, err := p.Parse("pkg,.fullname", nil)
 	if err != nil {
 		return nil, err
 	}
@@ -48,7 +53,8 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	s := &Samples{Values: map[string][]float64{}, Failed: failures(data), CPU: map[string][]float64{}, Preempts: map[string][]float64{}}
+	s := &Samples{Values: map[string][]float64{}, Units: map[string]map[string][]float64{}, UnitNames: map[string][]string{},
+		Failed: failures(data), CPU: map[string][]float64{}, Preempts: map[string][]float64{}}
 	reader := benchfmt.NewReader(bytes.NewReader(data), name)
 	for reader.Scan() {
 		switch rec := reader.Result().(type) {
@@ -59,16 +65,29 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 				s.Bad = append(s.Bad, why)
 				continue
 			}
-			if m, _ := filter.Match(rec); !m.Any() {
-				continue
-			}
 			k := proj.Project(rec)
 			f := proj.Fields()
 			key := path.Base(k.Get(f[0])) + " " + k.Get(f[1])
-			if _, ok := s.Values[key]; !ok {
-				s.Names = append(s.Names, key)
+			if len(secPerOp(rec)) > 0 {
+				if _, ok := s.Values[key]; !ok {
+					s.Names = append(s.Names, key)
+				}
+				s.Values[key] = append(s.Values[key], secPerOp(rec)...)
 			}
-			s.Values[key] = append(s.Values[key], secPerOp(rec)...)
+			units := s.Units[key]
+			if units == nil {
+				units = map[string][]float64{}
+				s.Units[key] = units
+			}
+			for _, v := range rec.Values {
+				if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
+					continue
+				}
+				if _, ok := units[v.Unit]; !ok {
+					s.UnitNames[key] = append(s.UnitNames[key], v.Unit)
+				}
+				units[v.Unit] = append(units[v.Unit], v.Value)
+			}
 			if v, ok := rec.Value("cpu-sec/op"); ok && finitePositive(v) {
 				s.CPU[key] = append(s.CPU[key], v)
 			}
@@ -80,10 +99,43 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	if err := reader.Err(); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
+	s.Meta = reader.Units()
 	if len(s.Names) == 0 && len(s.Bad) == 0 && len(s.Failed) == 0 {
 		return nil, fmt.Errorf("%s: %w", name, ErrNoResults)
 	}
 	return s, nil
+}
+
+// Better is the direction of a unit: +1 where higher values are better, -1
+// where lower are, 0 where the files do not say (package sweep's evidence,
+// which describes the machine rather than the code). It is the unit's
+// "better" metadata in either file, else benchfmt's defaults: time, B/op
+// and allocs/op lower, B/s (MB/s) higher.
+func Better(old, new *Samples, unit string) int {
+	for _, s := range []*Samples{new, old} {
+		if s.Meta != nil && s.Meta.Get(unit, "better") != nil {
+			return s.Meta.GetBetter(unit)
+		}
+	}
+	return benchfmt.UnitMetadataMap(nil).GetBetter(unit)
+}
+
+// Thresholds are the smallest changes that count, by unit: All for every
+// unit, Unit for those set one by one (-threshold allocs/op=0%).
+type Thresholds struct {
+	All  float64
+	Unit map[string]float64
+}
+
+// Uniform is the same threshold for every unit.
+func Uniform(x float64) Thresholds { return Thresholds{All: x} }
+
+// For is the threshold of unit.
+func (t Thresholds) For(unit string) float64 {
+	if x, ok := t.Unit[unit]; ok {
+		return x
+	}
+	return t.All
 }
 
 // Missing returns the benchmarks of old that new has no usable result for:
@@ -99,14 +151,20 @@ func Missing(old, new *Samples) []string {
 	return out
 }
 
-// Change is one benchmark present in both runs.
+// Change is one unit of one benchmark present in both runs.
 type Change struct {
 	Name       string
+	Unit       string // sec/op, B/op, allocs/op, B/s, or the benchmark's own
+	Better     int    // +1 higher is better, -1 lower
 	Old, New   benchmath.Summary
 	Delta      float64 // (new - old) / old, of the medians
-	P          float64 // Mann-Whitney U test
+	Worse      float64 // Delta in the unit's direction: > 0 is worse
+	P          float64 // Mann-Whitney U test (NaN where Exact)
 	NOld, NNew int     // runs of each
-	Regression bool    // slower by more than the threshold with P < alpha, and not Disturbed
+	// Exact says every run of each side gave one value (allocs/op
+	// usually): the two are compared as numbers, with no test.
+	Exact      bool
+	Regression bool // worse by more than the threshold (see Compare), and not Disturbed
 	// Disturbed is a time regression that the machine, not the code, made:
 	// the CPU per op did not rise beyond the threshold while the process
 	// was preempted significantly more (something else wanted the CPUs).
@@ -118,46 +176,146 @@ type Change struct {
 
 func bad(x float64) bool { return !finitePositive(x) }
 
-// Compare compares the benchmarks present in both runs. A benchmark is a
-// regression when its median time got worse by more than threshold (0.05
-// for 5%), the U test rejects "same distribution" at alpha, and the new
-// run's 95% confidence interval lies wholly above the old one's (so at
-// least 6 runs of each are needed: fewer give no interval).
-func Compare(old, new *Samples, threshold, alpha float64) []Change {
-	th := benchmath.DefaultThresholds
-	th.CompareAlpha = alpha
+func constant(xs []float64) bool {
+	return len(xs) > 0 && slices.Min(xs) == slices.Max(xs)
+}
+
+// Compare compares every unit with a direction (see Better) of the
+// benchmarks present in both runs, in the unit's direction. A unit is a
+// regression when its median got worse by more than its threshold (0.05
+// for 5%), the U test rejects "same distribution" at alpha, and the two 95%
+// confidence intervals lie apart (so at least 6 runs of each are needed:
+// fewer give no interval); where every run of each side gave one value
+// (allocs/op, usually), the two values are compared exactly: 10 -> 11
+// allocs is 10% worse. Only the time can be excused as the machine's.
+func Compare(old, new *Samples, th Thresholds, alpha float64) []Change {
+	bt := benchmath.DefaultThresholds
+	bt.CompareAlpha = alpha
 	var out []Change
-	for _, name := range new.Names {
-		ov, ok := old.Values[name]
+	for _, name := range allNames(new) {
+		ou, ok := unitsOf(old, name)
 		if !ok {
 			continue
 		}
-		// ReadSamples keeps only positive finite times; Samples made by
-		// hand might not, and benchmath's U test does not end on a NaN.
-		ov, nv := slices.DeleteFunc(slices.Clone(ov), bad), slices.DeleteFunc(slices.Clone(new.Values[name]), bad)
-		if len(ov) == 0 || len(nv) == 0 {
-			continue
+		nu, _ := unitsOf(new, name)
+		timeDisturbed := false
+		for _, unit := range unitNames(new, name) {
+			better := Better(old, new, unit)
+			ov, ok := ou[unit]
+			if !ok || better == 0 {
+				continue
+			}
+			nv := nu[unit]
+			if unit == "sec/op" {
+				// ReadSamples keeps only positive finite times; Samples
+				// made by hand might not, and benchmath's U test does not
+				// end on a NaN.
+				ov, nv = slices.DeleteFunc(slices.Clone(ov), bad), slices.DeleteFunc(slices.Clone(nv), bad)
+			}
+			if len(ov) == 0 || len(nv) == 0 {
+				continue
+			}
+			so, sn := benchmath.NewSample(ov, &bt), benchmath.NewSample(nv, &bt)
+			c := Change{
+				Name: name, Unit: unit, Better: better,
+				Old: benchmath.AssumeNothing.Summary(so, Confidence),
+				New: benchmath.AssumeNothing.Summary(sn, Confidence),
+			}
+			c.NOld, c.NNew = len(ov), len(nv)
+			c.Delta = (c.New.Center - c.Old.Center) / c.Old.Center
+			if c.Old.Center == 0 {
+				c.Delta = math.Inf(int(math.Copysign(1, c.New.Center)))
+				if c.New.Center == 0 {
+					c.Delta = 0
+				}
+			}
+			c.Worse = -float64(better) * c.Delta
+			limit := th.For(unit)
+			if c.Exact = constant(ov) && constant(nv); c.Exact {
+				c.P = math.NaN()
+				c.Regression = c.Worse > limit
+			} else {
+				cmp := benchmath.AssumeNothing.Compare(so, sn)
+				c.P = cmp.P
+				// Worse by more than the threshold, by the U test, and
+				// with the two intervals apart: over a hundred benchmarks,
+				// the U test alone at p < 0.05 calls a few of them worse in
+				// two runs of the same code (seen here, two of 130 at
+				// p = 0.041).
+				apart := c.New.Lo > c.Old.Hi && !math.IsInf(c.Old.Hi, 0)
+				if better > 0 {
+					apart = c.New.Hi < c.Old.Lo && !math.IsInf(c.New.Hi, 0)
+				}
+				c.Regression = c.Worse > limit && c.P < alpha && apart
+			}
+			if c.Regression && unit == "sec/op" {
+				c.Disturbed, c.Why = disturbed(old, new, name, limit, &bt)
+				c.Regression = !c.Disturbed
+				timeDisturbed = c.Disturbed
+			}
+			if c.Regression && unit == "B/s" && timeDisturbed {
+				// B/s is bytes over the time per op: the same slowdown,
+				// and the machine's too.
+				c.Regression, c.Disturbed, c.Why = false, true, "its time per op was the machine's"
+			}
+			out = append(out, c)
 		}
-		so, sn := benchmath.NewSample(ov, &th), benchmath.NewSample(nv, &th)
-		c := Change{
-			Name: name,
-			Old:  benchmath.AssumeNothing.Summary(so, Confidence),
-			New:  benchmath.AssumeNothing.Summary(sn, Confidence),
-		}
-		cmp := benchmath.AssumeNothing.Compare(so, sn)
-		c.P, c.NOld, c.NNew = cmp.P, cmp.N1, cmp.N2
-		c.Delta = (c.New.Center - c.Old.Center) / c.Old.Center
-		// Slower by more than the threshold, by the U test, and with the
-		// two confidence intervals apart: over a hundred benchmarks, the U
-		// test alone at p < 0.05 calls a few of them slower in two runs of
-		// the same code (seen here, two of 130 at p = 0.041).
-		c.Regression = c.Delta > threshold && c.P < alpha && c.New.Lo > c.Old.Hi && !math.IsInf(c.Old.Hi, 0)
-		if c.Regression {
-			c.Disturbed, c.Why = disturbed(old, new, name, threshold, &th)
-			c.Regression = !c.Disturbed
-		}
-		out = append(out, c)
 	}
+	return out
+}
+
+// unitsOf is the runs of a benchmark by unit, its Values as sec/op (for
+// Samples made by hand without Units).
+func unitsOf(s *Samples, name string) (map[string][]float64, bool) {
+	u, ok := s.Units[name]
+	if v, has := s.Values[name]; has {
+		if !ok {
+			return map[string][]float64{"sec/op": v}, true
+		}
+		ok = true
+	}
+	return u, ok
+}
+
+// unitNames is a benchmark's units in first-seen order, time first.
+func unitNames(s *Samples, name string) []string {
+	names := s.UnitNames[name]
+	if _, ok := s.Values[name]; ok && !slices.Contains(names, "sec/op") {
+		names = append([]string{"sec/op"}, names...)
+	}
+	return names
+}
+
+// allNames is every benchmark of s, those with a time first.
+func allNames(s *Samples) []string {
+	names := slices.Clone(s.Names)
+	var rest []string
+	for name := range s.Units {
+		if _, ok := s.Values[name]; !ok {
+			rest = append(rest, name)
+		}
+	}
+	slices.Sort(rest)
+	return append(names, rest...)
+}
+
+// Ungated returns the units of benchmarks in both runs that have no
+// direction, and so are not judged (package sweep's evidence, a custom
+// unit without "Unit U better=..." metadata), sorted.
+func Ungated(old, new *Samples) []string {
+	set := map[string]bool{}
+	for name, units := range new.Units {
+		for unit := range units {
+			if _, ok := old.Units[name][unit]; ok && Better(old, new, unit) == 0 {
+				set[unit] = true
+			}
+		}
+	}
+	out := make([]string, 0, len(set))
+	for u := range set {
+		out = append(out, u)
+	}
+	slices.Sort(out)
 	return out
 }
 
@@ -181,14 +339,27 @@ func disturbed(old, new *Samples, name string, threshold float64, th *benchmath.
 	return true, fmt.Sprintf("CPU per op %+.1f%%, preemptions per op %.3g -> %.3g: the machine was busier", 100*cpuDelta, po, pn)
 }
 
-// WriteComparison writes a benchstat-like table of the changes.
+// FormatValue formats a value of unit: seconds with a unit prefix, others
+// with 4 significant digits.
+func FormatValue(v float64, unit string) string {
+	if unit == "sec/op" {
+		return fmtSec(v)
+	}
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + unit
+}
+
+// WriteComparison writes a benchstat-like table of the changes, a row per
+// benchmark and unit.
 func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "benchmark\told time/op\tnew time/op\tdelta\tp\t")
+	fmt.Fprintln(tw, "benchmark	unit	old	new	delta	p	")
 	for _, c := range changes {
 		delta := fmt.Sprintf("%+.2f%%", 100*c.Delta)
-		if c.P >= alpha || math.IsNaN(c.P) {
+		if !c.Exact && (c.P >= alpha || math.IsNaN(c.P)) {
 			delta = "~"
+		}
+		if c.Exact && c.Delta == 0 {
+			delta = "="
 		}
 		mark := ""
 		switch {
@@ -197,9 +368,17 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 		case c.Disturbed:
 			mark = "  disturbed"
 		}
-		fmt.Fprintf(tw, "%s\t%s %s\t%s %s\t%s\tp=%.3f n=%d+%d%s\t\n", c.Name,
-			fmtSec(c.Old.Center), c.Old.PctRangeString(), fmtSec(c.New.Center), c.New.PctRangeString(),
-			delta, c.P, c.NOld, c.NNew, mark)
+		p := fmt.Sprintf("p=%.3f n=%d+%d", c.P, c.NOld, c.NNew)
+		if c.Exact {
+			p = fmt.Sprintf("exact n=%d+%d", c.NOld, c.NNew)
+		}
+		unit := c.Unit
+		if unit == "sec/op" {
+			unit = "time/op"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s %s\t%s\t%s%s\t\n", c.Name, unit,
+			FormatValue(c.Old.Center, c.Unit), c.Old.PctRangeString(), FormatValue(c.New.Center, c.Unit), c.New.PctRangeString(),
+			delta, p, mark)
 	}
 	return tw.Flush()
 }
@@ -217,4 +396,41 @@ func ParseThreshold(s string) (float64, error) {
 		return 0, fmt.Errorf("threshold %q: want a percentage like 5%% or a fraction like 0.05", s)
 	}
 	return f * scale, nil
+}
+
+// ParseThresholds parses the values of -threshold flags: "5%" sets the
+// threshold of every unit, "allocs/op=0%" that of one unit; the last value
+// for a unit wins. Each value is parsed strictly (ParseThreshold); a unit
+// is any text without spaces before the last '='.
+func ParseThresholds(values []string, def float64) (Thresholds, error) {
+	th := Thresholds{All: def, Unit: map[string]float64{}}
+	for _, v := range values {
+		unit, x, found := strings.Cut(v, "=")
+		if !found {
+			f, err := ParseThreshold(v)
+			if err != nil {
+				return th, err
+			}
+			th.All = f
+			continue
+		}
+		if i := strings.LastIndexByte(v, '='); i >= 0 {
+			unit, x = v[:i], v[i+1:]
+		}
+		if unit == "" || strings.ContainsAny(unit, " \t\n") {
+			return th, fmt.Errorf("threshold %q: want UNIT=PCT, like allocs/op=0%%", v)
+		}
+		f, err := ParseThreshold(x)
+		if err != nil {
+			return th, fmt.Errorf("threshold %q: %w", v, err)
+		}
+		switch unit { // the units as benchfmt tidies them
+		case "ns/op", "time/op":
+			unit = "sec/op"
+		case "MB/s":
+			unit = "B/s"
+		}
+		th.Unit[unit] = f
+	}
+	return th, nil
 }

@@ -113,7 +113,7 @@ for round in $(seq "$COUNT"); do
 			# The binary runs in its package's folder, as go test runs it.
 			# shellcheck disable=SC2086
 			if ! (cd "$pkg" && SWEEP_ROTATE=$((round - 1)) GOMAXPROCS=$p "$bin/$(basename "$pkg").test" -test.run '^$' -test.bench "$regex" \
-				-test.count 1 -test.benchtime "$btime" $extra) >>"$raw" 2>&1 ||
+				-test.count 1 -test.benchtime "$btime" -test.benchmem $extra) >>"$raw" 2>&1 ||
 				grep -q '^--- FAIL\|^FAIL\|^panic' "$raw"; then
 				echo
 				echo "bench: $label at GOMAXPROCS=$p failed; see $raw" >&2

@@ -2,17 +2,20 @@
 // on regressions, from `go test -bench` output (see package bench).
 //
 //	benchreport [-format text|markdown|csv] [-svg FILE] FILE...
-//	benchreport compare [-threshold 5%] [-alpha 0.05] OLD NEW
+//	benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
 // for standard input. The report covers every benchmark whose name carries
 // workers=N or concurrency=N. A result whose time per op is NaN, infinite,
 // zero or negative is left out and named with its file and line, never
 // computed on. compare prints benchstat's comparison of two runs and names on
-// stderr each regression (slower by more than the threshold with p < alpha,
-// unless the run itself shows the machine was busier: its CPU per op did
-// not rise while its threads were preempted significantly more, which
-// sweep.Workers measures; such a slowdown is named, not counted),
+// stderr each regression: any unit worse by more than its threshold with
+// p < alpha (time, B/op, allocs/op, B/s and every unit whose direction
+// benchfmt's "Unit NAME better=higher" metadata gives; a unit whose runs
+// are all equal is compared exactly; a unit with no direction is named as
+// not judged), unless the run itself shows the machine was busier: its CPU
+// per op did not rise while its threads were preempted significantly more,
+// which sweep.Workers measures; such a slowdown is named, not counted;
 // each benchmark of OLD that NEW lacks or has no usable result for, each
 // benchmark NEW reports as failed, and each bad value of NEW.
 //
@@ -30,6 +33,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -38,7 +42,7 @@ import (
 )
 
 const usage = `usage: benchreport [-format text|markdown|csv] [-svg FILE] FILE...
-       benchreport compare [-threshold 5%] [-alpha 0.05] OLD NEW
+       benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
 in NEW; 2 usage, or unreadable or invalid input; 130/143 interrupted
 `
@@ -142,12 +146,13 @@ func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, error
 
 func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
 	fs := flag.NewFlagSet("benchreport compare", flag.ContinueOnError)
-	thresholdFlag := fs.String("threshold", "5%", "smallest slowdown that counts: a percentage (5%) or a fraction (0.05), at most 1000%")
+	var thresholdFlags listFlag
+	fs.Var(&thresholdFlags, "threshold", "smallest change that counts: 5% (or 0.05) for every unit, or UNIT=PCT for one (allocs/op=0%); repeatable; default 5%")
 	alpha := fs.Float64("alpha", 0.05, "significance level of the U test")
 	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
 		return err
 	}
-	threshold, err := bench.ParseThreshold(*thresholdFlag)
+	threshold, err := bench.ParseThresholds(thresholdFlags, 0.05)
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
@@ -185,12 +190,24 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		fmt.Fprintf(stderr, "benchreport: "+format+"\n", args...)
 	}
 	for _, c := range changes {
+		unit := c.Unit
+		if unit == "sec/op" {
+			unit = "time/op"
+		}
+		test := fmt.Sprintf("p=%.3f", c.P)
+		if c.Exact {
+			test = "every run the same"
+		}
 		switch {
 		case c.Regression:
-			fail("regression: %s: %+.1f%% time/op (p=%.3f)", c.Name, 100*c.Delta, c.P)
+			fail("regression: %s %s: %s -> %s, %+.1f%% (%s)", c.Name, unit,
+				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
 		case c.Disturbed:
-			fmt.Fprintf(stderr, "benchreport: not counted: %s: %+.1f%% time/op (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, 100*c.Delta, c.P, c.Why)
+			fmt.Fprintf(stderr, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, unit, 100*c.Delta, c.P, c.Why)
 		}
+	}
+	if u := bench.Ungated(old, new); len(u) > 0 {
+		fmt.Fprintf(stdout, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", strings.Join(u, ", "))
 	}
 	for _, name := range missing {
 		fail("missing from NEW: %s: no usable result (removed, renamed, failed or bad)", name)
@@ -206,3 +223,9 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	return nil
 }
+
+// listFlag is a flag that may be given more than once.
+type listFlag []string
+
+func (l *listFlag) String() string     { return strings.Join(*l, ",") }
+func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }

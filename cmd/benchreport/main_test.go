@@ -73,7 +73,7 @@ func TestCompare(t *testing.T) {
 	}{
 		{"noise", []string{"compare", real + "noise_a.txt", real + "noise_b.txt"}, 0, ""},
 		{"same file", []string{"compare", real + "cpu.txt", real + "cpu.txt"}, 0, ""},
-		{"20% slower", []string{"compare", real + "cpu.txt", "testdata/slower.txt"}, 1, "regression: arcfour Jobs/workers=1-2: +20.0%"},
+		{"20% slower", []string{"compare", real + "cpu.txt", "testdata/slower.txt"}, 1, "regression: arcfour Jobs/workers=1-2 time/op: 8.35ms -> 10ms, +20.0%"},
 		{"20% slower, threshold 25%", []string{"compare", "-threshold", "25%", real + "cpu.txt", "testdata/slower.txt"}, 0, ""},
 		{"faster", []string{"compare", "testdata/slower.txt", real + "cpu.txt"}, 0, ""},
 		{"one input", []string{"compare", real + "cpu.txt"}, 2, "two inputs"},
@@ -189,7 +189,8 @@ func TestDoc(t *testing.T) { clitest.CheckDoc(t, "main.go", run) }
 func TestGateBusyMachine(t *testing.T) {
 	_, stderr, code := runCmd(t, "", "compare", real+"real_gate_quiet.txt", real+"real_gate_busy.txt")
 	assert.Equal(t, 0, code, stderr)
-	assert.Equal(t, 6, strings.Count(stderr, "not counted:"), stderr)
+	assert.Equal(t, 6, strings.Count(stderr, "time/op: +"), stderr)
+	assert.Equal(t, 12, strings.Count(stderr, "not counted:"), "the time and the B/s that follows from it: %s", stderr)
 	assert.Contains(t, stderr, "the machine was busier")
 	assert.NotContains(t, stderr, "regression:")
 }
