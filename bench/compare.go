@@ -106,6 +106,43 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 	return s, nil
 }
 
+// Merge appends the runs of more to s, as if read from one output.
+func (s *Samples) Merge(more *Samples) {
+	for _, name := range more.Names {
+		if _, ok := s.Values[name]; !ok {
+			s.Names = append(s.Names, name)
+		}
+		s.Values[name] = append(s.Values[name], more.Values[name]...)
+	}
+	for name, units := range more.Units {
+		if s.Units[name] == nil {
+			s.Units[name] = map[string][]float64{}
+		}
+		for _, unit := range more.UnitNames[name] {
+			if _, ok := s.Units[name][unit]; !ok {
+				s.UnitNames[name] = append(s.UnitNames[name], unit)
+			}
+			s.Units[name][unit] = append(s.Units[name][unit], units[unit]...)
+		}
+	}
+	for name, vs := range more.CPU {
+		s.CPU[name] = append(s.CPU[name], vs...)
+	}
+	for name, vs := range more.Preempts {
+		s.Preempts[name] = append(s.Preempts[name], vs...)
+	}
+	if s.Meta == nil {
+		s.Meta = benchfmt.UnitMetadataMap{}
+	}
+	for k, v := range more.Meta {
+		if _, ok := s.Meta[k]; !ok {
+			s.Meta[k] = v
+		}
+	}
+	s.Bad = append(s.Bad, more.Bad...)
+	s.Failed = append(s.Failed, more.Failed...)
+}
+
 // Better is the direction of a unit: +1 where higher values are better, -1
 // where lower are, 0 where the files do not say (package sweep's evidence,
 // which describes the machine rather than the code). It is the unit's

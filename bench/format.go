@@ -69,15 +69,21 @@ const (
 	Text     Format = "text"
 	Markdown Format = "markdown"
 	CSV      Format = "csv"
+	JSON     Format = "json" // the model (JSONReport)
+	BMF      Format = "bmf"  // Bencher Metric Format (NewBMF): needs the samples, not only the sweeps
+	// GABSmaller and GABBigger are github-action-benchmark's
+	// customSmallerIsBetter and customBiggerIsBetter (NewGAB).
+	GABSmaller Format = "gab-smaller"
+	GABBigger  Format = "gab-bigger"
 )
 
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case Text, Markdown, CSV:
+	case Text, Markdown, CSV, JSON, BMF, GABSmaller, GABBigger:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown format %q: want text, markdown or csv", s)
+	return "", fmt.Errorf("unknown format %q: want text, markdown, csv, json, bmf, gab-smaller or gab-bigger", s)
 }
 
 var header = []string{"time/op (median)", "95% CI", "speedup [95% CI]", "efficiency", "of best"}
@@ -120,6 +126,10 @@ func Write(w io.Writer, f Format, as []*Analysis, leftOut []string, sections ...
 		}
 	case CSV:
 		err = writeCSV(ew, as)
+	case JSON:
+		err = WriteJSON(ew, as, leftOut)
+	case BMF, GABSmaller, GABBigger:
+		return fmt.Errorf("bench: the %s format is written from the samples: NewBMF", f)
 	default:
 		err = writeText(ew, as, sections)
 		for _, l := range leftOut {

@@ -24,6 +24,7 @@ func SweepKeys() []string { return slices.Clone(sweepKeys) }
 // Point is one worker count of a sweep.
 type Point struct {
 	X      int       // the worker count (or concurrency)
+	Name   string    // the full benchmark name of its runs: Jobs/workers=2-2
 	Values []float64 // seconds per op, one per run
 	CPU    []float64 // CPU seconds per op (cpu-sec/op, from package sweep), where every run reported it
 	// Metrics holds the runs' other per-op metrics by unit, as package
@@ -120,6 +121,7 @@ func Read(inputs ...Input) (*Data, error) {
 	}
 
 	type colData struct {
+		name    string
 		values  []float64
 		cpu     []float64
 		metrics map[string][]float64
@@ -181,7 +183,7 @@ func Read(inputs ...Input) (*Data, error) {
 				col := kp.col.Project(res)
 				cd, ok := rd.cols[col]
 				if !ok {
-					cd = &colData{metrics: map[string][]float64{}}
+					cd = &colData{name: string(res.Name), metrics: map[string][]float64{}}
 					rd.cols[col] = cd
 					rd.order = append(rd.order, col)
 				}
@@ -225,7 +227,7 @@ func Read(inputs ...Input) (*Data, error) {
 			if err != nil || len(cd.values) == 0 {
 				continue
 			}
-			p := Point{X: x, Values: cd.values, Metrics: map[string][]float64{}}
+			p := Point{X: x, Name: cd.name, Values: cd.values, Metrics: map[string][]float64{}}
 			if len(cd.cpu) == len(p.Values) {
 				p.CPU = cd.cpu
 			}

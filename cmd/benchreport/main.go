@@ -1,7 +1,7 @@
 // Command benchreport reports how benchmarks scale with workers, and fails
 // on regressions, from `go test -bench` output (see package bench).
 //
-//	benchreport [-format text|markdown|csv] [-svg FILE] FILE...
+//	benchreport [-format text|markdown|csv|json|bmf|gab-smaller|gab-bigger] [-svg FILE] FILE...
 //	benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
@@ -28,6 +28,8 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -41,7 +43,7 @@ import (
 	"github.com/futuresbench/futures/internal/cli"
 )
 
-const usage = `usage: benchreport [-format text|markdown|csv] [-svg FILE] FILE...
+const usage = `usage: benchreport [-format text|markdown|csv|json|bmf|gab-smaller|gab-bigger] [-svg FILE] FILE...
        benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
 in NEW; 2 usage, or unreadable or invalid input; 130/143 interrupted
@@ -57,7 +59,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compare(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("benchreport", flag.ContinueOnError)
-	format := fs.String("format", "text", "text, markdown or csv")
+	format := fs.String("format", "text", "text, markdown, csv, json (the model), bmf (Bencher Metric Format), gab-smaller or gab-bigger (github-action-benchmark)")
 	svg := fs.String("svg", "", "also write a speedup plot to this SVG file")
 	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
 		return err
@@ -81,6 +83,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return parseError(err)
 	}
+	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
+		return writeBMF(f, inputs, d, stdout, stderr)
+	}
 	if len(d.Sweeps) == 0 {
 		if len(d.Bad) > 0 {
 			return parseError(fmt.Errorf("no usable sweep: %d results left out, not a positive, finite time per op (the first: %s)", len(d.Bad), d.Bad[0]))
@@ -99,6 +104,48 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return bench.Write(stdout, f, as, d.Bad, chapter.Section)
+}
+
+// writeBMF writes every benchmark of the inputs, sweep or not, in Bencher
+// Metric Format or github-action-benchmark's custom JSON; what it leaves
+// out is named on stderr.
+func writeBMF(f bench.Format, inputs []bench.Input, d *bench.Data, stdout, stderr io.Writer) error {
+	var all *bench.Samples
+	for _, in := range inputs {
+		s, err := bench.ReadSamples(bytes.NewReader(in.Data), in.Name)
+		if errors.Is(err, bench.ErrNoResults) {
+			continue
+		}
+		if err != nil {
+			return parseError(err)
+		}
+		if all == nil {
+			all = s
+		} else {
+			all.Merge(s)
+		}
+	}
+	if all == nil {
+		return parseError(bench.ErrNoResults)
+	}
+	var as []*bench.Analysis
+	if len(d.Sweeps) > 0 {
+		as = bench.Analyze(d)
+	}
+	b, leftOut := bench.NewBMF(all, as)
+	for _, l := range append(all.Bad, leftOut...) {
+		fmt.Fprintf(stderr, "benchreport: left out: %s\n", l)
+	}
+	if f == bench.BMF {
+		return bench.WriteBMF(stdout, b)
+	}
+	better := -1
+	if f == bench.GABBigger {
+		better = 1
+	}
+	enc := json.NewEncoder(stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(bench.NewGAB(b, all, better))
 }
 
 // maxInput bounds what one input may hold: benchmark output of that size

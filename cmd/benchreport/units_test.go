@@ -1,6 +1,7 @@
 package main
 
 import (
+	"encoding/json"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -93,4 +94,30 @@ func TestThresholdFlags(t *testing.T) {
 	}
 	_, stderr, code := runCmd(t, "", "compare", "-threshold", "10%", "-threshold", "allocs/op=0%", "-threshold", "MB/s=50%", old, old)
 	assert.Equal(t, 0, code, stderr)
+}
+
+// TestMachineFormats: -format bmf takes any benchmark output, sweeps or
+// not, and is JSON; -format json needs sweeps, as the other reports do.
+func TestMachineFormats(t *testing.T) {
+	plain := writeRuns(t, "", 10, 1000, 300, 50)
+	stdout, stderr, code := runCmd(t, "", "-format", "bmf", plain)
+	assert.Equal(t, 0, code, stderr)
+	var bmf map[string]map[string]map[string]float64
+	if assert.NoError(t, json.Unmarshal([]byte(stdout), &bmf), stdout) {
+		assert.Contains(t, bmf["m.BenchmarkParse-2"], "latency")
+		assert.Contains(t, bmf["m.BenchmarkParse-2"], "allocs/op")
+	}
+	_, stderr, code = runCmd(t, "", "-format", "json", plain)
+	assert.Equal(t, 2, code, stderr)
+	assert.Contains(t, stderr, "no sweep")
+
+	stdout, stderr, code = runCmd(t, "", "-format", "json", filepath.Join("..", "..", "testdata", "bench", "cpu.txt"))
+	assert.Equal(t, 0, code, stderr)
+	var rep struct{ Schema string }
+	assert.NoError(t, json.Unmarshal([]byte(stdout), &rep))
+	assert.Equal(t, "futuresbench/report/v1", rep.Schema)
+
+	_, stderr, code = runCmd(t, "", "-format", "yaml", plain)
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, "bmf")
 }
