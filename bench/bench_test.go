@@ -52,13 +52,13 @@ func golden(t *testing.T, name string, got []byte) {
 // hand-made edge cases, in every format.
 func TestGoldenReports(t *testing.T) {
 	for _, name := range []string{"cpu", "downloads", "primes", "one_sample", "no_workers1", "mixed_units", "failed"} {
-		for _, f := range []bench.Format{bench.Text, bench.Markdown, bench.CSV} {
+		for _, f := range []bench.Format{bench.Text, bench.Markdown, bench.CSV, bench.HTML} {
 			t.Run(name+"/"+string(f), func(t *testing.T) {
 				d, err := load(t, name+".txt")
 				require.NoError(t, err)
 				var out bytes.Buffer
 				require.NoError(t, bench.Write(&out, f, bench.Analyze(d), nil))
-				ext := map[bench.Format]string{bench.Text: "txt", bench.Markdown: "md", bench.CSV: "csv"}[f]
+				ext := map[bench.Format]string{bench.Text: "txt", bench.Markdown: "md", bench.CSV: "csv", bench.HTML: "html"}[f]
 				golden(t, name+".golden."+ext, out.Bytes())
 			})
 		}
@@ -197,8 +197,13 @@ func TestSVG(t *testing.T) {
 	require.NoError(t, bench.WriteSVG(&out, bench.Analyze(d)))
 	svg := out.String()
 	assert.True(t, strings.HasPrefix(svg, "<svg"))
-	assert.Equal(t, 3, strings.Count(svg, "<polyline"), "one line per sweep")
-	assert.Contains(t, svg, "stroke-dasharray", "the ideal line")
+	// Small multiples: a plot per sweep, each with its line, its band,
+	// its ideal and its bound, and its title.
+	assert.Equal(t, 3, strings.Count(svg, `class="speedup"`), "one plot per sweep")
+	assert.Equal(t, 3, strings.Count(svg, `class="ideal"`))
+	assert.Equal(t, 3, strings.Count(svg, `class="ci"`))
+	assert.Equal(t, 3, strings.Count(svg, `class="best"`))
+	assert.Equal(t, 1+3, strings.Count(svg, "<svg"), "nested plots")
 	assert.Contains(t, svg, "arcfour: Jobs-2")
 }
 

@@ -70,6 +70,7 @@ const (
 	Markdown Format = "markdown"
 	CSV      Format = "csv"
 	JSON     Format = "json" // the model (JSONReport)
+	HTML     Format = "html" // one self-contained page, inline SVG, no script
 	BMF      Format = "bmf"  // Bencher Metric Format (NewBMF): needs the samples, not only the sweeps
 	// GABSmaller and GABBigger are github-action-benchmark's
 	// customSmallerIsBetter and customBiggerIsBetter (NewGAB).
@@ -80,10 +81,10 @@ const (
 // ParseFormat returns the format named s.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(s); f {
-	case Text, Markdown, CSV, JSON, BMF, GABSmaller, GABBigger:
+	case Text, Markdown, CSV, JSON, HTML, BMF, GABSmaller, GABBigger:
 		return f, nil
 	}
-	return "", fmt.Errorf("unknown format %q: want text, markdown, csv, json, bmf, gab-smaller or gab-bigger", s)
+	return "", fmt.Errorf("unknown format %q: want text, markdown, csv, json, html, bmf, gab-smaller or gab-bigger", s)
 }
 
 var header = []string{"time/op (median)", "95% CI", "speedup [95% CI]", "efficiency", "of best"}
@@ -128,6 +129,8 @@ func Write(w io.Writer, f Format, as []*Analysis, leftOut []string, sections ...
 		err = writeCSV(ew, as)
 	case JSON:
 		err = WriteJSON(ew, as, leftOut)
+	case HTML:
+		err = writeHTML(ew, as, leftOut, sections)
 	case BMF, GABSmaller, GABBigger:
 		return fmt.Errorf("bench: the %s format is written from the samples: NewBMF", f)
 	default:

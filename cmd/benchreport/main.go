@@ -1,8 +1,14 @@
 // Command benchreport reports how benchmarks scale with workers, and fails
 // on regressions, from `go test -bench` output (see package bench).
 //
-//	benchreport [-format text|markdown|csv|json|bmf|gab-smaller|gab-bigger] [-svg FILE] FILE...
+//	benchreport [-format text|markdown|csv|json|html|bmf|gab-smaller|gab-bigger] [-svg FILE] [-html FILE] FILE...
 //	benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
+//
+// -svg writes the speedup plots, -html the report as one self-contained
+// page, and -note puts a line at the top of the report (make bench:
+// interrupted after round k of N). The json format is the report's model;
+// bmf is Bencher Metric Format, and gab-smaller and gab-bigger
+// github-action-benchmark's custom JSON, of every benchmark and unit.
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
 // for standard input. The report covers every benchmark whose name carries
@@ -32,6 +38,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"html"
 	"io"
 	"os"
 	"path/filepath"
@@ -43,7 +50,7 @@ import (
 	"github.com/futuresbench/futures/internal/cli"
 )
 
-const usage = `usage: benchreport [-format text|markdown|csv|json|bmf|gab-smaller|gab-bigger] [-svg FILE] FILE...
+const usage = `usage: benchreport [-format text|markdown|csv|json|html|bmf|gab-smaller|gab-bigger] [-svg FILE] [-html FILE] FILE...
        benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
 in NEW; 2 usage, or unreadable or invalid input; 130/143 interrupted
@@ -59,8 +66,10 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return compare(ctx, args[1:], stdin, stdout, stderr)
 	}
 	fs := flag.NewFlagSet("benchreport", flag.ContinueOnError)
-	format := fs.String("format", "text", "text, markdown, csv, json (the model), bmf (Bencher Metric Format), gab-smaller or gab-bigger (github-action-benchmark)")
-	svg := fs.String("svg", "", "also write a speedup plot to this SVG file")
+	format := fs.String("format", "text", "text, markdown, csv, json (the model), html (one page), bmf (Bencher Metric Format), gab-smaller or gab-bigger (github-action-benchmark)")
+	svg := fs.String("svg", "", "also write the speedup plots (small multiples) to this SVG file")
+	page := fs.String("html", "", "also write the report as one self-contained HTML page to this file")
+	note := fs.String("note", "", "a line said at the top of the report (make bench: interrupted after round k of N)")
 	if err := cli.ParseFlags(fs, args, usage, stdout); err != nil {
 		return err
 	}
@@ -93,8 +102,17 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return parseError(fmt.Errorf("no sweep: no benchmark name carries workers=N or concurrency=N"))
 	}
 	as := bench.Analyze(d)
+	sections := []bench.Section{chapter.Section}
+	if *note != "" {
+		sections = append([]bench.Section{noteSection(*note)}, sections...)
+	}
 	if *svg != "" {
 		if err := atomicfile.Write(*svg, 0o644, func(w io.Writer) error { return bench.WriteSVG(w, as) }); err != nil {
+			return err
+		}
+	}
+	if *page != "" {
+		if err := atomicfile.Write(*page, 0o644, func(w io.Writer) error { return bench.Write(w, bench.HTML, as, d.Bad, sections...) }); err != nil {
 			return err
 		}
 	}
@@ -103,7 +121,23 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 			fmt.Fprintf(stderr, "benchreport: left out (not a positive, finite time per op): %s\n", l)
 		}
 	}
-	return bench.Write(stdout, f, as, d.Bad, chapter.Section)
+	return bench.Write(stdout, f, as, d.Bad, sections...)
+}
+
+// noteSection says a line at the top of the report, in its format.
+func noteSection(note string) bench.Section {
+	return func(w io.Writer, f bench.Format, _ []*bench.Analysis) error {
+		var err error
+		switch f {
+		case bench.Markdown:
+			_, err = fmt.Fprintf(w, "\n> **%s**\n", strings.ReplaceAll(note, "\n", " "))
+		case bench.HTML:
+			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", html.EscapeString(note))
+		case bench.Text:
+			_, err = fmt.Fprintf(w, "%s\n\n", note)
+		}
+		return err
+	}
 }
 
 // writeBMF writes every benchmark of the inputs, sweep or not, in Bencher

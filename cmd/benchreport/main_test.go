@@ -32,14 +32,21 @@ func runCmd(t *testing.T, stdin string, args ...string) (string, string, int) {
 
 func TestReport(t *testing.T) {
 	svg := filepath.Join(t.TempDir(), "speedup.svg")
-	stdout, stderr, code := runCmd(t, "", "-svg", svg, real+"cpu.txt", real+"primes.txt")
+	page := filepath.Join(t.TempDir(), "report.html")
+	stdout, stderr, code := runCmd(t, "", "-svg", svg, "-html", page, "-note", "interrupted after round 2 of 6", real+"cpu.txt", real+"primes.txt")
 	require.Equal(t, 0, code, stderr)
+	assert.True(t, strings.HasPrefix(stdout, "interrupted after round 2 of 6\n"), "the note opens the report")
 	assert.Contains(t, stdout, "arcfour: Jobs-2")
 	assert.Contains(t, stdout, "primes: Map-2")
 	assert.Contains(t, stdout, "verdict: scales to 2 workers")
 	b, err := os.ReadFile(svg)
 	require.NoError(t, err)
-	assert.Equal(t, 5, strings.Count(string(b), "<polyline"), "arcfour, sha, qsort; primes at GOMAXPROCS=1 and 2")
+	assert.Equal(t, 5, strings.Count(string(b), `class="speedup"`), "a plot each: arcfour, sha, qsort; primes at GOMAXPROCS=1 and 2")
+	b, err = os.ReadFile(page)
+	require.NoError(t, err)
+	assert.Equal(t, 5, strings.Count(string(b), `class="card"`))
+	assert.Contains(t, string(b), "interrupted after round 2 of 6")
+	assert.Contains(t, string(b), "The chapter's table")
 
 	stdout, _, code = runCmd(t, "", "-format", "markdown", real+"downloads.txt")
 	assert.Equal(t, 0, code)

@@ -8,6 +8,7 @@ package chapter
 import (
 	"cmp"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"path"
@@ -108,6 +109,25 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 		}
 		if line != "" {
 			fmt.Fprintf(w, "\n**%s.**\n", strings.ToUpper(line[:1])+line[1:])
+		}
+	case bench.HTML:
+		e := html.EscapeString
+		if len(ls) > 0 {
+			fmt.Fprintf(w, "<h2>The chapter's table: one at a time against in parallel</h2>\n")
+			fmt.Fprintf(w, "<p class=\"lead\">Each workload's sweep, run once with GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do under the GIL) and once with all cores (in parallel, like a process pool): the best speedup over the worker counts, with its 95%% CI, and where it was reached.</p>\n")
+			fmt.Fprintf(w, "<table class=\"chapter\">\n<tr>")
+			for _, h := range lessonHeader {
+				fmt.Fprintf(w, "<th class=\"l\">%s</th>", e(h))
+			}
+			fmt.Fprintf(w, "</tr>\n")
+			for _, l := range ls {
+				fmt.Fprintf(w, "<tr><td>%s</td><td>%s</td><td>%s (%d cores)</td><td>%s</td></tr>\n",
+					e(l.Workload), e(lessonCell(l.One)), e(lessonCell(l.Parallel)), l.Procs, e(l.Says))
+			}
+			fmt.Fprintf(w, "</table>\n")
+		}
+		if line != "" {
+			fmt.Fprintf(w, "<p><strong>%s.</strong></p>\n", e(strings.ToUpper(line[:1])+line[1:]))
 		}
 	case bench.Text:
 		if len(ls) > 0 {
