@@ -39,6 +39,24 @@ type Samples struct {
 	// CPU and Preempts hold, by name, the cpu-sec/op and preempts/op runs
 	// of the benchmarks that report them (package sweep).
 	CPU, Preempts map[string][]float64
+	// Commits are the distinct values of the "commit:" configuration line
+	// (make bench writes it; "-dirty" marks uncommitted changes), in
+	// first-seen order; empty where the output has none.
+	Commits []string
+}
+
+// SameCode reports whether two runs measured one clean commit: both name
+// exactly one commit, the same, without uncommitted changes. Then any
+// difference between them is the machine's (an A/A comparison).
+func SameCode(old, new *Samples) (string, bool) {
+	if len(old.Commits) != 1 || len(new.Commits) != 1 {
+		return "", false
+	}
+	c := old.Commits[0]
+	if c != new.Commits[0] || c == "" || c == "unknown" || strings.HasSuffix(c, "-dirty") {
+		return "", false
+	}
+	return c, true
 }
 
 // ReadSamples reads the runs of every benchmark in go test -bench output.
@@ -64,6 +82,9 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 			if why := checkResult(rec); why != "" {
 				s.Bad = append(s.Bad, why)
 				continue
+			}
+			if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
+				s.Commits = append(s.Commits, c)
 			}
 			k := proj.Project(rec)
 			f := proj.Fields()
@@ -141,6 +162,11 @@ func (s *Samples) Merge(more *Samples) {
 	}
 	s.Bad = append(s.Bad, more.Bad...)
 	s.Failed = append(s.Failed, more.Failed...)
+	for _, c := range more.Commits {
+		if !slices.Contains(s.Commits, c) {
+			s.Commits = append(s.Commits, c)
+		}
+	}
 }
 
 // Better is the direction of a unit: +1 where higher values are better, -1
@@ -162,6 +188,9 @@ func Better(old, new *Samples, unit string) int {
 type Thresholds struct {
 	All  float64
 	Unit map[string]float64
+	// Slack is added to the threshold of every timed unit (see Timed):
+	// the uncertainty of a correction for the machine (CompareAgainst).
+	Slack float64
 }
 
 // Uniform is the same threshold for every unit.
@@ -169,10 +198,14 @@ func Uniform(x float64) Thresholds { return Thresholds{All: x} }
 
 // For is the threshold of unit.
 func (t Thresholds) For(unit string) float64 {
-	if x, ok := t.Unit[unit]; ok {
-		return x
+	x, ok := t.Unit[unit]
+	if !ok {
+		x = t.All
 	}
-	return t.All
+	if Timed(unit) {
+		x += t.Slack
+	}
+	return x
 }
 
 // Missing returns the benchmarks of old that new has no usable result for:
@@ -209,6 +242,12 @@ type Change struct {
 	// raises no preemptions. Why says it in words.
 	Disturbed bool
 	Why       string
+	// Corrected says NEW's values were corrected for the machine's change
+	// the canary measured before they were judged (CompareAgainst).
+	Corrected bool
+	// Canary says this is the canary itself: read as the machine's, never
+	// a regression.
+	Canary bool
 }
 
 func bad(x float64) bool { return !finitePositive(x) }

@@ -40,6 +40,7 @@ import (
 	"fmt"
 	"html"
 	"io"
+	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -254,7 +255,26 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		}
 	}
 	old, new := samples[0], samples[1]
-	changes := bench.Compare(old, new, threshold, *alpha)
+	// The canary first: did the machine change between the runs?
+	canary, hasCanary := bench.FindCanary(old, new, *alpha)
+	var against *bench.Canary
+	switch {
+	case !hasCanary:
+		fmt.Fprintf(stdout, "no canary (BenchmarkCanary) in both runs: runs made at different times may differ by the machine alone (a slower host slows every benchmark, and nothing in the files shows it); to gate on a shared machine, measure both commits interleaved: make bench-ab\n")
+	case canary.Moved:
+		against = &canary
+		fmt.Fprintf(stdout, "the machine changed: the canary ran %+.1f%% [%s] in NEW (p=%.3f, %s -> %s); every time of NEW is divided by %.3f (every rate multiplied) before it is judged, and a time must be worse than its threshold plus the canary's own uncertainty (%.1f%%) to count\n",
+			100*(canary.Ratio-1), pctRange(canary.Lo, canary.Hi), canary.P,
+			bench.FormatValue(canary.Old.Center, "sec/op"), bench.FormatValue(canary.New.Center, "sec/op"), canary.Ratio, 100*canary.Slack)
+	default:
+		fmt.Fprintf(stdout, "the canary is steady: %+.1f%% [%s] (p=%.3f): the machine did not change between the runs, as far as it shows\n",
+			100*(canary.Ratio-1), pctRange(canary.Lo, canary.Hi), canary.P)
+	}
+	commit, sameCode := bench.SameCode(old, new)
+	if sameCode {
+		fmt.Fprintf(stdout, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", commit)
+	}
+	changes := bench.CompareAgainst(old, new, threshold, *alpha, against)
 	missing := bench.Missing(old, new)
 	if len(changes) == 0 && len(new.Names) > 0 {
 		return parseError(fmt.Errorf("no benchmark is in both %s and %s", fs.Arg(0), fs.Arg(1)))
@@ -265,7 +285,7 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	for _, l := range old.Bad {
 		fmt.Fprintf(stderr, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
 	}
-	failures := 0
+	failures, machineDiffs := 0, 0
 	fail := func(format string, args ...any) {
 		failures++
 		fmt.Fprintf(stderr, "benchreport: "+format+"\n", args...)
@@ -280,6 +300,16 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			test = "every run the same"
 		}
 		switch {
+		case c.Regression && sameCode:
+			machineDiffs++
+			fmt.Fprintf(stderr, "benchreport: the machine's: %s %s: %s -> %s, %+.1f%% (%s), with the same code\n", c.Name, unit,
+				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
+		case c.Regression && c.Corrected:
+			fail("regression: %s %s: %s -> %s, %+.1f%% (%s) beyond the machine's change (NEW corrected by the canary's %.3f)", c.Name, unit,
+				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test, canary.Ratio)
+		case c.Regression && !hasCanary && bench.Timed(c.Unit):
+			fail("regression: %s %s: %s -> %s, %+.1f%% (%s; no canary: a change of machine would look the same)", c.Name, unit,
+				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
 		case c.Regression:
 			fail("regression: %s %s: %s -> %s, %+.1f%% (%s)", c.Name, unit,
 				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
@@ -302,7 +332,28 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if failures > 0 {
 		return &cli.ExitError{Code: cli.ExitFailure}
 	}
+	if machineDiffs > 0 {
+		return &cli.ExitError{Code: cli.ExitMachine, Msg: fmt.Sprintf("cannot judge: one commit measured twice differs in %d %s: the machine changed between the runs; measure both commits interleaved (make bench-ab) for a verdict", machineDiffs, plural(machineDiffs, "place"))}
+	}
+	if against != nil {
+		return &cli.ExitError{Code: cli.ExitMachine, Msg: fmt.Sprintf("cannot judge: the machine changed between the runs (the canary %+.1f%%); corrected for it, nothing is worse; measure both commits interleaved (make bench-ab) for a verdict", 100*(canary.Ratio-1))}
+	}
 	return nil
+}
+
+func plural(n int, word string) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+// pctRange is a ratio's interval as changes in percent, "+18%, +31%".
+func pctRange(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "no interval: fewer than 6 runs"
+	}
+	return fmt.Sprintf("%+.0f%%, %+.0f%%", 100*(lo-1), 100*(hi-1))
 }
 
 // listFlag is a flag that may be given more than once.

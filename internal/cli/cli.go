@@ -22,9 +22,13 @@ import (
 
 // Exit statuses.
 const (
-	ExitOK          = 0
-	ExitFailure     = 1
-	ExitUsage       = 2
+	ExitOK      = 0
+	ExitFailure = 1
+	ExitUsage   = 2
+	// ExitMachine: benchreport compare cannot judge, because the machine
+	// changed between the two runs (its canary moved) and nothing changed
+	// more than that.
+	ExitMachine     = 3
 	ExitInterrupted = 130 // 128 + SIGINT, as shells report it
 	ExitTerminated  = 143 // 128 + SIGTERM
 )
