@@ -21,7 +21,12 @@ FUZZTIME  ?= 10s
 
 RESULTS   := bench/results
 
-.PHONY: all test fmt-check vet gotest bench bench-compare bench-arcfour fuzz clean compare-nginx
+# The scripts read their settings from the environment: exported, never
+# pasted into a shell line, so that a value (a revision, a path) is passed
+# as it is, whatever characters it holds.
+export GO COUNT BENCHTIME GRAIN_BENCHTIME FLAGS_N FLAGS_DELAY SUITES THRESHOLD OLD NEW
+
+.PHONY: all test fmt-check vet gotest bench bench-ab bench-compare bench-arcfour fuzz clean compare-nginx
 
 all: test
 
@@ -46,18 +51,24 @@ gotest:
 ## bench/results/<time>/{raw.txt,benchstat.txt,report.md,speedup.svg} and
 ## bench/results/latest, and prints the scaling report.
 bench:
-	GO=$(GO) SUITES=$(SUITES) COUNT=$(COUNT) BENCHTIME=$(BENCHTIME) GRAIN_BENCHTIME=$(GRAIN_BENCHTIME) FLAGS_N=$(FLAGS_N) FLAGS_DELAY=$(FLAGS_DELAY) ./scripts/bench.sh
+	./scripts/bench.sh
+
+## bench-ab: measure two commits interleaved and gate NEW against OLD:
+## make bench-ab OLD=<rev> NEW=<rev> (OLD defaults to HEAD, NEW to the
+## working tree) [SUITES=arcfour,sha] [COUNT=6] [THRESHOLD=5%].
+bench-ab:
+	@bash scripts/bench-ab.sh
 
 ## bench-compare: compare two results folders (or raw files) with benchstat's
 ## statistics; fails (exit 1) on a significant slowdown over THRESHOLD.
 bench-compare:
-	@test -n "$(OLD)" -a -n "$(NEW)" || { echo "usage: make bench-compare OLD=dir NEW=dir [THRESHOLD=5%]"; exit 2; }
-	$(GO) run ./cmd/benchreport compare -threshold $(THRESHOLD) $(OLD) $(NEW)
+	@test -n "$$OLD" -a -n "$$NEW" || { echo "usage: make bench-compare OLD=dir NEW=dir [THRESHOLD=5%]"; exit 2; }
+	"$$GO" run ./cmd/benchreport compare -threshold "$$THRESHOLD" -- "$$OLD" "$$NEW"
 
 ## bench-arcfour: arcfour against crypto/rc4 in two builds whose code layout
 ## differs (scripts/arcfour-layout.sh), 8 interleaved rounds each.
 bench-arcfour:
-	GO=$(GO) ./scripts/arcfour-layout.sh
+	./scripts/arcfour-layout.sh
 
 ## fuzz: run every fuzz target for FUZZTIME each.
 fuzz:

@@ -43,13 +43,19 @@ type Samples struct {
 	// (make bench writes it; "-dirty" marks uncommitted changes), in
 	// first-seen order; empty where the output has none.
 	Commits []string
+	// Interleaved says the output comes from make bench-ab ("interleaved:
+	// ab"): measured in alternation with the other side, so that a
+	// difference is the code's or noise, even with one commit on both.
+	Interleaved bool
 }
 
-// SameCode reports whether two runs measured one clean commit: both name
-// exactly one commit, the same, without uncommitted changes. Then any
-// difference between them is the machine's (an A/A comparison).
+// SameCode reports whether two runs measured one clean commit at different
+// times: both name exactly one commit, the same, without uncommitted
+// changes, and neither was measured interleaved with the other (make
+// bench-ab). Then any difference between them is the machine's (an A/A
+// comparison).
 func SameCode(old, new *Samples) (string, bool) {
-	if len(old.Commits) != 1 || len(new.Commits) != 1 {
+	if len(old.Commits) != 1 || len(new.Commits) != 1 || old.Interleaved || new.Interleaved {
 		return "", false
 	}
 	c := old.Commits[0]
@@ -85,6 +91,9 @@ func ReadSamples(r io.Reader, name string) (*Samples, error) {
 			}
 			if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
 				s.Commits = append(s.Commits, c)
+			}
+			if rec.GetConfig("interleaved") != "" {
+				s.Interleaved = true
 			}
 			k := proj.Project(rec)
 			f := proj.Fields()

@@ -57,11 +57,13 @@ for s in "${suites[@]}"; do
 done
 suites=("${chosen[@]}")
 
-# The canary (internal/canary) runs first in every round, one at a time: a
-# fixed workload whose time moves with the machine alone, which benchreport
-# compare reads before judging anything else.
+# The canary (internal/canary) opens and closes every round, one at a time:
+# a fixed workload whose time moves with the machine alone, which
+# benchreport compare reads before judging anything else; twice a round
+# gives its median an interval half as wide.
 CANARY_BENCHTIME=${CANARY_BENCHTIME:-200ms}
-suites=("canary (the machine's reference)|./internal/canary|^BenchmarkCanary\$|$CANARY_BENCHTIME|1" "${suites[@]}")
+canary="canary (the machine's reference)|./internal/canary|^BenchmarkCanary\$|$CANARY_BENCHTIME|1"
+suites=("$canary" "${suites[@]}" "$canary")
 
 # A sweep has more counts at a larger GOMAXPROCS (at most 16): its
 # benchtime is divided among them as among 4, so that GOMAXPROCS=64 make

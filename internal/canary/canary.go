@@ -13,9 +13,9 @@ package canary
 // buffer larger than a typical L2 cache, where each step depends on the
 // last, so that the walk measures memory latency, not bandwidth.
 const (
-	spinSteps = 1 << 18
+	spinSteps = 1 << 19
 	walkSlots = 1 << 19 // 4 MiB of uint64 indices
-	walkSteps = 1 << 14
+	walkSteps = 1 << 12
 )
 
 // spin is a xorshift64* loop: integer multiply, shift and xor, no memory.
