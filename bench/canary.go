@@ -121,8 +121,12 @@ func CompareAgainst(old, new *Samples, th Thresholds, alpha float64, c *Canary) 
 		adj := th
 		adj.Slack += c.Slack
 		changes := Compare(old, c.Against(new), adj, alpha)
+		raw := Compare(old, new, th, alpha)
 		for i := range changes {
 			changes[i].Corrected = Timed(changes[i].Unit)
+			if isCanary(changes[i].Name) && i < len(raw) && raw[i].Name == changes[i].Name && raw[i].Unit == changes[i].Unit {
+				changes[i] = raw[i] // the canary as measured, not corrected by itself
+			}
 		}
 		return dropCanary(changes)
 	}

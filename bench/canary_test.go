@@ -3,7 +3,6 @@ package bench_test
 import (
 	"bytes"
 	"fmt"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -11,41 +10,8 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/benchtest"
 )
-
-// slowed returns a copy of benchmark output in which every benchmark that
-// pick chooses ran f times slower: its ns/op and cpu-sec/op multiplied by
-// f, its MB/s divided by f, every other unit as it was. A slower machine
-// by construction, from a real run.
-func slowed(data []byte, f float64, pick func(name string) bool) []byte {
-	var out bytes.Buffer
-	for _, line := range strings.Split(strings.TrimSuffix(string(data), "\n"), "\n") {
-		fields := strings.Fields(line)
-		if !strings.HasPrefix(line, "Benchmark") || len(fields) < 4 || !pick(fields[0]) {
-			out.WriteString(line + "\n")
-			continue
-		}
-		for i := 3; i < len(fields); i += 2 {
-			v, err := strconv.ParseFloat(fields[i-1], 64)
-			if err != nil {
-				continue
-			}
-			switch fields[i] {
-			case "ns/op", "cpu-sec/op":
-				v *= f
-			case "MB/s":
-				v /= f
-			default:
-				continue
-			}
-			fields[i-1] = strconv.FormatFloat(v, 'g', 8, 64)
-		}
-		out.WriteString(strings.Join(fields, " ") + "\n")
-	}
-	return out.Bytes()
-}
-
-func all(string) bool { return true }
 
 func samplesOf(t *testing.T, data []byte) *bench.Samples {
 	t.Helper()
@@ -80,7 +46,7 @@ func TestCanary(t *testing.T) {
 	assert.False(t, steady.Moved)
 	assert.InDelta(t, 1, steady.Ratio, 1e-12)
 
-	slower := samplesOf(t, slowed(base, 1.25, all))
+	slower := samplesOf(t, benchtest.Slowed(base, 1.25, benchtest.All))
 	c, ok := bench.FindCanary(old, slower, 0.05)
 	require.True(t, ok)
 	assert.True(t, c.Moved, "%+v", c)
@@ -89,7 +55,7 @@ func TestCanary(t *testing.T) {
 	assert.Empty(t, regressions(bench.CompareAgainst(old, slower, th, 0.05, &c)), "corrected, it is the machine's")
 
 	sha := func(name string) bool { return strings.HasPrefix(name, "BenchmarkJobs/workers=2-2") }
-	worse := samplesOf(t, slowed(slowed(base, 1.25, all), 1.5, sha))
+	worse := samplesOf(t, benchtest.Slowed(benchtest.Slowed(base, 1.25, benchtest.All), 1.5, sha))
 	c, _ = bench.FindCanary(old, worse, 0.05)
 	got := regressions(bench.CompareAgainst(old, worse, th, 0.05, &c))
 	assert.NotEmpty(t, got, "50% beyond the machine's change is a regression")
@@ -97,13 +63,13 @@ func TestCanary(t *testing.T) {
 		assert.Contains(t, r, "Jobs/workers=2-2", "only the benchmark made slower: %v", got)
 	}
 
-	code := samplesOf(t, slowed(base, 1.5, sha))
+	code := samplesOf(t, benchtest.Slowed(base, 1.5, sha))
 	c, _ = bench.FindCanary(old, code, 0.05)
 	assert.False(t, c.Moved, "the canary did not move")
 	assert.NotEmpty(t, regressions(bench.CompareAgainst(old, code, th, 0.05, &c)))
 
 	// The canary itself is never a regression.
-	onlyCanary := samplesOf(t, slowed(base, 1.25, func(n string) bool { return strings.HasPrefix(n, "BenchmarkCanary") }))
+	onlyCanary := samplesOf(t, benchtest.Slowed(base, 1.25, func(n string) bool { return strings.HasPrefix(n, "BenchmarkCanary") }))
 	for _, ch := range bench.CompareAgainst(old, onlyCanary, th, 0.05, nil) {
 		if strings.Contains(ch.Name, "Canary") {
 			assert.True(t, ch.Canary)

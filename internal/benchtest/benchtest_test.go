@@ -1,0 +1,14 @@
+package benchtest
+
+import "testing"
+
+func TestSlowed(t *testing.T) {
+	in := "pkg: m\nBenchmarkA-2 10 100 ns/op 5.000 MB/s 3 allocs/op 0.5 cpu-sec/op\nBenchmarkB-2 10 100 ns/op\n"
+	want := "pkg: m\nBenchmarkA-2 10 150 ns/op 3.3333333 MB/s 3 allocs/op 0.75 cpu-sec/op\nBenchmarkB-2 10 100 ns/op\n"
+	if got := string(Slowed([]byte(in), 1.5, Named("BenchmarkA"))); got != want {
+		t.Fatalf("got\n%s\nwant\n%s", got, want)
+	}
+	if got := string(Recommit([]byte("commit: abc\npkg: m\n"), "def")); got != "commit: def\npkg: m\n" {
+		t.Fatalf("Recommit: %q", got)
+	}
+}
