@@ -45,7 +45,7 @@ want=${SUITES:-$(IFS=,; echo "${ids[*]}")}
 IFS=, read -r -a wanted <<<"$want"
 for w in "${wanted[@]}"; do
 	if ! printf '%s\n' "${ids[@]}" | grep -qx -- "$w"; then
-		echo "${0##*/}: unknown suite '$w' in SUITES (want some of: $(IFS=,; echo "${ids[*]}"))" >&2
+		echo "$(basename "$0" .sh): unknown suite '$w' in SUITES (want some of: $(IFS=,; echo "${ids[*]}"))" >&2
 		exit 2
 	fi
 done

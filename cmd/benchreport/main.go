@@ -25,10 +25,21 @@
 // each benchmark of OLD that NEW lacks or has no usable result for, each
 // benchmark NEW reports as failed, and each bad value of NEW.
 //
+// compare reads the canary first (a benchmark named Canary, as make bench
+// measures internal/canary in every round): where it moved beyond its
+// noise between OLD and NEW, the machine changed, and NEW's times are
+// corrected by the canary's ratio before they are judged; where the runs
+// carry none, it says that runs made at different times may differ by the
+// machine alone. One clean commit on both sides (their "commit:" lines),
+// not measured interleaved, is an A/A comparison: a difference is the
+// machine's, never a regression.
+//
 // Exit status: 0 success; 1 the gate failed (compare: a regression, or a
 // benchmark of OLD missing, failed or bad in NEW); 2 a usage error, or an
-// input that cannot be read or is not benchmark output; 130 or 143
-// interrupted (SIGINT, SIGTERM).
+// input that cannot be read or is not benchmark output; 3 compare cannot
+// judge: the machine changed between the runs (the canary moved, or one
+// commit measured twice differs) and nothing is worse than that; 130 or
+// 143 interrupted (SIGINT, SIGTERM).
 package main
 
 import (
@@ -54,7 +65,9 @@ import (
 const usage = `usage: benchreport [-format text|markdown|csv|json|html|bmf|gab-smaller|gab-bigger] [-svg FILE] [-html FILE] FILE...
        benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
-in NEW; 2 usage, or unreadable or invalid input; 130/143 interrupted
+in NEW; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
+machine changed between the runs (the canary moved, or one commit measured
+twice differs) and nothing is worse than that; 130/143 interrupted
 `
 
 func main() { cli.Main("benchreport", run) }
