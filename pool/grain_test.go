@@ -38,7 +38,8 @@ func xorshiftTask(iters int) func(context.Context, int) (int, error) {
 }
 
 // BenchmarkGrain is where futures pay off: for task sizes from ~10 ns to
-// ~100 µs, each executor (ours, a channel pool, errgroup) over the worker
+// ~100 µs, each executor (ours, a channel pool, errgroup, conc's iter.Map,
+// an atomic-counter loop) over the worker
 // sweep. Every op runs about 2 ms of work at one worker (at least 64 tasks),
 // so sec/op is comparable across workers; the report says from which task
 // size each executor reaches 90% efficiency at GOMAXPROCS workers.
@@ -51,7 +52,7 @@ func BenchmarkGrain(b *testing.B) {
 		}
 		fn := xorshiftTask(g.iters)
 		for _, e := range costExecutors {
-			if !slices.Contains([]string{"channel", "errgroup", "pool.Collect"}, e.name) {
+			if !slices.Contains([]string{"channel", "errgroup", "conc", "atomic", "pool.Collect"}, e.name) {
 				continue
 			}
 			name := fmt.Sprintf("work=%s/tasks=%d/exec=%s", g.label, tasks, e.name)

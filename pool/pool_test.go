@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/rand/v2"
 	"runtime"
 	"sync"
 	"sync/atomic"
@@ -449,4 +450,64 @@ func TestGoexitMidChunk(t *testing.T) {
 	assert.ElementsMatch(t, []int{5, 500}, goexits)
 	_, err := pool.Collect(t.Context(), 2, inputs, fn)
 	assert.ErrorIs(t, err, pool.ErrGoexit)
+}
+
+// TestCollectFailuresInChunks: Collect publishes what is done by ranges,
+// cut at each failed input. Over many inputs and worker counts, with
+// errors, panics and runtime.Goexit at random inputs (mid-chunk, at a
+// chunk's edge, several in one chunk), it returns the error of the
+// earliest failing input, of the right kind, and without failures every
+// value in its place. goleak (TestMain) checks no goroutine is left.
+func TestCollectFailuresInChunks(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	errBoom := errors.New("boom")
+	for trial := range 200 {
+		n := 1 + rng.IntN(2000)
+		workers := 1 + rng.IntN(5)
+		kinds := map[int]int{} // input -> 1 error, 2 panic, 3 Goexit
+		for range rng.IntN(4) {
+			kinds[rng.IntN(n)] = 1 + rng.IntN(3)
+		}
+		fn := func(_ context.Context, i int) (int, error) {
+			switch kinds[i] {
+			case 1:
+				return 0, fmt.Errorf("input %d: %w", i, errBoom)
+			case 2:
+				panic(i)
+			case 3:
+				runtime.Goexit()
+			}
+			return 2 * i, nil
+		}
+		inputs := make([]int, n)
+		for i := range inputs {
+			inputs[i] = i
+		}
+		got, err := pool.Collect(t.Context(), workers, inputs, fn)
+		first := n
+		for i := range kinds {
+			first = min(first, i)
+		}
+		if first == n {
+			require.NoError(t, err, "trial %d", trial)
+			for i, v := range got {
+				require.Equal(t, 2*i, v, "trial %d input %d", trial, i)
+			}
+			continue
+		}
+		require.Error(t, err, "trial %d: input %d fails", trial, first)
+		assert.Nil(t, got)
+		switch kinds[first] {
+		case 1:
+			assert.ErrorIs(t, err, errBoom, "trial %d", trial)
+			assert.Contains(t, err.Error(), fmt.Sprintf("input %d:", first))
+		case 2:
+			var pe *pool.PanicError
+			require.ErrorAs(t, err, &pe, "trial %d", trial)
+			assert.Equal(t, first, pe.Index)
+		case 3:
+			assert.ErrorIs(t, err, pool.ErrGoexit, "trial %d", trial)
+			assert.Contains(t, err.Error(), fmt.Sprintf("input %d:", first))
+		}
+	}
 }

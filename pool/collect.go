@@ -1,0 +1,197 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// collectRun is the state of one call of [Collect]. It is [run] without a
+// hand-over per input: each value goes straight into the output slice,
+// and what is published is ranges, once a range is done: done[s] = e + 1
+// says inputs s..e-1 have finished (done[s] = 0: not yet). A worker
+// publishes the chunk it claimed once at its end, or cut at a failed
+// input, so that an input costs its call, a context check and a store,
+// with one deferred recover and one atomic store per chunk.
+type collectRun[In, Out any] struct {
+	ctx     context.Context
+	inputs  []In
+	fn      Func[In, Out]
+	out     []Out
+	workers int64
+	done    []atomic.Int64
+
+	_    [64]byte
+	next atomic.Int64 // the next input to claim
+	_    [56]byte
+
+	// sleeping and wake: as in run, for the caller waiting on done after a
+	// failure.
+	sleeping atomic.Bool
+	wake     chan struct{}
+
+	// mu guards the failure with the smallest index; failed takes a
+	// token at the first.
+	mu      sync.Mutex
+	errAt   int // index of the first failed input in input order; len(inputs) if none
+	err     error
+	failed  chan struct{}
+	anyFail atomic.Bool
+
+	live     atomic.Int64
+	finished chan struct{}
+}
+
+func (c *collectRun[In, Out]) fail(i int, err error) {
+	c.mu.Lock()
+	if i < c.errAt {
+		c.errAt, c.err = i, err
+	}
+	c.mu.Unlock()
+	if !c.anyFail.Swap(true) {
+		c.failed <- struct{}{}
+	}
+}
+
+func (c *collectRun[In, Out]) firstFailure() (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.errAt, c.err
+}
+
+// publish marks inputs s..e-1 finished and wakes the waiting caller.
+func (c *collectRun[In, Out]) publish(s, e int) {
+	if s >= e {
+		return
+	}
+	c.done[s].Store(int64(e) + 1)
+	if c.sleeping.Load() && c.sleeping.CompareAndSwap(true, false) {
+		c.wake <- struct{}{}
+	}
+}
+
+// wait returns the end of the range that starts at input s, once it is
+// published.
+func (c *collectRun[In, Out]) wait(s int) int {
+	for {
+		if v := c.done[s].Load(); v != 0 {
+			return int(v - 1)
+		}
+		c.sleeping.Store(true)
+		if v := c.done[s].Load(); v != 0 {
+			if !c.sleeping.CompareAndSwap(true, false) {
+				<-c.wake
+			}
+			return int(v - 1)
+		}
+		<-c.wake
+	}
+}
+
+// work runs the inputs from..to-1 (what is left of a chunk whose worker
+// called runtime.Goexit), then claims chunks as run.work does.
+func (c *collectRun[In, Out]) work(from, to int) {
+	defer func() {
+		if c.live.Add(-1) == 0 {
+			close(c.finished)
+		}
+	}()
+	c.chunk(from, to)
+	n := int64(len(c.inputs))
+	for {
+		left := n - c.next.Load()
+		if left <= 0 {
+			return
+		}
+		size := min(max(left/(4*c.workers), 1), maxChunk)
+		i := c.next.Add(size) - size
+		c.chunk(int(i), int(min(i+size, n)))
+	}
+}
+
+// chunk runs inputs s..e-1 and publishes them. A failed input cuts the
+// range: s..i is published at once (the caller may be waiting for it) and
+// the rest is a range of its own. A panic is recovered and the chunk goes
+// on; on runtime.Goexit a new worker takes the rest of the chunk.
+func (c *collectRun[In, Out]) chunk(s, e int) {
+	if s >= e {
+		return
+	}
+	i := s
+	defer func() {
+		if i >= e {
+			return
+		}
+		if v := recover(); v != nil {
+			c.fail(i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
+			c.publish(s, i+1)
+			c.chunk(i+1, e)
+			return
+		}
+		c.fail(i, fmt.Errorf("input %d: %w", i, ErrGoexit))
+		c.publish(s, i+1)
+		c.live.Add(1) // before this worker's own count goes
+		go c.work(i+1, e)
+	}()
+	for ; i < e; i++ {
+		if err := c.ctx.Err(); err != nil {
+			c.fail(i, fmt.Errorf("%w: %w", ErrSkipped, err))
+			i = e
+			break
+		}
+		v, err := c.fn(c.ctx, c.inputs[i])
+		if err != nil {
+			c.fail(i, err)
+			c.publish(s, i+1)
+			s = i + 1
+			continue
+		}
+		c.out[i] = v
+	}
+	c.publish(s, e)
+}
+
+// collect is Collect's run: see [Collect].
+func collect[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out]) ([]Out, error) {
+	n := len(inputs)
+	out := make([]Out, n)
+	if n == 0 {
+		return out, nil
+	}
+	if workers < 1 || workers > n {
+		workers = n
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	c := &collectRun[In, Out]{
+		ctx: ctx, inputs: inputs, fn: fn, out: out, workers: int64(workers),
+		done: make([]atomic.Int64, n), wake: make(chan struct{}, 1),
+		errAt: n, failed: make(chan struct{}, 1), finished: make(chan struct{}),
+	}
+	c.live.Store(int64(workers))
+	for range workers {
+		go c.work(0, 0)
+	}
+	defer func() {
+		cancel()
+		<-c.finished
+	}()
+	select {
+	case <-c.finished:
+	case <-c.failed:
+	}
+	if !c.anyFail.Load() {
+		return out, nil
+	}
+	// The first failure in input order: every input before the earliest
+	// failure known must be done before it can be called the first (an
+	// earlier one may fail yet).
+	for s := 0; ; {
+		at, err := c.firstFailure()
+		if s > at {
+			return nil, err
+		}
+		s = c.wait(s)
+	}
+}
