@@ -15,6 +15,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/futuresbench/futures/internal/limits"
 	"github.com/futuresbench/futures/sweep"
 )
 
@@ -198,22 +199,13 @@ func BenchmarkEvidenceCost(b *testing.B) {
 			defer sweep.SetEvidence(true)
 			sweep.Measure(b, func(b *testing.B) {
 				for b.Loop() {
-					sink += spin(20_000)
+					sink += limits.Spin(20_000)
 				}
 			})
 		})
 	}
 }
 
-func spin(n int) uint64 {
-	x := uint64(n) | 1
-	for range n {
-		x ^= x << 13
-		x ^= x >> 7
-		x ^= x << 17
-	}
-	return x
-}
 
 // BenchmarkSnapshot is the wall time of one read of the evidence; Measure
 // makes two per sub-benchmark run, outside the timer. Against a benchtime
