@@ -206,7 +206,6 @@ func BenchmarkEvidenceCost(b *testing.B) {
 	}
 }
 
-
 // BenchmarkSnapshot is the wall time of one read of the evidence; Measure
 // makes two per sub-benchmark run, outside the timer. Against a benchtime
 // of 500ms it is the overhead of the whole sweep.
