@@ -106,6 +106,32 @@ func Makespan(tasks []time.Duration, workers int) time.Duration {
 	return top
 }
 
+// clockTicks is USER_HZ, the unit of /proc/stat: 100 on every Linux
+// architecture Go supports (the kernel exports it as such whatever HZ is).
+const clockTicks = 100
+
+// busyTicks are the machine's busy times by kind, in ticks (see
+// machineBusy).
+type busyTicks [6]uint64
+
+// othersBusy is the CPU time the rest of the machine used between two
+// readings, given the process's own (cpu, exact), in seconds: the machine's
+// busy time less the process's, less what the readings cannot resolve. The
+// kernel keeps nanoseconds but /proc/stat gives ticks of 10 ms, each kind
+// truncated, so a delta of a kind that moved is off by up to one tick: the
+// evidence counts only what is beyond that, and a window too short to
+// resolve (a few ms) shows no busy machine rather than a made-up one.
+func othersBusy(t0, t1 busyTicks, cpu float64) float64 {
+	var busy, moved uint64
+	for k := range t0 {
+		if t1[k] > t0[k] {
+			busy += t1[k] - t0[k]
+			moved++
+		}
+	}
+	return max(float64(busy)/clockTicks-cpu-float64(moved)/clockTicks, 0)
+}
+
 // snapshot is the evidence at one instant. A field the OS does not give is
 // NaN (machine and runq off Linux).
 type snapshot struct {
@@ -113,7 +139,8 @@ type snapshot struct {
 	cpu      time.Duration
 	preempts int64
 	cpuOK    bool
-	machine  float64 // busy CPU seconds of the whole machine, steal included
+	machine  busyTicks // busy time of the whole machine, steal included
+	machOK   bool
 	runq     float64 // seconds the process's threads waited on a run queue
 	lock     float64
 	gc       float64
@@ -133,10 +160,10 @@ var evidenceOn = true
 func take(samples []metrics.Sample) snapshot {
 	var s snapshot
 	s.cpu, s.preempts, s.cpuOK = usage()
-	s.machine, s.runq = math.NaN(), math.NaN()
+	s.runq = math.NaN()
 	s.lock, s.gc, s.sched = math.NaN(), math.NaN(), math.NaN()
 	if evidenceOn {
-		s.machine = machineBusy()
+		s.machine, s.machOK = machineBusy()
 		s.runq = runQueueDelay()
 		metrics.Read(samples)
 		s.lock = float(samples[0])

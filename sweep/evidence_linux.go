@@ -7,34 +7,29 @@ import (
 	"strconv"
 )
 
-// clockTicks is USER_HZ, the unit of /proc/stat: 100 on every Linux
-// architecture Go supports (the kernel exports it as such whatever HZ is).
-const clockTicks = 100
-
-// machineBusy returns the CPU seconds every core of the machine has spent
-// busy since boot: user, nice, system, irq, softirq and steal (time the
-// hypervisor gave another guest) from the first line of /proc/stat; NaN
-// where it cannot be read.
-func machineBusy() float64 {
+// machineBusy returns the time every core of the machine has spent busy
+// since boot, in ticks of 1/clockTicks s, by kind: user, nice, system, irq,
+// softirq and steal (time the hypervisor gave another guest), from the first
+// line of /proc/stat; ok is false where it cannot be read.
+func machineBusy() (ticks busyTicks, ok bool) {
 	data, err := os.ReadFile("/proc/stat")
 	if err != nil {
-		return math.NaN()
+		return ticks, false
 	}
 	line, _, _ := bytes.Cut(data, []byte("\n"))
 	fields := bytes.Fields(line)
 	// cpu user nice system idle iowait irq softirq steal guest guest_nice
 	if len(fields) < 9 || string(fields[0]) != "cpu" {
-		return math.NaN()
+		return ticks, false
 	}
-	busy := 0.0
-	for _, i := range []int{1, 2, 3, 6, 7, 8} {
+	for k, i := range []int{1, 2, 3, 6, 7, 8} {
 		v, err := strconv.ParseUint(string(fields[i]), 10, 64)
 		if err != nil {
-			return math.NaN()
+			return ticks, false
 		}
-		busy += float64(v)
+		ticks[k] = v
 	}
-	return busy / clockTicks
+	return ticks, true
 }
 
 // runQueueDelay returns the seconds the process's threads have spent

@@ -5,7 +5,7 @@ package sweep
 import "math"
 
 // machineBusy is not known off Linux.
-func machineBusy() float64 { return math.NaN() }
+func machineBusy() (busyTicks, bool) { return busyTicks{}, false }
 
 // runQueueDelay is not known off Linux.
 func runQueueDelay() float64 { return math.NaN() }

@@ -143,7 +143,8 @@ func shortBenchtime() bool {
 //   - preempts/op: its threads' involuntary context switches;
 //   - gomaxprocs: the GOMAXPROCS it ran at;
 //   - others-sec/op: the CPU time the rest of the machine took meanwhile
-//     (Linux: /proc/stat, steal included, less the process's own);
+//     (Linux: /proc/stat, steal included, less the process's own, counted
+//     only beyond the 10 ms ticks /proc/stat resolves);
 //   - runq-sec/op: the time the process's threads were runnable but not
 //     running (Linux: /proc/self/task/*/schedstat);
 //   - lockwait-sec/op, gc-sec/op, schedwait-sec/op: from runtime/metrics,
@@ -188,7 +189,9 @@ func Measure(b *testing.B, fn func(b *testing.B)) {
 			b.ReportMetric(max(d, 0)*share, unit)
 		}
 	}
-	report(s1.machine-s0.machine-cpu, UnitOthers)
+	if s0.machOK && s1.machOK {
+		report(othersBusy(s0.machine, s1.machine, cpu), UnitOthers)
+	}
 	report(s1.runq-s0.runq, UnitRunq)
 	report(s1.lock-s0.lock, UnitLock)
 	report(s1.gc-s0.gc, UnitGC)
