@@ -91,6 +91,11 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
+	for flagName, path := range map[string]string{"-svg": *svg, "-html": *page} {
+		if st, err := os.Stat(path); path != "" && err == nil && st.IsDir() {
+			return cli.Usagef("%s %s: a folder; name the file to write", flagName, path)
+		}
+	}
 	if fs.NArg() == 0 {
 		return cli.Usagef("no input: name one or more go test -bench output files")
 	}
@@ -181,6 +186,12 @@ func writeBMF(f bench.Format, inputs []bench.Input, d *bench.Data, stdout, stder
 		as = bench.Analyze(d)
 	}
 	b, leftOut := bench.NewBMF(all, as)
+	if len(b) == 0 {
+		if len(all.Bad) > 0 {
+			return parseError(fmt.Errorf("no usable result: %d left out, not a positive, finite time per op (the first: %s)", len(all.Bad), all.Bad[0]))
+		}
+		return parseError(fmt.Errorf("no usable result: every name too long for Bencher"))
+	}
 	for _, l := range append(all.Bad, leftOut...) {
 		fmt.Fprintf(stderr, "benchreport: left out: %s\n", l)
 	}

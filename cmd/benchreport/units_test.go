@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 )
 
 // writeRuns writes 6 runs of BenchmarkParse: time per op 1ms (±0.25%, median exactly 1ms), and
@@ -120,4 +121,23 @@ func TestMachineFormats(t *testing.T) {
 	_, stderr, code = runCmd(t, "", "-format", "yaml", plain)
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, "bmf")
+}
+
+// TestOutputErrors: an output that is a folder is a usage error, and bmf
+// of output with no usable result is an input error; neither writes.
+func TestOutputErrors(t *testing.T) {
+	dir := t.TempDir()
+	cpu := filepath.Join("..", "..", "testdata", "bench", "cpu.txt")
+	for _, flagName := range []string{"-html", "-svg"} {
+		_, stderr, code := runCmd(t, "", flagName, dir, cpu)
+		assert.Equal(t, 2, code, stderr)
+		assert.Contains(t, stderr, "a folder")
+	}
+	stdout, stderr, code := runCmd(t, "BenchmarkX-2 10 NaN ns/op\n", "-format", "bmf", "-")
+	assert.Equal(t, 2, code, stderr)
+	assert.Empty(t, stdout)
+	assert.Contains(t, stderr, "no usable result")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	assert.Empty(t, entries)
 }
