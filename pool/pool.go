@@ -38,6 +38,7 @@ import (
 	"fmt"
 	"iter"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 )
 
@@ -91,10 +92,16 @@ type run[In, Out any] struct {
 	ordered bool  // Map: slots are indexed by input; Completed: by completion
 	workers int64 // how many workers run
 
-	results []Result[Out]
+	// values holds what fn returned, by input: no pointers of the pool's
+	// own, so that a slice of ints is neither scanned by the collector nor
+	// written more than a word a result. The errors, rare, are in errs.
+	values []Out
+	errMu  sync.Mutex
+	errs   map[int]error
 	// slots publishes results. In completion order, slots[k] is 1 + the
 	// index of the k-th result to finish; in input order, slots[i] is 1 once
-	// the result of input i is written. 0 means not yet.
+	// the result of input i is written. 0 means not yet. Either is doubled,
+	// plus one where the call failed (its error is in errs).
 	slots []atomic.Int64
 	// The two counters every worker writes, each on a cache line of its
 	// own: sharing one, claims and completions would fight over it.
@@ -109,15 +116,12 @@ type run[In, Out any] struct {
 	sleeping atomic.Bool
 	wake     chan struct{}
 
-	// failed, for Collect only, takes a token when a call returns an error.
-	failed chan struct{}
-
 	live     atomic.Int64  // workers running
 	finished chan struct{} // closed when the last worker ends
 }
 
 // start starts the workers of one run. The caller must call stop.
-func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], ordered, collect bool) (*run[In, Out], context.CancelFunc) {
+func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], ordered bool) (*run[In, Out], context.CancelFunc) {
 	n := len(inputs)
 	if workers < 1 || workers > n {
 		workers = n
@@ -129,13 +133,10 @@ func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[I
 		fn:       fn,
 		ordered:  ordered,
 		workers:  int64(workers),
-		results:  make([]Result[Out], n),
+		values:   make([]Out, n),
 		slots:    make([]atomic.Int64, n),
 		wake:     make(chan struct{}, 1),
 		finished: make(chan struct{}),
-	}
-	if collect {
-		r.failed = make(chan struct{}, 1)
 	}
 	r.live.Store(int64(workers))
 	for range workers {
@@ -190,11 +191,8 @@ func (r *run[In, Out]) work(from, to int64) {
 // one that is ending, starting with the rest of its chunk.
 func (r *run[In, Out]) call(i64, end int64) {
 	i := int(i64)
-	res := &r.results[i]
-	res.Index = i
 	if err := r.ctx.Err(); err != nil {
-		res.Err = fmt.Errorf("%w: %w", ErrSkipped, err)
-		r.publish(i)
+		r.fail(i, fmt.Errorf("%w: %w", ErrSkipped, err))
 		return
 	}
 	returned := false
@@ -203,36 +201,60 @@ func (r *run[In, Out]) call(i64, end int64) {
 			return
 		}
 		if v := recover(); v != nil {
-			res.Err = &PanicError{Index: i, Value: v, Stack: debug.Stack()}
+			r.fail(i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
 		} else {
-			res.Err = fmt.Errorf("input %d: %w", i, ErrGoexit)
+			r.fail(i, fmt.Errorf("input %d: %w", i, ErrGoexit))
 			r.live.Add(1) // before this worker's own count goes
 			go r.work(i64+1, end)
 		}
-		r.publish(i)
 	}()
-	res.Value, res.Err = r.fn(r.ctx, r.inputs[i])
+	v, err := r.fn(r.ctx, r.inputs[i])
 	returned = true
-	r.publish(i)
+	r.values[i] = v
+	if err != nil {
+		r.fail(i, err)
+		return
+	}
+	r.publish(i, false)
+}
+
+// fail keeps the error of input i and publishes it.
+func (r *run[In, Out]) fail(i int, err error) {
+	r.errMu.Lock()
+	if r.errs == nil {
+		r.errs = map[int]error{}
+	}
+	r.errs[i] = err
+	r.errMu.Unlock()
+	r.publish(i, true)
+}
+
+// result is the Result of input i, whose slot said whether it failed.
+func (r *run[In, Out]) result(i int, failed bool) Result[Out] {
+	res := Result[Out]{Index: i, Value: r.values[i]}
+	if failed {
+		r.errMu.Lock()
+		res.Err = r.errs[i]
+		r.errMu.Unlock()
+	}
+	return res
 }
 
 // publish makes the result of input i visible to the ranging goroutine and
 // wakes it if it sleeps.
-func (r *run[In, Out]) publish(i int) {
+func (r *run[In, Out]) publish(i int, failed bool) {
+	flag := int64(0)
+	if failed {
+		flag = 1
+	}
 	if r.ordered {
-		r.slots[i].Store(1)
+		r.slots[i].Store(2 + flag)
 	} else {
 		k := r.done.Add(1) - 1
-		r.slots[k].Store(int64(i) + 1)
+		r.slots[k].Store(2*(int64(i)+1) + flag)
 	}
 	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
 		r.wake <- struct{}{}
-	}
-	if r.failed != nil && r.results[i].Err != nil {
-		select {
-		case r.failed <- struct{}{}:
-		default: // a token is there already
-		}
 	}
 }
 
@@ -265,11 +287,11 @@ func Completed[In, Out any](ctx context.Context, workers int, inputs []In, fn Fu
 		if len(inputs) == 0 {
 			return
 		}
-		r, cancel := start(ctx, workers, inputs, fn, false, false)
+		r, cancel := start(ctx, workers, inputs, fn, false)
 		defer r.stop(cancel)
 		for k := range inputs {
-			i := r.wait(k) - 1
-			if !yield(r.results[i]) {
+			v := r.wait(k)
+			if !yield(r.result(int(v/2)-1, v%2 == 1)) {
 				return
 			}
 		}
@@ -288,15 +310,14 @@ func Map[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In,
 		if len(inputs) == 0 {
 			return
 		}
-		r, cancel := start(ctx, workers, inputs, fn, true, false)
+		r, cancel := start(ctx, workers, inputs, fn, true)
 		defer r.stop(cancel)
 		for i := range inputs {
-			r.wait(i)
-			if res := &r.results[i]; res.Err != nil {
+			if r.wait(i)%2 == 1 {
 				var zero Out
-				yield(zero, res.Err)
+				yield(zero, r.result(i, true).Err)
 				return
-			} else if !yield(res.Value, nil) {
+			} else if !yield(r.values[i], nil) {
 				return
 			}
 		}
