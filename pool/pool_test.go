@@ -511,3 +511,65 @@ func TestCollectFailuresInChunks(t *testing.T) {
 		}
 	}
 }
+
+// TestCompletedEveryInputOnce: Completed over many inputs and worker counts
+// (a lane each up to 64 workers, the shared counter beyond), with errors,
+// panics and runtime.Goexit at random inputs, yields every input exactly
+// once with its own value or error; broken off at a random point, it
+// leaves no goroutine (goleak, TestMain).
+func TestCompletedEveryInputOnce(t *testing.T) {
+	rng := rand.New(rand.NewPCG(3, 4))
+	errBoom := errors.New("boom")
+	for trial := range 150 {
+		n := 1 + rng.IntN(1500)
+		workers := []int{1, 2, 3, 7, 64, 65, 0}[rng.IntN(7)]
+		kinds := map[int]int{}
+		for range rng.IntN(5) {
+			kinds[rng.IntN(n)] = 1 + rng.IntN(3)
+		}
+		fn := func(_ context.Context, i int) (int, error) {
+			switch kinds[i] {
+			case 1:
+				return -i, errBoom
+			case 2:
+				panic(i)
+			case 3:
+				runtime.Goexit()
+			}
+			return 2 * i, nil
+		}
+		inputs := make([]int, n)
+		for i := range inputs {
+			inputs[i] = i
+		}
+		stop := n
+		if trial%3 == 0 {
+			stop = rng.IntN(n + 1)
+		}
+		seen := make([]bool, n)
+		count := 0
+		for r := range pool.Completed(t.Context(), workers, inputs, fn) {
+			if count == stop {
+				break
+			}
+			count++
+			require.False(t, seen[r.Index], "trial %d: input %d twice", trial, r.Index)
+			seen[r.Index] = true
+			switch kinds[r.Index] {
+			case 0:
+				require.NoError(t, r.Err)
+				require.Equal(t, 2*r.Index, r.Value)
+			case 1:
+				require.ErrorIs(t, r.Err, errBoom)
+				require.Equal(t, -r.Index, r.Value, "the value fn returned beside its error")
+			case 2:
+				var pe *pool.PanicError
+				require.ErrorAs(t, r.Err, &pe)
+				require.Equal(t, r.Index, pe.Index)
+			case 3:
+				require.ErrorIs(t, r.Err, pool.ErrGoexit)
+			}
+		}
+		require.Equal(t, stop, count, "trial %d (n=%d, workers=%d)", trial, n, workers)
+	}
+}

@@ -1,0 +1,214 @@
+package pool
+
+import (
+	"context"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"sync/atomic"
+)
+
+// maxLanes is the most workers [Completed] gives a lane each; with more
+// (workers < 1: one per input) it runs on run, whose one completion counter
+// costs more a result but nothing a worker.
+const maxLanes = 64
+
+// lane is one worker's finished inputs, in the order it finished them: the
+// chunks it claimed, linked by their first input (laneRun.link), each run
+// in order. The worker stores how many it has finished in progress, an
+// atomic store on a cache line of the lane's own, instead of a claim on a
+// counter every worker writes; the ranging goroutine reads every lane's
+// progress and yields what is new.
+type lane struct {
+	_        [64]byte
+	progress atomic.Int64
+	_        [56]byte
+	// Written by the lane's worker only (passed on to its replacement
+	// after a runtime.Goexit): its count, the chunk it runs, the first.
+	count, last, first int64
+	// Read by the ranging goroutine only: how many it has yielded, and
+	// where the next is: chunk start and offset.
+	seen, at, off int64
+}
+
+type laneRun[In, Out any] struct {
+	ctx      context.Context
+	inputs   []In
+	fn       Func[In, Out]
+	workers  int64
+	values   []Out
+	chunkEnd []int64 // by chunk start: its end
+	link     []int64 // by chunk start: the next chunk of its lane
+	lanes    []*lane
+
+	_    [64]byte
+	next atomic.Int64
+	_    [56]byte
+
+	errMu  sync.Mutex
+	errs   map[int]error
+	anyErr atomic.Bool
+
+	sleeping atomic.Bool
+	wake     chan struct{}
+
+	live     atomic.Int64
+	finished chan struct{}
+}
+
+func (r *laneRun[In, Out]) work(l *lane, from, to int64) {
+	defer func() {
+		if r.live.Add(-1) == 0 {
+			close(r.finished)
+		}
+	}()
+	for i := from; i < to; i++ {
+		r.call(l, i, to)
+	}
+	n := int64(len(r.inputs))
+	for {
+		left := n - r.next.Load()
+		if left <= 0 {
+			return
+		}
+		size := min(max(left/(4*r.workers), 1), maxChunk)
+		i := r.next.Add(size) - size
+		if i >= n {
+			return // another worker took the rest meanwhile
+		}
+		end := min(i+size, n)
+		// Linked into the lane before any of its inputs is counted, so
+		// that the ranging goroutine, which reads progress first, finds it.
+		r.chunkEnd[i] = end
+		if l.last < 0 {
+			l.first = i
+		} else {
+			r.link[l.last] = i
+		}
+		l.last = i
+		for ; i < end; i++ {
+			r.call(l, i, end)
+		}
+	}
+}
+
+// done counts input i finished in lane l and wakes the ranging goroutine
+// if it sleeps.
+func (r *laneRun[In, Out]) done(l *lane) {
+	l.count++
+	l.progress.Store(l.count)
+	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
+		r.wake <- struct{}{}
+	}
+}
+
+func (r *laneRun[In, Out]) fail(l *lane, i int, err error) {
+	r.errMu.Lock()
+	if r.errs == nil {
+		r.errs = map[int]error{}
+	}
+	r.errs[i] = err
+	r.errMu.Unlock()
+	r.anyErr.Store(true)
+	r.done(l)
+}
+
+// call is run.call for a lane: see there.
+func (r *laneRun[In, Out]) call(l *lane, i64, end int64) {
+	i := int(i64)
+	if err := r.ctx.Err(); err != nil {
+		r.fail(l, i, fmt.Errorf("%w: %w", ErrSkipped, err))
+		return
+	}
+	returned := false
+	defer func() {
+		if returned {
+			return
+		}
+		if v := recover(); v != nil {
+			r.fail(l, i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
+		} else {
+			r.fail(l, i, fmt.Errorf("input %d: %w", i, ErrGoexit))
+			r.live.Add(1) // before this worker's own count goes
+			go r.work(l, i64+1, end)
+		}
+	}()
+	v, err := r.fn(r.ctx, r.inputs[i])
+	returned = true
+	r.values[i] = v
+	if err != nil {
+		r.fail(l, i, err)
+		return
+	}
+	r.done(l)
+}
+
+// take is the next input lane l has finished and the ranging goroutine has
+// not yielded; call it only when its progress says there is one.
+func (r *laneRun[In, Out]) take(l *lane) Result[Out] {
+	switch {
+	case l.seen == 0:
+		l.at, l.off = l.first, 0
+	case l.at+l.off == r.chunkEnd[l.at]:
+		l.at, l.off = r.link[l.at], 0
+	}
+	i := int(l.at + l.off)
+	l.off++
+	l.seen++
+	res := Result[Out]{Index: i, Value: r.values[i]}
+	if r.anyErr.Load() {
+		r.errMu.Lock()
+		res.Err = r.errs[i]
+		r.errMu.Unlock()
+	}
+	return res
+}
+
+// completedLanes is Completed with a lane per worker.
+func completedLanes[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[In, Out], yield func(Result[Out]) bool) {
+	n := len(inputs)
+	ctx, cancel := context.WithCancel(ctx)
+	r := &laneRun[In, Out]{
+		ctx: ctx, inputs: inputs, fn: fn, workers: int64(workers),
+		values: make([]Out, n), chunkEnd: make([]int64, n), link: make([]int64, n),
+		wake: make(chan struct{}, 1), finished: make(chan struct{}),
+	}
+	r.live.Store(int64(workers))
+	for range workers {
+		l := &lane{last: -1}
+		r.lanes = append(r.lanes, l)
+		go r.work(l, 0, 0)
+	}
+	defer func() {
+		cancel()
+		<-r.finished
+	}()
+	ready := func() bool {
+		for _, l := range r.lanes {
+			if l.seen < l.progress.Load() {
+				return true
+			}
+		}
+		return false
+	}
+	for yielded := 0; yielded < n; {
+		if !ready() {
+			r.sleeping.Store(true)
+			if ready() {
+				if !r.sleeping.CompareAndSwap(true, false) {
+					<-r.wake // a worker saw us asleep and sent its token
+				}
+			} else {
+				<-r.wake
+			}
+			continue
+		}
+		for _, l := range r.lanes {
+			for p := l.progress.Load(); l.seen < p; yielded++ {
+				if !yield(r.take(l)) {
+					return
+				}
+			}
+		}
+	}
+}
