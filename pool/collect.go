@@ -16,16 +16,13 @@ import (
 // input, so that an input costs its call, a context check and a store,
 // with one deferred recover and one atomic store per chunk.
 type collectRun[In, Out any] struct {
-	ctx     context.Context
-	inputs  []In
-	fn      Func[In, Out]
-	out     []Out
-	workers int64
-	done    []atomic.Int64
+	ctx    context.Context
+	inputs []In
+	fn     Func[In, Out]
+	out    []Out
+	done   []atomic.Int64
 
-	_    [64]byte
-	next atomic.Int64 // the next input to claim
-	_    [56]byte
+	claims
 
 	// sleeping and wake: as in run, for the caller waiting on done after a
 	// failure.
@@ -99,15 +96,12 @@ func (c *collectRun[In, Out]) work(from, to int) {
 		}
 	}()
 	c.chunk(from, to)
-	n := int64(len(c.inputs))
 	for {
-		left := n - c.next.Load()
-		if left <= 0 {
+		i, end, ok := c.claim()
+		if !ok {
 			return
 		}
-		size := min(max(left/(4*c.workers), 1), collectMaxChunk)
-		i := c.next.Add(size) - size
-		c.chunk(int(i), int(min(i+size, n)))
+		c.chunk(int(i), int(end))
 	}
 }
 
@@ -165,8 +159,9 @@ func collect[In, Out any](ctx context.Context, workers int, inputs []In, fn Func
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	c := &collectRun[In, Out]{
-		ctx: ctx, inputs: inputs, fn: fn, out: out, workers: int64(workers),
-		done: make([]atomic.Int64, n), wake: make(chan struct{}, 1),
+		ctx: ctx, inputs: inputs, fn: fn, out: out,
+		claims: claims{n: int64(n), workers: int64(workers), max: collectMaxChunk},
+		done:   make([]atomic.Int64, n), wake: make(chan struct{}, 1),
 		errAt: n, failed: make(chan struct{}, 1), finished: make(chan struct{}),
 	}
 	c.live.Store(int64(workers))

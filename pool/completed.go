@@ -35,15 +35,12 @@ type laneRun[In, Out any] struct {
 	ctx      context.Context
 	inputs   []In
 	fn       Func[In, Out]
-	workers  int64
 	values   []Out
 	chunkEnd []int64 // by chunk start: its end
 	link     []int64 // by chunk start: the next chunk of its lane
 	lanes    []*lane
 
-	_    [64]byte
-	next atomic.Int64
-	_    [56]byte
+	claims
 
 	errMu  sync.Mutex
 	errs   map[int]error
@@ -65,18 +62,11 @@ func (r *laneRun[In, Out]) work(l *lane, from, to int64) {
 	for i := from; i < to; i++ {
 		r.call(l, i, to)
 	}
-	n := int64(len(r.inputs))
 	for {
-		left := n - r.next.Load()
-		if left <= 0 {
+		i, end, ok := r.claim()
+		if !ok {
 			return
 		}
-		size := min(max(left/(4*r.workers), 1), maxChunk)
-		i := r.next.Add(size) - size
-		if i >= n {
-			return // another worker took the rest meanwhile
-		}
-		end := min(i+size, n)
 		// Linked into the lane before any of its inputs is counted, so
 		// that the ranging goroutine, which reads progress first, finds it.
 		r.chunkEnd[i] = end
@@ -169,7 +159,8 @@ func completedLanes[In, Out any](ctx context.Context, workers int, inputs []In, 
 	n := len(inputs)
 	ctx, cancel := context.WithCancel(ctx)
 	r := &laneRun[In, Out]{
-		ctx: ctx, inputs: inputs, fn: fn, workers: int64(workers),
+		ctx: ctx, inputs: inputs, fn: fn,
+		claims: claims{n: int64(n), workers: int64(workers), max: maxChunk},
 		values: make([]Out, n), chunkEnd: make([]int64, n), link: make([]int64, n),
 		wake: make(chan struct{}, 1), finished: make(chan struct{}),
 	}

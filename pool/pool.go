@@ -90,8 +90,7 @@ type run[In, Out any] struct {
 	ctx     context.Context
 	inputs  []In
 	fn      Func[In, Out]
-	ordered bool  // Map: slots are indexed by input; Completed: by completion
-	workers int64 // how many workers run
+	ordered bool // Map: slots are indexed by input; Completed: by completion
 
 	// values holds what fn returned, by input: no pointers of the pool's
 	// own, so that a slice of ints is neither scanned by the collector nor
@@ -106,9 +105,7 @@ type run[In, Out any] struct {
 	slots []atomic.Int64
 	// The two counters every worker writes, each on a cache line of its
 	// own: sharing one, claims and completions would fight over it.
-	_    [64]byte
-	next atomic.Int64 // the next input to claim
-	_    [56]byte
+	claims
 	done atomic.Int64 // results finished, in completion order
 	_    [56]byte
 
@@ -133,7 +130,7 @@ func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[I
 		inputs:   inputs,
 		fn:       fn,
 		ordered:  ordered,
-		workers:  int64(workers),
+		claims:   claims{n: int64(n), workers: int64(workers), max: maxChunk},
 		values:   make([]Out, n),
 		slots:    make([]atomic.Int64, n),
 		wake:     make(chan struct{}, 1),
@@ -156,12 +153,8 @@ func (r *run[In, Out]) stop(cancel context.CancelFunc) {
 const maxChunk = 32
 
 // work runs the inputs from..to-1 (a chunk a worker that ended by
-// runtime.Goexit had claimed and not run), then claims inputs until there
-// are none left. A claim takes a chunk of consecutive inputs, a share of
-// what is left (guided self-scheduling: 1/4 of a fair share, at most
-// maxChunk, at least 1), so that workers of tiny tasks neither fight over
-// the counter nor write into each other's cache lines, while the last
-// inputs are still handed out one by one to whichever worker is free.
+// runtime.Goexit had claimed and not run), then claims chunks (see claims)
+// until there are none left.
 func (r *run[In, Out]) work(from, to int64) {
 	defer func() {
 		if r.live.Add(-1) == 0 {
@@ -171,18 +164,45 @@ func (r *run[In, Out]) work(from, to int64) {
 	for i := from; i < to; i++ {
 		r.call(i, to)
 	}
-	n := int64(len(r.inputs))
 	for {
-		left := n - r.next.Load()
-		if left <= 0 {
+		i, end, ok := r.claim()
+		if !ok {
 			return
 		}
-		chunk := min(max(left/(4*r.workers), 1), maxChunk)
-		i := r.next.Add(chunk) - chunk
-		for end := min(i+chunk, n); i < end; i++ {
+		for ; i < end; i++ {
 			r.call(i, end)
 		}
 	}
+}
+
+// claims hands out the inputs of a run to its workers from an atomic
+// counter on a cache line of its own. A claim takes a chunk of consecutive
+// inputs, a share of what is left (guided self-scheduling: 1/4 of a fair
+// share, at most max, at least 1), so that workers of tiny tasks neither
+// fight over the counter nor write into each other's cache lines, while the
+// last inputs are still handed out one by one to whichever worker is free.
+type claims struct {
+	_       [64]byte
+	next    atomic.Int64 // the next input to claim
+	_       [56]byte
+	n       int64 // inputs
+	workers int64
+	max     int64 // the largest chunk
+}
+
+// claim returns the next chunk, inputs i..end-1; ok is false when none is
+// left.
+func (c *claims) claim() (i, end int64, ok bool) {
+	left := c.n - c.next.Load()
+	if left <= 0 {
+		return 0, 0, false
+	}
+	size := min(max(left/(4*c.workers), 1), c.max)
+	i = c.next.Add(size) - size
+	if i >= c.n {
+		return 0, 0, false // another worker took the rest meanwhile
+	}
+	return i, min(i+size, c.n), true
 }
 
 // call runs fn on input i, of a chunk that ends before input end, and

@@ -468,22 +468,8 @@ func TestCollectFailuresInChunks(t *testing.T) {
 		for range rng.IntN(4) {
 			kinds[rng.IntN(n)] = 1 + rng.IntN(3)
 		}
-		fn := func(_ context.Context, i int) (int, error) {
-			switch kinds[i] {
-			case 1:
-				return 0, fmt.Errorf("input %d: %w", i, errBoom)
-			case 2:
-				panic(i)
-			case 3:
-				runtime.Goexit()
-			}
-			return 2 * i, nil
-		}
-		inputs := make([]int, n)
-		for i := range inputs {
-			inputs[i] = i
-		}
-		got, err := pool.Collect(t.Context(), workers, inputs, fn)
+		fn := chaos(kinds, func(i int) (int, error) { return 0, fmt.Errorf("input %d: %w", i, errBoom) })
+		got, err := pool.Collect(t.Context(), workers, indices(n), fn)
 		first := n
 		for i := range kinds {
 			first = min(first, i)
@@ -527,21 +513,8 @@ func TestCompletedEveryInputOnce(t *testing.T) {
 		for range rng.IntN(5) {
 			kinds[rng.IntN(n)] = 1 + rng.IntN(3)
 		}
-		fn := func(_ context.Context, i int) (int, error) {
-			switch kinds[i] {
-			case 1:
-				return -i, errBoom
-			case 2:
-				panic(i)
-			case 3:
-				runtime.Goexit()
-			}
-			return 2 * i, nil
-		}
-		inputs := make([]int, n)
-		for i := range inputs {
-			inputs[i] = i
-		}
+		fn := chaos(kinds, func(i int) (int, error) { return -i, errBoom })
+		inputs := indices(n)
 		stop := n
 		if trial%3 == 0 {
 			stop = rng.IntN(n + 1)
@@ -572,4 +545,30 @@ func TestCompletedEveryInputOnce(t *testing.T) {
 		}
 		require.Equal(t, stop, count, "trial %d (n=%d, workers=%d)", trial, n, workers)
 	}
+}
+
+// chaos is a task that, by kinds[input], fails (1, with what fail
+// returns), panics (2) or calls runtime.Goexit (3), and otherwise returns
+// twice its input.
+func chaos(kinds map[int]int, fail func(int) (int, error)) pool.Func[int, int] {
+	return func(_ context.Context, i int) (int, error) {
+		switch kinds[i] {
+		case 1:
+			return fail(i)
+		case 2:
+			panic(i)
+		case 3:
+			runtime.Goexit()
+		}
+		return 2 * i, nil
+	}
+}
+
+// indices is 0..n-1.
+func indices(n int) []int {
+	out := make([]int, n)
+	for i := range out {
+		out[i] = i
+	}
+	return out
 }
