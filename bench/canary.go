@@ -69,47 +69,54 @@ func FindCanary(old, new *Samples, alpha float64) (c Canary, ok bool) {
 // Against returns a copy of new with the machine's change taken out, as
 // the canary measured it: every time divided by the canary's ratio (CPU
 // time too), every rate (B/s, and units ending in /s) multiplied by it.
-// Counts (B/op, allocs/op, others) are the code's alone and stay.
+// Counts (B/op, allocs/op, others) are the code's alone and stay; so does
+// the canary, which is the measure, not the measured.
 func (c Canary) Against(new *Samples) *Samples {
 	out := *new
-	out.Values = map[string][]float64{}
-	for name, vs := range new.Values {
-		out.Values[name] = scale(vs, 1/c.Ratio)
-	}
+	out.Values, out.CPU = map[string][]float64{}, map[string][]float64{}
 	out.Units = map[string]map[string][]float64{}
 	for name, units := range new.Units {
 		m := map[string][]float64{}
 		for unit, vs := range units {
-			switch {
-			case strings.HasPrefix(unit, "sec/") || strings.HasSuffix(unit, "-sec/op"):
-				vs = scale(vs, 1/c.Ratio)
-			case strings.HasSuffix(unit, "/s"):
-				vs = scale(vs, c.Ratio)
-			}
-			m[unit] = vs
+			m[unit] = c.correct(name, unit, vs)
 		}
 		out.Units[name] = m
 	}
-	out.CPU = map[string][]float64{}
+	for name, vs := range new.Values {
+		out.Values[name] = c.correct(name, "sec/op", vs)
+	}
 	for name, vs := range new.CPU {
-		out.CPU[name] = scale(vs, 1/c.Ratio)
+		out.CPU[name] = c.correct(name, "cpu-sec/op", vs)
 	}
 	return &out
 }
 
-// Timed reports whether a unit is one that Against corrects: a time or a
-// rate, which the machine's speed moves.
-func Timed(unit string) bool {
-	return strings.HasPrefix(unit, "sec/") || strings.HasSuffix(unit, "-sec/op") || strings.HasSuffix(unit, "/s")
-}
-
-func scale(vs []float64, f float64) []float64 {
+// correct is the runs of one unit of one benchmark with the machine's
+// change taken out (see Against).
+func (c Canary) correct(name, unit string, vs []float64) []float64 {
+	f := 1.0
+	switch {
+	case isCanary(name):
+	case isTime(unit):
+		f = 1 / c.Ratio
+	case isRate(unit):
+		f = c.Ratio
+	}
 	out := make([]float64, len(vs))
 	for i, v := range vs {
 		out[i] = v * f
 	}
 	return out
 }
+
+func isTime(unit string) bool {
+	return strings.HasPrefix(unit, "sec/") || strings.HasSuffix(unit, "-sec/op")
+}
+func isRate(unit string) bool { return !isTime(unit) && strings.HasSuffix(unit, "/s") }
+
+// Timed reports whether a unit is one that Against corrects: a time or a
+// rate, which the machine's speed moves.
+func Timed(unit string) bool { return isTime(unit) || isRate(unit) }
 
 // CompareAgainst compares as Compare does, with the machine's change
 // between the runs taken out where the canary moved: NEW's times and rates
@@ -121,12 +128,8 @@ func CompareAgainst(old, new *Samples, th Thresholds, alpha float64, c *Canary) 
 		adj := th
 		adj.Slack += c.Slack
 		changes := Compare(old, c.Against(new), adj, alpha)
-		raw := Compare(old, new, th, alpha)
 		for i := range changes {
-			changes[i].Corrected = Timed(changes[i].Unit)
-			if isCanary(changes[i].Name) && i < len(raw) && raw[i].Name == changes[i].Name && raw[i].Unit == changes[i].Unit {
-				changes[i] = raw[i] // the canary as measured, not corrected by itself
-			}
+			changes[i].Corrected = Timed(changes[i].Unit) && !isCanary(changes[i].Name)
 		}
 		return dropCanary(changes)
 	}

@@ -171,6 +171,7 @@ func (s *Samples) Merge(more *Samples) {
 	}
 	s.Bad = append(s.Bad, more.Bad...)
 	s.Failed = append(s.Failed, more.Failed...)
+	s.Interleaved = s.Interleaved || more.Interleaved
 	for _, c := range more.Commits {
 		if !slices.Contains(s.Commits, c) {
 			s.Commits = append(s.Commits, c)
@@ -490,8 +491,8 @@ func ParseThreshold(s string) (float64, error) {
 func ParseThresholds(values []string, def float64) (Thresholds, error) {
 	th := Thresholds{All: def, Unit: map[string]float64{}}
 	for _, v := range values {
-		unit, x, found := strings.Cut(v, "=")
-		if !found {
+		i := strings.LastIndexByte(v, '=')
+		if i < 0 {
 			f, err := ParseThreshold(v)
 			if err != nil {
 				return th, err
@@ -499,9 +500,7 @@ func ParseThresholds(values []string, def float64) (Thresholds, error) {
 			th.All = f
 			continue
 		}
-		if i := strings.LastIndexByte(v, '='); i >= 0 {
-			unit, x = v[:i], v[i+1:]
-		}
+		unit, x := v[:i], v[i+1:]
 		if unit == "" || strings.ContainsAny(unit, " \t\n") {
 			return th, fmt.Errorf("threshold %q: want UNIT=PCT, like allocs/op=0%%", v)
 		}

@@ -27,8 +27,6 @@ const (
 // plotW and plotH are the size of one sweep's plot.
 const plotW, plotH = 400, 250
 
-func usable(x float64) bool { return x > 0 && !math.IsNaN(x) && !math.IsInf(x, 0) }
-
 // bestSpeedup is the speedup the best time allows at row i: the base's time
 // over the best at i (NaN where no bound applies).
 func bestSpeedup(a *Analysis, i int) float64 {
@@ -45,7 +43,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 	minX, maxX := float64(a.Rows[0].X), float64(a.Rows[0].X)
 	minY, maxY := 1.0, 1.0
 	grow := func(v float64) {
-		if usable(v) {
+		if finitePositive(v) {
 			minY, maxY = math.Min(minY, v), math.Max(maxY, v)
 		}
 	}
@@ -84,7 +82,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 	// The band: drawn only where every point has an interval.
 	band := true
 	for _, r := range a.Rows {
-		band = band && usable(r.SpeedupLo) && usable(r.SpeedupHi)
+		band = band && finitePositive(r.SpeedupLo) && finitePositive(r.SpeedupHi)
 	}
 	if band {
 		var pts []string
@@ -101,10 +99,10 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 		px(minX), py(1), px(maxX), py(maxX/minX))
 	var best, meds []string
 	for i, r := range a.Rows {
-		if s := bestSpeedup(a, i); usable(s) {
+		if s := bestSpeedup(a, i); finitePositive(s) {
 			best = append(best, fmt.Sprintf("%.1f,%.1f", px(float64(r.X)), py(s)))
 		}
-		if usable(r.Speedup) {
+		if finitePositive(r.Speedup) {
 			meds = append(meds, fmt.Sprintf("%.1f,%.1f", px(float64(r.X)), py(r.Speedup)))
 		}
 	}
@@ -113,7 +111,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 	}
 	fmt.Fprintf(b, `<polyline class="speedup" fill="none" stroke="%s" stroke-width="2" points="%s"/>`+"\n", oiBlue, strings.Join(meds, " "))
 	for _, r := range a.Rows {
-		if !usable(r.Speedup) {
+		if !finitePositive(r.Speedup) {
 			continue
 		}
 		fill := oiBlue
@@ -154,13 +152,13 @@ func WriteSVG(w io.Writer, as []*Analysis) error {
 }
 
 // factorColours: one per factor of the decomposition.
-var factorColours = []struct{ name, colour, means string }{
-	{"cores", oiSky, "min(w, cores) over the base's"},
-	{"surplus", oiGreen, "CPU beyond the workers (the collector), against the base"},
-	{"machine", oiVermilion, "other processes took the cores"},
-	{"lock", oiPurple, "idle while goroutines waited on locks"},
-	{"idle", oiOrange, "idle for any other reason: IO, sleep, a serial part, a long task"},
-	{"work", oiBlue, "CPU per op of the base over the point's"},
+var factorColours = []struct{ name, colour string }{
+	{"cores", oiSky},         // min(w, cores) over the base's
+	{"surplus", oiGreen},     // CPU beyond the workers (the collector), against the base
+	{"machine", oiVermilion}, // other processes took the cores
+	{"lock", oiPurple},       // idle while goroutines waited on locks
+	{"idle", oiOrange},       // idle for any other reason: IO, sleep, a serial part, a long task
+	{"work", oiBlue},         // CPU per op of the base over the point's
 }
 
 // decompositionSVG draws each point's speedup as a walk on a log axis from
@@ -181,7 +179,7 @@ func decompositionSVG(a *Analysis) string {
 		vals := []float64{f.Ideal, f.Surplus, f.Machine, f.Lock, f.Idle, f.Work}
 		ok := true
 		for _, v := range vals {
-			ok = ok && usable(v)
+			ok = ok && finitePositive(v)
 		}
 		if !ok {
 			continue

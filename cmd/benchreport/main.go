@@ -323,20 +323,19 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if c.Exact {
 			test = "every run the same"
 		}
+		// "NAME UNIT: OLD -> NEW, +D% (TEST"; each case closes it.
+		change := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (%s", c.Name, unit,
+			bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
 		switch {
 		case c.Regression && sameCode:
 			machineDiffs++
-			fmt.Fprintf(stderr, "benchreport: the machine's: %s %s: %s -> %s, %+.1f%% (%s), with the same code\n", c.Name, unit,
-				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
+			fmt.Fprintf(stderr, "benchreport: the machine's: %s), with the same code\n", change)
 		case c.Regression && c.Corrected:
-			fail("regression: %s %s: %s -> %s, %+.1f%% (%s) beyond the machine's change (NEW corrected by the canary's %.3f)", c.Name, unit,
-				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test, canary.Ratio)
+			fail("regression: %s) beyond the machine's change (NEW corrected by the canary's %.3f)", change, canary.Ratio)
 		case c.Regression && !hasCanary && bench.Timed(c.Unit):
-			fail("regression: %s %s: %s -> %s, %+.1f%% (%s; no canary: a change of machine would look the same)", c.Name, unit,
-				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
+			fail("regression: %s; no canary: a change of machine would look the same)", change)
 		case c.Regression:
-			fail("regression: %s %s: %s -> %s, %+.1f%% (%s)", c.Name, unit,
-				bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
+			fail("regression: %s)", change)
 		case c.Disturbed:
 			fmt.Fprintf(stderr, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, unit, 100*c.Delta, c.P, c.Why)
 		}
