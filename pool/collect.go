@@ -24,10 +24,8 @@ type collectRun[In, Out any] struct {
 
 	claims
 
-	// sleeping and wake: as in run, for the caller waiting on done after a
-	// failure.
-	sleeping atomic.Bool
-	wake     chan struct{}
+	// The caller sleeps on it waiting on done after a failure.
+	waker
 
 	// mu guards the failure with the smallest index; failed takes a
 	// token at the first.
@@ -37,8 +35,7 @@ type collectRun[In, Out any] struct {
 	failed  chan struct{}
 	anyFail atomic.Bool
 
-	live     atomic.Int64
-	finished chan struct{}
+	crew
 }
 
 func (c *collectRun[In, Out]) fail(i int, err error) {
@@ -64,37 +61,17 @@ func (c *collectRun[In, Out]) publish(s, e int) {
 		return
 	}
 	c.done[s].Store(int64(e) + 1)
-	if c.sleeping.Load() && c.sleeping.CompareAndSwap(true, false) {
-		c.wake <- struct{}{}
-	}
+	c.notify()
 }
 
 // wait returns the end of the range that starts at input s, once it is
 // published.
-func (c *collectRun[In, Out]) wait(s int) int {
-	for {
-		if v := c.done[s].Load(); v != 0 {
-			return int(v - 1)
-		}
-		c.sleeping.Store(true)
-		if v := c.done[s].Load(); v != 0 {
-			if !c.sleeping.CompareAndSwap(true, false) {
-				<-c.wake
-			}
-			return int(v - 1)
-		}
-		<-c.wake
-	}
-}
+func (c *collectRun[In, Out]) wait(s int) int { return int(c.waitSlot(&c.done[s]) - 1) }
 
 // work runs the inputs from..to-1 (what is left of a chunk whose worker
 // called runtime.Goexit), then claims chunks as run.work does.
 func (c *collectRun[In, Out]) work(from, to int) {
-	defer func() {
-		if c.live.Add(-1) == 0 {
-			close(c.finished)
-		}
-	}()
+	defer c.leave()
 	c.chunk(from, to)
 	for {
 		i, end, ok := c.claim()
@@ -126,7 +103,7 @@ func (c *collectRun[In, Out]) chunk(s, e int) {
 		}
 		c.fail(i, fmt.Errorf("input %d: %w", i, ErrGoexit))
 		c.publish(s, i+1)
-		c.live.Add(1) // before this worker's own count goes
+		c.replace()
 		go c.work(i+1, e)
 	}()
 	for ; i < e; i++ {
@@ -161,10 +138,11 @@ func collect[In, Out any](ctx context.Context, workers int, inputs []In, fn Func
 	c := &collectRun[In, Out]{
 		ctx: ctx, inputs: inputs, fn: fn, out: out,
 		claims: claims{n: int64(n), workers: int64(workers), max: collectMaxChunk},
-		done:   make([]atomic.Int64, n), wake: make(chan struct{}, 1),
-		errAt: n, failed: make(chan struct{}, 1), finished: make(chan struct{}),
+		done:   make([]atomic.Int64, n),
+		errAt:  n, failed: make(chan struct{}, 1),
 	}
-	c.live.Store(int64(workers))
+	c.waker.init()
+	c.crew.init(workers)
 	for range workers {
 		go c.work(0, 0)
 	}

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 )
 
@@ -42,23 +41,13 @@ type laneRun[In, Out any] struct {
 
 	claims
 
-	errMu  sync.Mutex
-	errs   map[int]error
-	anyErr atomic.Bool
-
-	sleeping atomic.Bool
-	wake     chan struct{}
-
-	live     atomic.Int64
-	finished chan struct{}
+	errs inputErrors
+	waker
+	crew
 }
 
 func (r *laneRun[In, Out]) work(l *lane, from, to int64) {
-	defer func() {
-		if r.live.Add(-1) == 0 {
-			close(r.finished)
-		}
-	}()
+	defer r.leave()
 	for i := from; i < to; i++ {
 		r.call(l, i, to)
 	}
@@ -87,19 +76,11 @@ func (r *laneRun[In, Out]) work(l *lane, from, to int64) {
 func (r *laneRun[In, Out]) done(l *lane) {
 	l.count++
 	l.progress.Store(l.count)
-	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
-		r.wake <- struct{}{}
-	}
+	r.notify()
 }
 
 func (r *laneRun[In, Out]) fail(l *lane, i int, err error) {
-	r.errMu.Lock()
-	if r.errs == nil {
-		r.errs = map[int]error{}
-	}
-	r.errs[i] = err
-	r.errMu.Unlock()
-	r.anyErr.Store(true)
+	r.errs.put(i, err)
 	r.done(l)
 }
 
@@ -119,7 +100,7 @@ func (r *laneRun[In, Out]) call(l *lane, i64, end int64) {
 			r.fail(l, i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
 		} else {
 			r.fail(l, i, fmt.Errorf("input %d: %w", i, ErrGoexit))
-			r.live.Add(1) // before this worker's own count goes
+			r.replace()
 			go r.work(l, i64+1, end)
 		}
 	}()
@@ -145,13 +126,7 @@ func (r *laneRun[In, Out]) take(l *lane) Result[Out] {
 	i := int(l.at + l.off)
 	l.off++
 	l.seen++
-	res := Result[Out]{Index: i, Value: r.values[i]}
-	if r.anyErr.Load() {
-		r.errMu.Lock()
-		res.Err = r.errs[i]
-		r.errMu.Unlock()
-	}
-	return res
+	return Result[Out]{Index: i, Value: r.values[i], Err: r.errs.get(i)}
 }
 
 // completedLanes is Completed with a lane per worker.
@@ -162,9 +137,9 @@ func completedLanes[In, Out any](ctx context.Context, workers int, inputs []In, 
 		ctx: ctx, inputs: inputs, fn: fn,
 		claims: claims{n: int64(n), workers: int64(workers), max: maxChunk},
 		values: make([]Out, n), chunkEnd: make([]int64, n), link: make([]int64, n),
-		wake: make(chan struct{}, 1), finished: make(chan struct{}),
 	}
-	r.live.Store(int64(workers))
+	r.waker.init()
+	r.crew.init(workers)
 	for range workers {
 		l := &lane{last: -1}
 		r.lanes = append(r.lanes, l)
@@ -184,14 +159,7 @@ func completedLanes[In, Out any](ctx context.Context, workers int, inputs []In, 
 	}
 	for yielded := 0; yielded < n; {
 		if !ready() {
-			r.sleeping.Store(true)
-			if ready() {
-				if !r.sleeping.CompareAndSwap(true, false) {
-					<-r.wake // a worker saw us asleep and sent its token
-				}
-			} else {
-				<-r.wake
-			}
+			r.sleep(ready)
 			continue
 		}
 		for _, l := range r.lanes {

@@ -39,7 +39,6 @@ import (
 	"fmt"
 	"iter"
 	"runtime/debug"
-	"sync"
 	"sync/atomic"
 )
 
@@ -81,11 +80,12 @@ func (e *PanicError) Unwrap() error {
 	return err
 }
 
-// run is the state of one range over a sequence of [Completed] or [Map]:
-// long-lived workers claim inputs from an atomic counter, write each result
-// into its own slot of results and publish it through slots, where the
-// ranging goroutine picks it up. No channel operation is made per input but
-// when the ranging goroutine has found nothing to do and gone to sleep.
+// run is the state of one range over a sequence of [Map] (or of
+// [Completed] with more than maxLanes workers): long-lived workers claim
+// inputs from an atomic counter, write each value into values and publish
+// it through slots, where the ranging goroutine picks it up. No channel
+// operation is made per input but when the ranging goroutine has found
+// nothing to do and gone to sleep.
 type run[In, Out any] struct {
 	ctx     context.Context
 	inputs  []In
@@ -96,8 +96,6 @@ type run[In, Out any] struct {
 	// own, so that a slice of ints is neither scanned by the collector nor
 	// written more than a word a result. The errors, rare, are in errs.
 	values []Out
-	errMu  sync.Mutex
-	errs   map[int]error
 	// slots publishes results. In completion order, slots[k] is 1 + the
 	// index of the k-th result to finish; in input order, slots[i] is 1 once
 	// the result of input i is written. 0 means not yet. Either is doubled,
@@ -109,13 +107,9 @@ type run[In, Out any] struct {
 	done atomic.Int64 // results finished, in completion order
 	_    [56]byte
 
-	// sleeping is set by the ranging goroutine before it waits on wake; the
-	// worker that clears it sends the one token wake ever holds.
-	sleeping atomic.Bool
-	wake     chan struct{}
-
-	live     atomic.Int64  // workers running
-	finished chan struct{} // closed when the last worker ends
+	waker
+	crew
+	errs inputErrors
 }
 
 // start starts the workers of one run. The caller must call stop.
@@ -126,17 +120,16 @@ func start[In, Out any](ctx context.Context, workers int, inputs []In, fn Func[I
 	}
 	ctx, cancel := context.WithCancel(ctx)
 	r := &run[In, Out]{
-		ctx:      ctx,
-		inputs:   inputs,
-		fn:       fn,
-		ordered:  ordered,
-		claims:   claims{n: int64(n), workers: int64(workers), max: maxChunk},
-		values:   make([]Out, n),
-		slots:    make([]atomic.Int64, n),
-		wake:     make(chan struct{}, 1),
-		finished: make(chan struct{}),
+		ctx:     ctx,
+		inputs:  inputs,
+		fn:      fn,
+		ordered: ordered,
+		claims:  claims{n: int64(n), workers: int64(workers), max: maxChunk},
+		values:  make([]Out, n),
+		slots:   make([]atomic.Int64, n),
 	}
-	r.live.Store(int64(workers))
+	r.waker.init()
+	r.crew.init(workers)
 	for range workers {
 		go r.work(0, 0)
 	}
@@ -156,11 +149,7 @@ const maxChunk = 32
 // runtime.Goexit had claimed and not run), then claims chunks (see claims)
 // until there are none left.
 func (r *run[In, Out]) work(from, to int64) {
-	defer func() {
-		if r.live.Add(-1) == 0 {
-			close(r.finished)
-		}
-	}()
+	defer r.leave()
 	for i := from; i < to; i++ {
 		r.call(i, to)
 	}
@@ -225,7 +214,7 @@ func (r *run[In, Out]) call(i64, end int64) {
 			r.fail(i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
 		} else {
 			r.fail(i, fmt.Errorf("input %d: %w", i, ErrGoexit))
-			r.live.Add(1) // before this worker's own count goes
+			r.replace()
 			go r.work(i64+1, end)
 		}
 	}()
@@ -241,12 +230,7 @@ func (r *run[In, Out]) call(i64, end int64) {
 
 // fail keeps the error of input i and publishes it.
 func (r *run[In, Out]) fail(i int, err error) {
-	r.errMu.Lock()
-	if r.errs == nil {
-		r.errs = map[int]error{}
-	}
-	r.errs[i] = err
-	r.errMu.Unlock()
+	r.errs.put(i, err)
 	r.publish(i, true)
 }
 
@@ -254,9 +238,7 @@ func (r *run[In, Out]) fail(i int, err error) {
 func (r *run[In, Out]) result(i int, failed bool) Result[Out] {
 	res := Result[Out]{Index: i, Value: r.values[i]}
 	if failed {
-		r.errMu.Lock()
-		res.Err = r.errs[i]
-		r.errMu.Unlock()
+		res.Err = r.errs.get(i)
 	}
 	return res
 }
@@ -274,12 +256,12 @@ func (r *run[In, Out]) publish(i int, failed bool) {
 		k := r.done.Add(1) - 1
 		r.slots[k].Store(2*(int64(i)+1) + flag)
 	}
-	if r.sleeping.Load() && r.sleeping.CompareAndSwap(true, false) {
-		r.wake <- struct{}{}
-	}
+	r.notify()
 }
 
-// wait returns slot k once it is set.
+// wait returns slot k once it is set: waker's protocol written out for
+// the slots of this run, as Map takes every result through it (through
+// waker.waitSlot, Map cost 6% more at ~90 ns tasks, p=0.008, n=16).
 func (r *run[In, Out]) wait(k int) int64 {
 	for {
 		if v := r.slots[k].Load(); v != 0 {
