@@ -105,22 +105,12 @@ for side in old new; do
 	label=$old_label
 	[ "$side" = new ] && label=$new_label
 	{
-		echo "goversion: $($GO env GOVERSION)"
-		echo "gomaxprocs: $ALL"
-		echo "cores: $(nproc)"
-		echo "commit: $label"
-		echo "count: $COUNT"
+		config_lines "$label"
 		echo "interleaved: ab"
 	} >"$out/$side.txt"
 done
 
-cr='' nl='\n'
-if [ -t 1 ]; then cr='\r' nl=''; fi
-steps=0
-for s in "${suites[@]}"; do
-	IFS='|' read -r _ _ _ _ procs _ <<<"$s"
-	steps=$((steps + 2 * COUNT * $(wc -w <<<"$procs")))
-done
+steps=$(count_steps 2)
 start=$(date +%s)
 step=0
 measuring=1
@@ -136,14 +126,9 @@ for round in $(seq "$COUNT"); do
 				tree=. test=$bin/canary/canary.test
 			fi
 			for p in $procs; do
-				btime=$(benchtime "$spec" "$p")
 				step=$((step + 1))
-				printf "${cr}bench-ab: %3d%% [%d/%d] round %d/%d: %-3s %-36s GOMAXPROCS=%-4s %4ds $nl" \
-					$((100 * (step - 1) / steps)) "$step" "$steps" "$round" "$COUNT" "$side" "$label" "$p" $(($(date +%s) - start))
-				# shellcheck disable=SC2086
-				if ! (cd "$tree/$pkg" && SWEEP_ROTATE=$((round - 1)) GOMAXPROCS=$p "$test" -test.run '^$' -test.bench "$regex" \
-					-test.count 1 -test.benchtime "$btime" -test.benchmem $extra) >>"$out/$side.txt" 2>&1 ||
-					grep -q '^--- FAIL\|^FAIL\|^panic' "$out/$side.txt"; then
+				progress bench-ab "$step" "$steps" "$round" "$side $label" "$p" "$start"
+				if ! run_suite "$tree/$pkg" "$test" "$regex" "$spec" "$p" "$extra" "$round" "$out/$side.txt"; then
 					echo
 					echo "bench-ab: $label ($side) at GOMAXPROCS=$p failed; see $out/$side.txt" >&2
 					exit 1
@@ -153,7 +138,7 @@ for round in $(seq "$COUNT"); do
 	done
 	rounds_done=$round
 done
-printf "${cr}bench-ab: 100%% [%d/%d] measured in %ds%*s\n" "$steps" "$steps" $(($(date +%s) - start)) 40 ''
+progress_done bench-ab "$steps" "$start"
 
 status=0
 "$bin/benchreport" compare -threshold "$THRESHOLD" "$out/old.txt" "$out/new.txt" >"$out/compare.txt" 2>&1 || status=$?

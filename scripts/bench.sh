@@ -73,13 +73,7 @@ trap 'interrupted 143' TERM
 mkdir -p "$out"
 
 # Configuration lines (benchfmt "key: value") that describe the whole run.
-{
-	echo "goversion: $($GO env GOVERSION)"
-	echo "gomaxprocs: $ALL"
-	echo "cores: $(nproc)"
-	echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)"
-	echo "count: $COUNT"
-} >"$raw"
+config_lines "$(git rev-parse --short HEAD 2>/dev/null || echo unknown)$(git diff --quiet 2>/dev/null || echo -dirty)" >"$raw"
 
 # Each package's test binary is built once; then COUNT rounds each run every
 # suite once, at every setting, so that the samples of one worker count are
@@ -94,14 +88,7 @@ done
 "$GO" build -o "$bin/sweepbudget" ./internal/sweepbudget
 "$GO" build -o "$bin/benchreport" ./cmd/benchreport
 
-# A progress line redrawn in place on a terminal, a line a step in a log.
-cr='' nl='\n'
-if [ -t 1 ]; then cr='\r' nl=''; fi
-steps=0
-for s in "${suites[@]}"; do
-	IFS='|' read -r _ _ _ _ procs _ <<<"$s"
-	steps=$((steps + COUNT * $(wc -w <<<"$procs")))
-done
+steps=$(count_steps 1)
 start=$(date +%s)
 step=0
 measuring=1
@@ -109,15 +96,9 @@ for round in $(seq "$COUNT"); do
 	for s in "${suites[@]}"; do
 		IFS='|' read -r label pkg regex spec procs extra <<<"$s"
 		for p in $procs; do
-			btime=$(benchtime "$spec" "$p")
 			step=$((step + 1))
-			printf "${cr}bench: %3d%% [%d/%d] round %d/%d: %-36s GOMAXPROCS=%-4s %4ds $nl" \
-				$((100 * (step - 1) / steps)) "$step" "$steps" "$round" "$COUNT" "$label" "$p" $(($(date +%s) - start))
-			# The binary runs in its package's folder, as go test runs it.
-			# shellcheck disable=SC2086
-			if ! (cd "$pkg" && SWEEP_ROTATE=$((round - 1)) GOMAXPROCS=$p "$bin/$(basename "$pkg").test" -test.run '^$' -test.bench "$regex" \
-				-test.count 1 -test.benchtime "$btime" -test.benchmem $extra) >>"$raw" 2>&1 ||
-				grep -q '^--- FAIL\|^FAIL\|^panic' "$raw"; then
+			progress bench "$step" "$steps" "$round" "$label" "$p" "$start"
+			if ! run_suite "$pkg" "$bin/$(basename "$pkg").test" "$regex" "$spec" "$p" "$extra" "$round" "$raw"; then
 				echo
 				echo "bench: $label at GOMAXPROCS=$p failed; see $raw" >&2
 				exit 1
@@ -127,7 +108,7 @@ for round in $(seq "$COUNT"); do
 	rounds_done=$round
 	raw_good=$(stat -c %s "$raw")
 done
-printf "${cr}bench: 100%% [%d/%d] measured in %ds%*s\n" "$steps" "$steps" $(($(date +%s) - start)) 40 ''
+progress_done bench "$steps" "$start"
 
 finish
 ln -sfn "$stamp" bench/results/latest

@@ -7,8 +7,10 @@
 #   FLAGS_BENCHTIME (1x: each op of the download sweep takes up to N x DELAY),
 #   CANARY_BENCHTIME (200ms), SUITES (comma-separated ids, default all).
 # After it: suites (LABEL|PACKAGE|BENCH-REGEXP|BENCHTIME|GOMAXPROCS
-# SETTINGS|TEST-BINARY-FLAGS, the chosen ones, the canary first), ALL, and
-# benchtime SPEC GOMAXPROCS (needs $bin/sweepbudget).
+# SETTINGS|TEST-BINARY-FLAGS, the chosen ones, the canary first and last),
+# ALL, and the functions both scripts run a round with: benchtime,
+# config_lines, count_steps, progress, run_suite (they need
+# $bin/sweepbudget).
 
 GO=${GO:-go}
 COUNT=${COUNT:-6}
@@ -74,4 +76,54 @@ benchtime() { # benchtime SPEC GOMAXPROCS
 	@grain) GOMAXPROCS=$2 "$bin/sweepbudget" "$GRAIN_BENCHTIME" ;;
 	*) echo "$1" ;;
 	esac
+}
+
+# config_lines COMMIT: the benchfmt configuration lines ("key: value") that
+# describe a whole run.
+config_lines() {
+	echo "goversion: $($GO env GOVERSION)"
+	echo "gomaxprocs: $ALL"
+	echo "cores: $(nproc)"
+	echo "commit: $1"
+	echo "count: $COUNT"
+}
+
+# count_steps SIDES: how many test-binary runs the rounds make, SIDES
+# binaries a setting (1 for make bench, 2 for bench-ab).
+count_steps() {
+	local n=0 s procs
+	for s in "${suites[@]}"; do
+		IFS='|' read -r _ _ _ _ procs _ <<<"$s"
+		n=$((n + $1 * COUNT * $(wc -w <<<"$procs")))
+	done
+	echo "$n"
+}
+
+# progress NAME STEP STEPS ROUND WHAT GOMAXPROCS START: a progress line,
+# redrawn in place on a terminal, a line a step in a log.
+progress() {
+	local cr='' nl='\n'
+	if [ -t 1 ]; then cr='\r' nl=''; fi
+	# shellcheck disable=SC2059
+	printf "${cr}%s: %3d%% [%d/%d] round %d/%d: %-40s GOMAXPROCS=%-4s %4ds $nl" \
+		"$1" $((100 * ($2 - 1) / $3)) "$2" "$3" "$4" "$COUNT" "$5" "$6" $(($(date +%s) - $7))
+}
+
+# progress_done NAME STEPS START: the last progress line.
+progress_done() {
+	local cr=''
+	if [ -t 1 ]; then cr='\r'; fi
+	printf "${cr}%s: 100%% [%d/%d] measured in %ds%*s\n" "$1" "$2" "$2" $(($(date +%s) - $3)) 40 ''
+}
+
+# run_suite DIR TEST REGEX SPEC GOMAXPROCS EXTRA ROUND OUT: runs one suite's
+# test binary at one setting, in DIR (its package's folder, as go test runs
+# it), appending to OUT; fails if the binary does, or OUT reports a failure.
+run_suite() {
+	local btime
+	btime=$(benchtime "$4" "$5")
+	# shellcheck disable=SC2086
+	(cd "$1" && SWEEP_ROTATE=$(($7 - 1)) GOMAXPROCS=$5 "$2" -test.run '^$' -test.bench "$3" \
+		-test.count 1 -test.benchtime "$btime" -test.benchmem $6) >>"$8" 2>&1 &&
+		! grep -q '^--- FAIL\|^FAIL\|^panic' "$8"
 }
