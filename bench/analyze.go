@@ -213,10 +213,10 @@ type Analysis struct {
 	Distrust string
 }
 
-// Analyze computes the model and the verdict of every sweep in d.
-func Analyze(d *Data) []*Analysis {
+// Analyze computes the model and the verdict of every sweep of the samples.
+func Analyze(samples *Samples) []*Analysis {
 	var out []*Analysis
-	for _, s := range d.Sweeps {
+	for _, s := range samples.Sweeps() {
 		out = append(out, analyze(s))
 	}
 	return out

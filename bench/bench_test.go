@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -25,7 +26,7 @@ var update = flag.Bool("update", false, "rewrite the golden files")
 // (the module's top-level testdata); this package's goldens are in its own.
 var shared = filepath.Join("..", "testdata", "bench")
 
-func load(t testing.TB, names ...string) (*bench.Data, error) {
+func load(t testing.TB, names ...string) (*bench.Samples, error) {
 	t.Helper()
 	var inputs []bench.Input
 	for _, n := range names {
@@ -135,16 +136,16 @@ func TestDeclaredBest(t *testing.T) {
 func TestMixedAndFailed(t *testing.T) {
 	d, err := load(t, "mixed_units.txt")
 	require.NoError(t, err)
-	require.Len(t, d.Sweeps, 1, "OnlyRate has no sec/op, Size is no sweep")
-	assert.Len(t, d.Sweeps[0].Points[0].Values, 2)
+	require.Len(t, d.Sweeps(), 1, "OnlyRate has no sec/op, Size is no sweep")
+	assert.Len(t, d.Sweeps()[0].Points[0].Values, 2)
 	d, err = load(t, "failed.txt")
 	require.NoError(t, err)
 	xs := []int{}
-	for _, p := range d.Sweeps[0].Points {
+	for _, p := range d.Sweeps()[0].Points {
 		xs = append(xs, p.X)
 	}
 	assert.Equal(t, []int{1, 4}, xs, "the failed count is missing, the rest reported")
-	assert.Equal(t, []string{"Flaky/workers=2"}, d.Sweeps[0].Failed)
+	assert.Equal(t, []string{"Flaky/workers=2"}, d.Sweeps()[0].Failed)
 	assert.Contains(t, bench.Analyze(d)[0].Warnings[0], "BenchmarkFlaky/workers=2 failed")
 }
 
@@ -226,7 +227,7 @@ func scaled(t *testing.T, name string, f float64) io.Reader {
 }
 
 func TestCompare(t *testing.T) {
-	old, err := bench.ReadSamples(scaled(t, "cpu.txt", 1), "old")
+	old, err := readSamples(t, scaled(t, "cpu.txt", 1), "old")
 	require.NoError(t, err)
 	tests := []struct {
 		name        string
@@ -240,7 +241,7 @@ func TestCompare(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			new, err := bench.ReadSamples(scaled(t, "cpu.txt", tt.factor), "new")
+			new, err := readSamples(t, scaled(t, "cpu.txt", tt.factor), "new")
 			require.NoError(t, err)
 			changes := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 			require.Equal(t, len(old.Names), len(changes))
@@ -263,13 +264,38 @@ func TestCompare(t *testing.T) {
 
 // TestCompareNoise: two real runs of the same code are not a regression.
 func TestCompareNoise(t *testing.T) {
-	a, err := bench.ReadSamples(openTestdata(t, "noise_a.txt"), "a")
+	a, err := readSamples(t, openTestdata(t, "noise_a.txt"), "a")
 	require.NoError(t, err)
-	b, err := bench.ReadSamples(openTestdata(t, "noise_b.txt"), "b")
+	b, err := readSamples(t, openTestdata(t, "noise_b.txt"), "b")
 	require.NoError(t, err)
 	for _, c := range bench.Compare(a, b, bench.Uniform(0.05), 0.05) {
 		assert.False(t, c.Regression, "%s: %+.1f%% p=%.3f", c.Name, 100*c.Delta, c.P)
 	}
+}
+
+// readSamples reads one output.
+func readSamples(t testing.TB, r io.Reader, name string) (*bench.Samples, error) {
+	t.Helper()
+	data, err := io.ReadAll(r)
+	require.NoError(t, err)
+	return bench.Read(bench.Input{Name: name, Data: data})
+}
+
+// handSamples is one benchmark "x" made by hand: run i holds the i-th value
+// of each unit (NaN and infinities included, which Read never keeps).
+func handSamples(units map[string][]float64) *bench.Samples {
+	b := &bench.Benchmark{Name: "x"}
+	for unit, vs := range units {
+		b.Units = append(b.Units, unit)
+		for i, v := range vs {
+			for len(b.Runs) <= i {
+				b.Runs = append(b.Runs, bench.Run{})
+			}
+			b.Runs[i][unit] = v
+		}
+	}
+	slices.Sort(b.Units)
+	return &bench.Samples{Names: []string{"x"}, Benchmarks: map[string]*bench.Benchmark{"x": b}}
 }
 
 func openTestdata(t *testing.T, name string) io.Reader {
@@ -412,8 +438,8 @@ func TestDisturbedBase(t *testing.T) {
 func TestWrongProcs(t *testing.T) {
 	d, err := load(t, "real_cpuflag.txt")
 	require.NoError(t, err)
-	require.Len(t, d.Sweeps, 2)
-	one, all := d.Sweeps[0], d.Sweeps[1]
+	require.Len(t, d.Sweeps(), 2)
+	one, all := d.Sweeps()[0], d.Sweeps()[1]
 	require.Equal(t, 1, one.Procs, one.Name)
 	require.Equal(t, 2, all.Procs, all.Name)
 	assert.Equal(t, 4, one.WrongProcs)
@@ -435,18 +461,18 @@ func FuzzCompare(f *testing.F) {
 		f.Add(a, seeds[0])
 	}
 	f.Fuzz(func(t *testing.T, a, b []byte) {
-		old, err := bench.ReadSamples(bytes.NewReader(a), "old")
+		old, err := readSamples(t, bytes.NewReader(a), "old")
 		if err != nil {
 			return
 		}
-		new, err := bench.ReadSamples(bytes.NewReader(b), "new")
+		new, err := readSamples(t, bytes.NewReader(b), "new")
 		if err != nil {
 			return
 		}
 		changes := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 		require.NoError(t, bench.WriteComparison(io.Discard, changes, 0.05))
 		for _, name := range bench.Missing(old, new) {
-			assert.Empty(t, new.Values[name])
+			assert.Empty(t, new.Values(name, "sec/op"))
 		}
 	})
 }
@@ -454,8 +480,8 @@ func FuzzCompare(f *testing.F) {
 // TestCompareNaNEnds: samples with NaN made by hand are compared on what is
 // left, and the comparison ends.
 func TestCompareNaNEnds(t *testing.T) {
-	old := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {1, 1.1, 0.9, 1, 1.05, 0.95}}}
-	new := &bench.Samples{Names: []string{"x"}, Values: map[string][]float64{"x": {math.NaN(), math.NaN(), math.Inf(1), 1.3, 1.35, 1.32, 1.31, 1.29, 1.3}}}
+	old := handSamples(map[string][]float64{"sec/op": {1, 1.1, 0.9, 1, 1.05, 0.95}})
+	new := handSamples(map[string][]float64{"sec/op": {math.NaN(), math.NaN(), math.Inf(1), 1.3, 1.35, 1.32, 1.31, 1.29, 1.3}})
 	done := make(chan []bench.Change)
 	go func() { done <- bench.Compare(old, new, bench.Uniform(0.05), 0.05) }()
 	select {
@@ -476,11 +502,7 @@ func TestCompareDisturbed(t *testing.T) {
 	spread := func(center float64) []float64 {
 		return []float64{center * 0.99, center * 0.995, center, center, center * 1.005, center * 1.01}
 	}
-	old := &bench.Samples{Names: []string{"x"},
-		Values:   map[string][]float64{"x": spread(1)},
-		CPU:      map[string][]float64{"x": spread(1)},
-		Preempts: map[string][]float64{"x": spread(2)},
-	}
+	old := handSamples(map[string][]float64{"sec/op": spread(1), "cpu-sec/op": spread(1), "preempts/op": spread(2)})
 	tests := []struct {
 		name                  string
 		cpu, preempts         float64
@@ -492,11 +514,7 @@ func TestCompareDisturbed(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			new := &bench.Samples{Names: []string{"x"},
-				Values:   map[string][]float64{"x": spread(1.3)},
-				CPU:      map[string][]float64{"x": spread(tt.cpu)},
-				Preempts: map[string][]float64{"x": spread(tt.preempts)},
-			}
+			new := handSamples(map[string][]float64{"sec/op": spread(1.3), "cpu-sec/op": spread(tt.cpu), "preempts/op": spread(tt.preempts)})
 			c := bench.Compare(old, new, bench.Uniform(0.05), 0.05)
 			require.Len(t, c, 1)
 			assert.Equal(t, tt.regression, c[0].Regression)

@@ -8,7 +8,6 @@ import (
 	"math"
 	"path"
 	"slices"
-	"strings"
 )
 
 // Bencher Metric Format (https://bencher.dev/docs/reference/bencher-metric-format):
@@ -79,17 +78,16 @@ func NewBMF(s *Samples, as []*Analysis) (out BMFReport, leftOut []string) {
 		}
 		out[bench][measure] = m
 	}
-	for _, key := range allNames(s) {
-		pkg, full, _ := strings.Cut(key, " ")
-		units, _ := unitsOf(s, key)
-		for _, unit := range unitNames(s, key) {
-			vs := units[unit]
+	for _, key := range s.Names {
+		b := s.Benchmarks[key]
+		for _, unit := range b.Units {
+			vs := b.Values(unit)
 			if len(vs) == 0 {
 				continue
 			}
 			sum := summarize(vs)
 			measure, scale := BMFMeasure(unit)
-			add(BMFName(pkg, full), measure, metric(sum.Center, sum.Lo, sum.Hi, scale))
+			add(BMFName(b.Pkg, b.Name), measure, metric(sum.Center, sum.Lo, sum.Hi, scale))
 		}
 	}
 	for _, a := range as {

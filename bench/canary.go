@@ -37,16 +37,17 @@ func isCanary(key string) bool {
 	return baseName(full) == "Canary"
 }
 
-// FindCanary compares the canary of two runs; ok is false when either has
+// findCanary compares the canary of two runs; ok is false when either has
 // none, or they name different ones.
-func FindCanary(old, new *Samples, alpha float64) (c Canary, ok bool) {
+func findCanary(old, new *Samples, alpha float64) (c Canary, ok bool) {
 	for _, name := range new.Names {
-		if !isCanary(name) || len(old.Values[name]) == 0 || len(new.Values[name]) == 0 {
+		ov, nv := old.Values(name, "sec/op"), new.Values(name, "sec/op")
+		if !isCanary(name) || len(ov) == 0 || len(nv) == 0 {
 			continue
 		}
 		bt := benchmath.DefaultThresholds
 		bt.CompareAlpha = alpha
-		so, sn := benchmath.NewSample(old.Values[name], &bt), benchmath.NewSample(new.Values[name], &bt)
+		so, sn := benchmath.NewSample(ov, &bt), benchmath.NewSample(nv, &bt)
 		c = Canary{Name: name,
 			Old: benchmath.AssumeNothing.Summary(so, Confidence), New: benchmath.AssumeNothing.Summary(sn, Confidence),
 			P: benchmath.AssumeNothing.Compare(so, sn).P}
@@ -73,40 +74,33 @@ func FindCanary(old, new *Samples, alpha float64) (c Canary, ok bool) {
 // the canary, which is the measure, not the measured.
 func (c Canary) Against(new *Samples) *Samples {
 	out := *new
-	out.Values, out.CPU = map[string][]float64{}, map[string][]float64{}
-	out.Units = map[string]map[string][]float64{}
-	for name, units := range new.Units {
-		m := map[string][]float64{}
-		for unit, vs := range units {
-			m[unit] = c.correct(name, unit, vs)
+	out.Benchmarks = make(map[string]*Benchmark, len(new.Benchmarks))
+	for name, b := range new.Benchmarks {
+		cb := *b
+		cb.Runs = make([]Run, len(b.Runs))
+		for i, r := range b.Runs {
+			cr := make(Run, len(r))
+			for unit, v := range r {
+				cr[unit] = v * c.factor(name, unit)
+			}
+			cb.Runs[i] = cr
 		}
-		out.Units[name] = m
-	}
-	for name, vs := range new.Values {
-		out.Values[name] = c.correct(name, "sec/op", vs)
-	}
-	for name, vs := range new.CPU {
-		out.CPU[name] = c.correct(name, "cpu-sec/op", vs)
+		out.Benchmarks[name] = &cb
 	}
 	return &out
 }
 
-// correct is the runs of one unit of one benchmark with the machine's
-// change taken out (see Against).
-func (c Canary) correct(name, unit string, vs []float64) []float64 {
-	f := 1.0
+// factor is what Against multiplies a value of unit of the benchmark name
+// by.
+func (c Canary) factor(name, unit string) float64 {
 	switch {
 	case isCanary(name):
 	case isTime(unit):
-		f = 1 / c.Ratio
+		return 1 / c.Ratio
 	case isRate(unit):
-		f = c.Ratio
+		return c.Ratio
 	}
-	out := make([]float64, len(vs))
-	for i, v := range vs {
-		out[i] = v * f
-	}
-	return out
+	return 1
 }
 
 func isTime(unit string) bool {
@@ -118,31 +112,3 @@ func isRate(unit string) bool { return !isTime(unit) && strings.HasSuffix(unit, 
 // rate, which the machine's speed moves.
 func Timed(unit string) bool { return isTime(unit) || isRate(unit) }
 
-// CompareAgainst compares as Compare does, with the machine's change
-// between the runs taken out where the canary moved: NEW's times and rates
-// corrected by the canary's ratio (Against), and every timed unit's
-// threshold raised by the canary's own uncertainty (Slack). The canary
-// itself is never a regression. Where it did not move, it is Compare.
-func CompareAgainst(old, new *Samples, th Thresholds, alpha float64, c *Canary) []Change {
-	if c != nil && c.Moved {
-		adj := th
-		adj.Slack += c.Slack
-		changes := Compare(old, c.Against(new), adj, alpha)
-		for i := range changes {
-			changes[i].Corrected = Timed(changes[i].Unit) && !isCanary(changes[i].Name)
-		}
-		return dropCanary(changes)
-	}
-	return dropCanary(Compare(old, new, th, alpha))
-}
-
-// dropCanary marks the canary's own changes as no regression: it is read
-// first, as the machine's.
-func dropCanary(changes []Change) []Change {
-	for i := range changes {
-		if isCanary(changes[i].Name) {
-			changes[i].Regression, changes[i].Canary = false, true
-		}
-	}
-	return changes
-}

@@ -3,6 +3,7 @@ package bench_test
 import (
 	"bytes"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -15,9 +16,17 @@ import (
 
 func samplesOf(t *testing.T, data []byte) *bench.Samples {
 	t.Helper()
-	s, err := bench.ReadSamples(bytes.NewReader(data), "in")
+	s, err := readSamples(t, bytes.NewReader(data), "in")
 	require.NoError(t, err)
 	return s
+}
+
+// gate runs the gate at 5% and alpha 0.05.
+func gate(t *testing.T, old, new *bench.Samples) *bench.GateResult {
+	t.Helper()
+	g, err := bench.Gate(old, new, bench.GateOptions{Thresholds: bench.Uniform(0.05), Alpha: 0.05})
+	require.NoError(t, err)
+	return g
 }
 
 func regressions(cs []bench.Change) []string {
@@ -37,7 +46,9 @@ func regressions(cs []bench.Change) []string {
 // named. A copy with the code alone slower (canary untouched) is judged as
 // it is. An allocation change is the code's whatever the machine did.
 func TestCanary(t *testing.T) {
-	base := readShared(t, "aa/quiet-a.txt")
+	// Without its commit line: copies of one commit would be an A/A
+	// comparison (TestGateAA).
+	base := regexp.MustCompile(`(?m)^commit: .*\n`).ReplaceAll(readShared(t, "aa/quiet-a.txt"), nil)
 	old := samplesOf(t, base)
 	th := bench.Uniform(0.05)
 
@@ -52,12 +63,15 @@ func TestCanary(t *testing.T) {
 	assert.True(t, c.Moved, "%+v", c)
 	assert.InDelta(t, 1.25, c.Ratio, 1e-6)
 	assert.NotEmpty(t, regressions(bench.Compare(old, slower, th, 0.05)), "uncorrected, a slower machine looks like regressions")
-	assert.Empty(t, regressions(bench.CompareAgainst(old, slower, th, 0.05, &c)), "corrected, it is the machine's")
+	g := gate(t, old, slower)
+	assert.Empty(t, regressions(g.Changes), "corrected, it is the machine's")
+	assert.Equal(t, bench.GateMachine, g.Status, "the machine changed, and nothing is worse than that")
 
 	sha := func(name string) bool { return strings.HasPrefix(name, "BenchmarkJobs/workers=2-2") }
 	worse := samplesOf(t, benchtest.Slowed(benchtest.Slowed(base, 1.25, benchtest.All), 1.5, sha))
-	c, _ = bench.FindCanary(old, worse, 0.05)
-	got := regressions(bench.CompareAgainst(old, worse, th, 0.05, &c))
+	g = gate(t, old, worse)
+	got := regressions(g.Changes)
+	assert.Equal(t, bench.GateFail, g.Status)
 	assert.NotEmpty(t, got, "50% beyond the machine's change is a regression")
 	for _, r := range got {
 		assert.Contains(t, r, "Jobs/workers=2-2", "only the benchmark made slower: %v", got)
@@ -66,11 +80,13 @@ func TestCanary(t *testing.T) {
 	code := samplesOf(t, benchtest.Slowed(base, 1.5, sha))
 	c, _ = bench.FindCanary(old, code, 0.05)
 	assert.False(t, c.Moved, "the canary did not move")
-	assert.NotEmpty(t, regressions(bench.CompareAgainst(old, code, th, 0.05, &c)))
+	g = gate(t, old, code)
+	assert.NotEmpty(t, regressions(g.Changes))
+	assert.Equal(t, bench.GateFail, g.Status)
 
 	// The canary itself is never a regression.
 	onlyCanary := samplesOf(t, benchtest.Slowed(base, 1.25, func(n string) bool { return strings.HasPrefix(n, "BenchmarkCanary") }))
-	for _, ch := range bench.CompareAgainst(old, onlyCanary, th, 0.05, nil) {
+	for _, ch := range gate(t, old, onlyCanary).Changes {
 		if strings.Contains(ch.Name, "Canary") {
 			assert.True(t, ch.Canary)
 			assert.False(t, ch.Regression)
@@ -102,7 +118,7 @@ func TestCanaryAllocations(t *testing.T) {
 	c, ok := bench.FindCanary(old, new, 0.05)
 	require.True(t, ok)
 	require.True(t, c.Moved)
-	assert.Equal(t, []string{"m Parse-2 allocs/op"}, regressions(bench.CompareAgainst(old, new, bench.Uniform(0.05), 0.05, &c)))
+	assert.Equal(t, []string{"m Parse-2 allocs/op"}, regressions(gate(t, old, new).Changes))
 }
 
 // TestSameCode: one clean commit measured twice is an A/A comparison; a
@@ -126,4 +142,33 @@ func TestSameCode(t *testing.T) {
 		_, same := bench.SameCode(mk(tt.old), mk(tt.new))
 		assert.Equal(t, tt.same, same, "%q %q", tt.old, tt.new)
 	}
+}
+
+// TestGateAA: one clean commit measured twice, the second time on a
+// slower machine without a canary to show it: every difference is the
+// machine's, none a regression, and the gate cannot judge.
+func TestGateAA(t *testing.T) {
+	base := regexp.MustCompile(`(?m)^BenchmarkCanary.*\n`).ReplaceAll(readShared(t, "aa/quiet-a.txt"), nil)
+	old := samplesOf(t, base)
+	new := samplesOf(t, benchtest.Slowed(base, 1.25, benchtest.All))
+	g := gate(t, old, new)
+	assert.Nil(t, g.Canary)
+	assert.True(t, g.AA())
+	assert.Empty(t, regressions(g.Changes))
+	aa := 0
+	for _, c := range g.Changes {
+		if c.AA {
+			aa++
+		}
+	}
+	assert.Positive(t, aa, "the slower copy differs")
+	assert.Equal(t, bench.GateMachine, g.Status)
+	assert.Contains(t, g.Why(), fmt.Sprintf("differs in %d places", aa))
+
+	// The same copy under another commit is a regression.
+	other := samplesOf(t, regexp.MustCompile(`commit: \w+`).ReplaceAll(benchtest.Slowed(base, 1.25, benchtest.All), []byte("commit: 0ther")))
+	g = gate(t, old, other)
+	assert.False(t, g.AA())
+	assert.NotEmpty(t, regressions(g.Changes))
+	assert.Equal(t, bench.GateFail, g.Status)
 }

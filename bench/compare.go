@@ -1,11 +1,9 @@
 package bench
 
 import (
-	"bytes"
 	"fmt"
 	"io"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -13,171 +11,9 @@ import (
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
-	"golang.org/x/perf/benchproc"
+
+	"github.com/futuresbench/futures/sweep"
 )
-
-// Samples are the runs of every benchmark of some output, by "pkg name"
-// (the full name, configuration included), in first-seen order: sec/op in
-// Values, and every unit (sec/op included) in Units.
-type Samples struct {
-	Names  []string
-	Values map[string][]float64
-	// Units holds each benchmark's runs by unit ("B/op", "allocs/op",
-	// "B/s" for MB/s, a custom unit...), as benchfmt tidies them, and
-	// UnitNames each benchmark's units in first-seen order.
-	Units     map[string]map[string][]float64
-	UnitNames map[string][]string
-	// Meta is the unit metadata the output declares ("Unit widgets/s
-	// better=higher", golang/go#43744).
-	Meta benchfmt.UnitMetadataMap
-	// Bad names the results left out: a time per op that is NaN, infinite,
-	// zero or negative, with the file and line.
-	Bad []string
-	// Failed names the benchmarks the output reports as failed
-	// ("--- FAIL: BenchmarkX/workers=2"), without "Benchmark".
-	Failed []string
-	// CPU and Preempts hold, by name, the cpu-sec/op and preempts/op runs
-	// of the benchmarks that report them (package sweep).
-	CPU, Preempts map[string][]float64
-	// Commits are the distinct values of the "commit:" configuration line
-	// (make bench writes it; "-dirty" marks uncommitted changes), in
-	// first-seen order; empty where the output has none.
-	Commits []string
-	// Interleaved says the output comes from make bench-ab ("interleaved:
-	// ab"): measured in alternation with the other side, so that a
-	// difference is the code's or noise, even with one commit on both.
-	Interleaved bool
-}
-
-// SameCode reports whether two runs measured one clean commit at different
-// times: both name exactly one commit, the same, without uncommitted
-// changes, and neither was measured interleaved with the other (make
-// bench-ab). Then any difference between them is the machine's (an A/A
-// comparison).
-func SameCode(old, new *Samples) (string, bool) {
-	if len(old.Commits) != 1 || len(new.Commits) != 1 || old.Interleaved || new.Interleaved {
-		return "", false
-	}
-	c := old.Commits[0]
-	if c != new.Commits[0] || c == "" || c == "unknown" || strings.HasSuffix(c, "-dirty") {
-		return "", false
-	}
-	return c, true
-}
-
-// ReadSamples reads the runs of every benchmark in go test -bench output.
-// A malformed benchmark line is an error naming its file and line.
-func ReadSamples(r io.Reader, name string) (*Samples, error) {
-	var p benchproc.ProjectionParser
-	proj, err := p.Parse("pkg,.fullname", nil)
-	if err != nil {
-		return nil, err
-	}
-	data, err := io.ReadAll(r)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	s := &Samples{Values: map[string][]float64{}, Units: map[string]map[string][]float64{}, UnitNames: map[string][]string{},
-		Failed: failures(data), CPU: map[string][]float64{}, Preempts: map[string][]float64{}}
-	reader := benchfmt.NewReader(bytes.NewReader(data), name)
-	for reader.Scan() {
-		switch rec := reader.Result().(type) {
-		case *benchfmt.SyntaxError:
-			return nil, rec
-		case *benchfmt.Result:
-			if why := checkResult(rec); why != "" {
-				s.Bad = append(s.Bad, why)
-				continue
-			}
-			if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
-				s.Commits = append(s.Commits, c)
-			}
-			if rec.GetConfig("interleaved") != "" {
-				s.Interleaved = true
-			}
-			k := proj.Project(rec)
-			f := proj.Fields()
-			key := path.Base(k.Get(f[0])) + " " + k.Get(f[1])
-			if len(secPerOp(rec)) > 0 {
-				if _, ok := s.Values[key]; !ok {
-					s.Names = append(s.Names, key)
-				}
-				s.Values[key] = append(s.Values[key], secPerOp(rec)...)
-			}
-			units := s.Units[key]
-			if units == nil {
-				units = map[string][]float64{}
-				s.Units[key] = units
-			}
-			for _, v := range rec.Values {
-				if math.IsNaN(v.Value) || math.IsInf(v.Value, 0) {
-					continue
-				}
-				if _, ok := units[v.Unit]; !ok {
-					s.UnitNames[key] = append(s.UnitNames[key], v.Unit)
-				}
-				units[v.Unit] = append(units[v.Unit], v.Value)
-			}
-			if v, ok := rec.Value("cpu-sec/op"); ok && finitePositive(v) {
-				s.CPU[key] = append(s.CPU[key], v)
-			}
-			if v, ok := rec.Value("preempts/op"); ok && v >= 0 && !math.IsInf(v, 0) {
-				s.Preempts[key] = append(s.Preempts[key], v)
-			}
-		}
-	}
-	if err := reader.Err(); err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	s.Meta = reader.Units()
-	if len(s.Names) == 0 && len(s.Bad) == 0 && len(s.Failed) == 0 {
-		return nil, fmt.Errorf("%s: %w", name, ErrNoResults)
-	}
-	return s, nil
-}
-
-// Merge appends the runs of more to s, as if read from one output.
-func (s *Samples) Merge(more *Samples) {
-	for _, name := range more.Names {
-		if _, ok := s.Values[name]; !ok {
-			s.Names = append(s.Names, name)
-		}
-		s.Values[name] = append(s.Values[name], more.Values[name]...)
-	}
-	for name, units := range more.Units {
-		if s.Units[name] == nil {
-			s.Units[name] = map[string][]float64{}
-		}
-		for _, unit := range more.UnitNames[name] {
-			if _, ok := s.Units[name][unit]; !ok {
-				s.UnitNames[name] = append(s.UnitNames[name], unit)
-			}
-			s.Units[name][unit] = append(s.Units[name][unit], units[unit]...)
-		}
-	}
-	for name, vs := range more.CPU {
-		s.CPU[name] = append(s.CPU[name], vs...)
-	}
-	for name, vs := range more.Preempts {
-		s.Preempts[name] = append(s.Preempts[name], vs...)
-	}
-	if s.Meta == nil {
-		s.Meta = benchfmt.UnitMetadataMap{}
-	}
-	for k, v := range more.Meta {
-		if _, ok := s.Meta[k]; !ok {
-			s.Meta[k] = v
-		}
-	}
-	s.Bad = append(s.Bad, more.Bad...)
-	s.Failed = append(s.Failed, more.Failed...)
-	s.Interleaved = s.Interleaved || more.Interleaved
-	for _, c := range more.Commits {
-		if !slices.Contains(s.Commits, c) {
-			s.Commits = append(s.Commits, c)
-		}
-	}
-}
 
 // Better is the direction of a unit: +1 where higher values are better, -1
 // where lower are, 0 where the files do not say (package sweep's evidence,
@@ -224,7 +60,7 @@ func (t Thresholds) For(unit string) float64 {
 func Missing(old, new *Samples) []string {
 	var out []string
 	for _, name := range old.Names {
-		if len(new.Values[name]) == 0 {
+		if len(old.Values(name, "sec/op")) > 0 && len(new.Values(name, "sec/op")) == 0 {
 			out = append(out, name)
 		}
 	}
@@ -258,6 +94,12 @@ type Change struct {
 	// Canary says this is the canary itself: read as the machine's, never
 	// a regression.
 	Canary bool
+	// AA says this change would be a regression, but both runs measured
+	// one clean commit: it is the machine's.
+	AA bool
+	// NoCanary says a timed unit was judged without a canary: a change of
+	// machine would look the same.
+	NoCanary bool
 }
 
 func bad(x float64) bool { return !finitePositive(x) }
@@ -266,7 +108,7 @@ func constant(xs []float64) bool {
 	return len(xs) > 0 && slices.Min(xs) == slices.Max(xs)
 }
 
-// Compare compares every unit with a direction (see Better) of the
+// compare compares every unit with a direction (see Better) of the
 // benchmarks present in both runs, in the unit's direction. A unit is a
 // regression when its median got worse by more than its threshold (0.05
 // for 5%), the U test rejects "same distribution" at alpha, and the two 95%
@@ -274,24 +116,27 @@ func constant(xs []float64) bool {
 // fewer give no interval); where every run of each side gave one value
 // (allocs/op, usually), the two values are compared exactly: 10 -> 11
 // allocs is 10% worse. Only the time can be excused as the machine's.
-func Compare(old, new *Samples, th Thresholds, alpha float64) []Change {
+func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 	bt := benchmath.DefaultThresholds
 	bt.CompareAlpha = alpha
 	var out []Change
-	for _, name := range allNames(new) {
-		ou, ok := unitsOf(old, name)
-		if !ok {
+	for _, name := range new.Names {
+		ob, nb := old.Benchmarks[name], new.Benchmarks[name]
+		if ob == nil {
 			continue
 		}
-		nu, _ := unitsOf(new, name)
 		timeDisturbed := false
-		for _, unit := range unitNames(new, name) {
+		units := nb.Units
+		if i := slices.Index(units, "sec/op"); i > 0 {
+			units = append([]string{"sec/op"}, slices.Delete(slices.Clone(units), i, i+1)...)
+		}
+		for _, unit := range units {
 			better := Better(old, new, unit)
-			ov, ok := ou[unit]
-			if !ok || better == 0 {
+			ov := ob.Values(unit)
+			if len(ov) == 0 || better == 0 {
 				continue
 			}
-			nv := nu[unit]
+			nv := nb.Values(unit)
 			if unit == "sec/op" {
 				// ReadSamples keeps only positive finite times; Samples
 				// made by hand might not, and benchmath's U test does not
@@ -350,49 +195,14 @@ func Compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 	return out
 }
 
-// unitsOf is the runs of a benchmark by unit, its Values as sec/op (for
-// Samples made by hand without Units).
-func unitsOf(s *Samples, name string) (map[string][]float64, bool) {
-	u, ok := s.Units[name]
-	if v, has := s.Values[name]; has {
-		if !ok {
-			return map[string][]float64{"sec/op": v}, true
-		}
-		ok = true
-	}
-	return u, ok
-}
-
-// unitNames is a benchmark's units in first-seen order, time first.
-func unitNames(s *Samples, name string) []string {
-	names := s.UnitNames[name]
-	if _, ok := s.Values[name]; ok && !slices.Contains(names, "sec/op") {
-		names = append([]string{"sec/op"}, names...)
-	}
-	return names
-}
-
-// allNames is every benchmark of s, those with a time first.
-func allNames(s *Samples) []string {
-	names := slices.Clone(s.Names)
-	var rest []string
-	for name := range s.Units {
-		if _, ok := s.Values[name]; !ok {
-			rest = append(rest, name)
-		}
-	}
-	slices.Sort(rest)
-	return append(names, rest...)
-}
-
 // Ungated returns the units of benchmarks in both runs that have no
 // direction, and so are not judged (package sweep's evidence, a custom
 // unit without "Unit U better=..." metadata), sorted.
 func Ungated(old, new *Samples) []string {
 	set := map[string]bool{}
-	for name, units := range new.Units {
-		for unit := range units {
-			if _, ok := old.Units[name][unit]; ok && Better(old, new, unit) == 0 {
+	for name, nb := range new.Benchmarks {
+		for _, unit := range nb.Units {
+			if ob := old.Benchmarks[name]; ob != nil && slices.Contains(ob.Units, unit) && Better(old, new, unit) == 0 {
 				set[unit] = true
 			}
 		}
@@ -410,8 +220,8 @@ func Ungated(old, new *Samples) []string {
 // its preemptions per op rose significantly. Without both metrics in both
 // runs it is not.
 func disturbed(old, new *Samples, name string, threshold float64, th *benchmath.Thresholds) (bool, string) {
-	oc, nc := old.CPU[name], new.CPU[name]
-	op, np := old.Preempts[name], new.Preempts[name]
+	oc, nc := positive(old.Values(name, sweep.UnitCPU)), positive(new.Values(name, sweep.UnitCPU))
+	op, np := nonNegative(old.Values(name, sweep.UnitPreempts)), nonNegative(new.Values(name, sweep.UnitPreempts))
 	if len(oc) == 0 || len(nc) == 0 || len(op) == 0 || len(np) == 0 {
 		return false, ""
 	}
@@ -423,6 +233,14 @@ func disturbed(old, new *Samples, name string, threshold float64, th *benchmath.
 		return false, ""
 	}
 	return true, fmt.Sprintf("CPU per op %+.1f%%, preemptions per op %.3g -> %.3g: the machine was busier", 100*cpuDelta, po, pn)
+}
+
+func positive(xs []float64) []float64 {
+	return slices.DeleteFunc(xs, func(x float64) bool { return !(x > 0) })
+}
+
+func nonNegative(xs []float64) []float64 {
+	return slices.DeleteFunc(xs, func(x float64) bool { return !(x >= 0) })
 }
 
 // FormatValue formats a value of unit: seconds with a unit prefix, others

@@ -50,7 +50,7 @@ func TestHTMLSelfContained(t *testing.T) {
 	cards := strings.Count(p, `class="card"`)
 	d, err := load(t, "real_make_bench_quiet.txt")
 	require.NoError(t, err)
-	assert.Equal(t, len(d.Sweeps), cards, "a card per sweep")
+	assert.Equal(t, len(d.Sweeps()), cards, "a card per sweep")
 	assert.Equal(t, cards, strings.Count(p, `class="ideal"`))
 	assert.Equal(t, cards, strings.Count(p, `class="speedup"`))
 	assert.Equal(t, cards, strings.Count(p, `class="ci"`), "6 runs a point: every plot has its band")

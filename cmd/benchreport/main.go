@@ -43,15 +43,12 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"html"
 	"io"
-	"math"
 	"os"
 	"path/filepath"
 	"strings"
@@ -111,16 +108,16 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return parseError(err)
 	}
+	as := bench.Analyze(d)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
-		return writeBMF(f, inputs, d, stdout, stderr)
+		return writeBMF(f, d, as, stdout, stderr)
 	}
-	if len(d.Sweeps) == 0 {
+	if len(as) == 0 {
 		if len(d.Bad) > 0 {
 			return parseError(fmt.Errorf("no usable sweep: %d results left out, not a positive, finite time per op (the first: %s)", len(d.Bad), d.Bad[0]))
 		}
 		return parseError(fmt.Errorf("no sweep: no benchmark name carries workers=N or concurrency=N"))
 	}
-	as := bench.Analyze(d)
 	sections := []bench.Section{chapter.Section}
 	if *note != "" {
 		sections = append([]bench.Section{noteSection(*note)}, sections...)
@@ -162,29 +159,7 @@ func noteSection(note string) bench.Section {
 // writeBMF writes every benchmark of the inputs, sweep or not, in Bencher
 // Metric Format or github-action-benchmark's custom JSON; what it leaves
 // out is named on stderr.
-func writeBMF(f bench.Format, inputs []bench.Input, d *bench.Data, stdout, stderr io.Writer) error {
-	var all *bench.Samples
-	for _, in := range inputs {
-		s, err := bench.ReadSamples(bytes.NewReader(in.Data), in.Name)
-		if errors.Is(err, bench.ErrNoResults) {
-			continue
-		}
-		if err != nil {
-			return parseError(err)
-		}
-		if all == nil {
-			all = s
-		} else {
-			all.Merge(s)
-		}
-	}
-	if all == nil {
-		return parseError(bench.ErrNoResults)
-	}
-	var as []*bench.Analysis
-	if len(d.Sweeps) > 0 {
-		as = bench.Analyze(d)
-	}
+func writeBMF(f bench.Format, all *bench.Samples, as []*bench.Analysis, stdout, stderr io.Writer) error {
 	b, leftOut := bench.NewBMF(all, as)
 	if len(b) == 0 {
 		if len(all.Bad) > 0 {
@@ -274,109 +249,24 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		if err != nil {
 			return err
 		}
-		if samples[i], err = bench.ReadSamples(bytes.NewReader(data), name); err != nil {
+		if samples[i], err = bench.Read(bench.Input{Name: name, Data: data}); err != nil {
 			return parseError(err)
 		}
 	}
-	old, new := samples[0], samples[1]
-	// The canary first: did the machine change between the runs?
-	canary, hasCanary := bench.FindCanary(old, new, *alpha)
-	var against *bench.Canary
-	switch {
-	case !hasCanary:
-		fmt.Fprintf(stdout, "no canary (BenchmarkCanary) in both runs: runs made at different times may differ by the machine alone (a slower host slows every benchmark, and nothing in the files shows it); to gate on a shared machine, measure both commits interleaved: make bench-ab\n")
-	case canary.Moved:
-		against = &canary
-		fmt.Fprintf(stdout, "the machine changed: the canary ran %+.1f%% [%s] in NEW (p=%.3f, %s -> %s); every time of NEW is divided by %.3f (every rate multiplied) before it is judged, and a time must be worse than its threshold plus the canary's own uncertainty (%.1f%%) to count\n",
-			100*(canary.Ratio-1), pctRange(canary.Lo, canary.Hi), canary.P,
-			bench.FormatValue(canary.Old.Center, "sec/op"), bench.FormatValue(canary.New.Center, "sec/op"), canary.Ratio, 100*canary.Slack)
-	default:
-		fmt.Fprintf(stdout, "the canary is steady: %+.1f%% [%s] (p=%.3f): the machine did not change between the runs, as far as it shows\n",
-			100*(canary.Ratio-1), pctRange(canary.Lo, canary.Hi), canary.P)
+	g, err := bench.Gate(samples[0], samples[1], bench.GateOptions{Thresholds: threshold, Alpha: *alpha})
+	if err != nil {
+		return parseError(fmt.Errorf("%s and %s: %w", fs.Arg(0), fs.Arg(1), err))
 	}
-	commit, sameCode := bench.SameCode(old, new)
-	if sameCode {
-		fmt.Fprintf(stdout, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", commit)
-	}
-	changes := bench.CompareAgainst(old, new, threshold, *alpha, against)
-	missing := bench.Missing(old, new)
-	if len(changes) == 0 && len(new.Names) > 0 {
-		return parseError(fmt.Errorf("no benchmark is in both %s and %s", fs.Arg(0), fs.Arg(1)))
-	}
-	if err := bench.WriteComparison(stdout, changes, *alpha); err != nil {
+	if err := bench.WriteGate(stdout, stderr, g, *alpha); err != nil {
 		return err
 	}
-	for _, l := range old.Bad {
-		fmt.Fprintf(stderr, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
-	}
-	failures, machineDiffs := 0, 0
-	fail := func(format string, args ...any) {
-		failures++
-		fmt.Fprintf(stderr, "benchreport: "+format+"\n", args...)
-	}
-	for _, c := range changes {
-		unit := c.Unit
-		if unit == "sec/op" {
-			unit = "time/op"
-		}
-		test := fmt.Sprintf("p=%.3f", c.P)
-		if c.Exact {
-			test = "every run the same"
-		}
-		// "NAME UNIT: OLD -> NEW, +D% (TEST"; each case closes it.
-		change := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (%s", c.Name, unit,
-			bench.FormatValue(c.Old.Center, c.Unit), bench.FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
-		switch {
-		case c.Regression && sameCode:
-			machineDiffs++
-			fmt.Fprintf(stderr, "benchreport: the machine's: %s), with the same code\n", change)
-		case c.Regression && c.Corrected:
-			fail("regression: %s) beyond the machine's change (NEW corrected by the canary's %.3f)", change, canary.Ratio)
-		case c.Regression && !hasCanary && bench.Timed(c.Unit):
-			fail("regression: %s; no canary: a change of machine would look the same)", change)
-		case c.Regression:
-			fail("regression: %s)", change)
-		case c.Disturbed:
-			fmt.Fprintf(stderr, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, unit, 100*c.Delta, c.P, c.Why)
-		}
-	}
-	if u := bench.Ungated(old, new); len(u) > 0 {
-		fmt.Fprintf(stdout, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", strings.Join(u, ", "))
-	}
-	for _, name := range missing {
-		fail("missing from NEW: %s: no usable result (removed, renamed, failed or bad)", name)
-	}
-	for _, name := range new.Failed {
-		fail("failed in NEW: Benchmark%s", name)
-	}
-	for _, l := range new.Bad {
-		fail("bad value in NEW (not a positive, finite time per op): %s", l)
-	}
-	if failures > 0 {
+	switch g.Status {
+	case bench.GateFail:
 		return &cli.ExitError{Code: cli.ExitFailure}
-	}
-	if machineDiffs > 0 {
-		return &cli.ExitError{Code: cli.ExitMachine, Msg: fmt.Sprintf("cannot judge: one commit measured twice differs in %d %s: the machine changed between the runs; measure both commits interleaved (make bench-ab) for a verdict", machineDiffs, plural(machineDiffs, "place"))}
-	}
-	if against != nil {
-		return &cli.ExitError{Code: cli.ExitMachine, Msg: fmt.Sprintf("cannot judge: the machine changed between the runs (the canary %+.1f%%); corrected for it, nothing is worse; measure both commits interleaved (make bench-ab) for a verdict", 100*(canary.Ratio-1))}
+	case bench.GateMachine:
+		return &cli.ExitError{Code: cli.ExitMachine, Msg: g.Why() + " (make bench-ab)"}
 	}
 	return nil
-}
-
-func plural(n int, word string) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
-}
-
-// pctRange is a ratio's interval as changes in percent, "+18%, +31%".
-func pctRange(lo, hi float64) string {
-	if math.IsNaN(lo) || math.IsNaN(hi) {
-		return "no interval: fewer than 6 runs"
-	}
-	return fmt.Sprintf("%+.0f%%, %+.0f%%", 100*(lo-1), 100*(hi-1))
 }
 
 // listFlag is a flag that may be given more than once.

@@ -1,0 +1,102 @@
+package bench
+
+import (
+	"fmt"
+	"io"
+	"math"
+	"strings"
+)
+
+// WriteGate writes the gate's result as benchreport compare prints it: what
+// the canary says and whether the runs are A/A, then the table of changes,
+// on stdout; each regression, each change that is the machine's, and each
+// benchmark missing, failed or bad, one line each on stderr.
+func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
+	out, errw := &errWriter{w: stdout}, &errWriter{w: stderr}
+	switch c := g.Canary; {
+	case c == nil:
+		fmt.Fprintf(out, "no canary (BenchmarkCanary) in both runs: runs made at different times may differ by the machine alone (a slower host slows every benchmark, and nothing in the files shows it); to gate on a shared machine, measure both commits interleaved\n")
+	case c.Moved:
+		fmt.Fprintf(out, "the machine changed: the canary ran %+.1f%% [%s] in NEW (p=%.3f, %s -> %s); every time of NEW is divided by %.3f (every rate multiplied) before it is judged, and a time must be worse than its threshold plus the canary's own uncertainty (%.1f%%) to count\n",
+			100*(c.Ratio-1), pctRange(c.Lo, c.Hi), c.P, FormatValue(c.Old.Center, "sec/op"), FormatValue(c.New.Center, "sec/op"), c.Ratio, 100*c.Slack)
+	default:
+		fmt.Fprintf(out, "the canary is steady: %+.1f%% [%s] (p=%.3f): the machine did not change between the runs, as far as it shows\n",
+			100*(c.Ratio-1), pctRange(c.Lo, c.Hi), c.P)
+	}
+	if g.AA() {
+		fmt.Fprintf(out, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", g.Commit)
+	}
+	if err := WriteComparison(out, g.Changes, alpha); err != nil {
+		return err
+	}
+	for _, l := range g.BadOld {
+		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
+	}
+	for _, c := range g.Changes {
+		unit := c.Unit
+		if unit == "sec/op" {
+			unit = "time/op"
+		}
+		test := fmt.Sprintf("p=%.3f", c.P)
+		if c.Exact {
+			test = "every run the same"
+		}
+		// "NAME UNIT: OLD -> NEW, +D% (TEST"; each case closes it.
+		change := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (%s", c.Name, unit,
+			FormatValue(c.Old.Center, c.Unit), FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
+		switch {
+		case c.AA:
+			fmt.Fprintf(errw, "benchreport: the machine's: %s), with the same code\n", change)
+		case c.Regression && c.Corrected:
+			fmt.Fprintf(errw, "benchreport: regression: %s) beyond the machine's change (NEW corrected by the canary's %.3f)\n", change, g.Canary.Ratio)
+		case c.Regression && c.NoCanary:
+			fmt.Fprintf(errw, "benchreport: regression: %s; no canary: a change of machine would look the same)\n", change)
+		case c.Regression:
+			fmt.Fprintf(errw, "benchreport: regression: %s)\n", change)
+		case c.Disturbed:
+			fmt.Fprintf(errw, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, unit, 100*c.Delta, c.P, c.Why)
+		}
+	}
+	if len(g.Ungated) > 0 {
+		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", strings.Join(g.Ungated, ", "))
+	}
+	for _, name := range g.Missing {
+		fmt.Fprintf(errw, "benchreport: missing from NEW: %s: no usable result (removed, renamed, failed or bad)\n", name)
+	}
+	for _, name := range g.Failed {
+		fmt.Fprintf(errw, "benchreport: failed in NEW: Benchmark%s\n", name)
+	}
+	for _, l := range g.Bad {
+		fmt.Fprintf(errw, "benchreport: bad value in NEW (not a positive, finite time per op): %s\n", l)
+	}
+	if out.err != nil {
+		return out.err
+	}
+	return errw.err
+}
+
+// Why is the gate's status in one sentence ("" when it passed or failed:
+// the lines on stderr say why it failed).
+func (g *GateResult) Why() string {
+	if g.Status != GateMachine {
+		return ""
+	}
+	n := 0
+	for _, c := range g.Changes {
+		if c.AA {
+			n++
+		}
+	}
+	if n > 0 {
+		return fmt.Sprintf("cannot judge: one commit measured twice differs in %d %s: the machine changed between the runs; measure both commits interleaved for a verdict", n, plural("place", n))
+	}
+	return fmt.Sprintf("cannot judge: the machine changed between the runs (the canary %+.1f%%); corrected for it, nothing is worse; measure both commits interleaved for a verdict", 100*(g.Canary.Ratio-1))
+}
+
+// pctRange is a ratio's interval as changes in percent, "+18%, +31%".
+func pctRange(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "no interval: fewer than 6 runs"
+	}
+	return fmt.Sprintf("%+.0f%%, %+.0f%%", 100*(lo-1), 100*(hi-1))
+}
