@@ -111,4 +111,3 @@ func isRate(unit string) bool { return !isTime(unit) && strings.HasSuffix(unit, 
 // Timed reports whether a unit is one that Against corrects: a time or a
 // rate, which the machine's speed moves.
 func Timed(unit string) bool { return isTime(unit) || isRate(unit) }
-
