@@ -83,10 +83,22 @@ func TestSpeedupArithmetic(t *testing.T) {
 	assert.InDelta(t, 0.05, a.Rows[2].Best, 1e-12)
 	assert.InDelta(t, 50.0/51, a.Rows[2].OfBest, 1e-9)
 	assert.True(t, math.IsNaN(a.Rows[1].SpeedupLo), "one run: no interval")
-	assert.Contains(t, strings.Join(a.Warnings, " "), "fewer than 6 runs")
-	assert.Contains(t, a.Verdict, "scales to 2 workers")
-	assert.Contains(t, a.Verdict, "flat beyond")
-	assert.Contains(t, a.Verdict, "no CPU time per op", "without cpu-sec/op the limit cannot be named")
+	assert.True(t, hasNote(a, bench.NoteFewRuns))
+	assert.Equal(t, bench.ScalingScales, a.Scaling.Kind)
+	assert.Equal(t, 2, a.Scaling.Knee)
+	assert.Equal(t, bench.TailFlat, a.Scaling.Tail)
+	assert.Equal(t, []int{4}, a.Scaling.Beyond)
+	assert.Equal(t, bench.LimitUnknown, a.Limit)
+	assert.Equal(t, bench.CauseNoCPU, a.Cause, "without cpu-sec/op the limit cannot be named")
+}
+
+func hasNote(a *bench.Analysis, k bench.NoteKind) bool {
+	for _, n := range a.Notes {
+		if n.Kind == k {
+			return true
+		}
+	}
+	return false
 }
 
 func TestNoWorkers1(t *testing.T) {
@@ -96,7 +108,7 @@ func TestNoWorkers1(t *testing.T) {
 	assert.Equal(t, 2, a.Base)
 	assert.InDelta(t, 50.0/26, a.Rows[1].Speedup, 1e-9)
 	assert.InDelta(t, 50.0/26/2, a.Rows[1].Efficiency, 1e-9, "per worker, relative to 2")
-	assert.Contains(t, a.Warnings[0], "no workers=1")
+	assert.Equal(t, bench.NoteNoBase, a.Notes[0].Kind)
 }
 
 // TestDeclaredBest: a sweep that declares its best (best-sec/op, as
@@ -121,16 +133,20 @@ func TestDeclaredBest(t *testing.T) {
 		assert.InDelta(t, float64((8+r.X-1)/r.X)*0.05, r.Best, 1e-9)
 		assert.Empty(t, r.Disturbed, "concurrency=%d", r.X)
 	}
-	assert.Equal(t, bench.LimitWaiting, a.Limit, a.Verdict)
-	assert.Contains(t, a.Verdict, "scales to 8 concurrency")
-	assert.Contains(t, a.Verdict, "of the best allowed")
+	assert.Equal(t, bench.LimitWaiting, a.Limit, a.Verdict())
+	assert.Equal(t, bench.ScalingScales, a.Scaling.Kind)
+	assert.Equal(t, 8, a.Scaling.Knee)
+	assert.InDelta(t, 1/1.02, a.Row(8).OfBest, 0.01)
 
 	// Faster than the declared best, beyond the interval: disturbed.
 	fast := strings.ReplaceAll(in.String(), "BenchmarkGet/concurrency=8-2 1 5", "BenchmarkGet/concurrency=8-2 1 3")
 	d, err = bench.Read(bench.Input{Name: "in", Data: []byte(fast)})
 	require.NoError(t, err)
 	a = bench.Analyze(d)[0]
-	assert.Contains(t, a.Rows[3].Disturbed, "faster than the best the sweep declared")
+	require.Len(t, a.Rows[3].Disturbed, 1)
+	assert.Equal(t, bench.DisturbPastBest, a.Rows[3].Disturbed[0].Kind)
+	assert.True(t, a.Rows[3].Disturbed[0].Declared)
+	assert.Greater(t, a.Rows[3].Disturbed[0].OfBest, 1.5)
 }
 
 func TestMixedAndFailed(t *testing.T) {
@@ -146,7 +162,7 @@ func TestMixedAndFailed(t *testing.T) {
 	}
 	assert.Equal(t, []int{1, 4}, xs, "the failed count is missing, the rest reported")
 	assert.Equal(t, []string{"Flaky/workers=2"}, d.Sweeps()[0].Failed)
-	assert.Contains(t, bench.Analyze(d)[0].Warnings[0], "BenchmarkFlaky/workers=2 failed")
+	assert.Equal(t, bench.Note{Kind: bench.NoteFailed, Name: "Flaky/workers=2"}, bench.Analyze(d)[0].Notes[0])
 }
 
 func TestReadErrors(t *testing.T) {
@@ -341,12 +357,11 @@ func checkTruthful(t *testing.T, a *bench.Analysis) {
 	if a.Waits || a.Declared {
 		return
 	}
-	var n int
-	if _, err := fmt.Sscanf(a.Verdict, "scales to %d", &n); err == nil {
-		assert.LessOrEqual(t, n, a.Procs, "%s: %s", a.Title(), a.Verdict)
+	if a.Scaling.Kind == bench.ScalingScales {
+		assert.LessOrEqual(t, a.Scaling.Knee, a.Procs, "%s: %s", a.Title(), a.Verdict())
 	}
 	if a.Rows[len(a.Rows)-1].X > a.Procs {
-		assert.NotContains(t, a.Verdict, "still scaling", a.Title())
+		assert.NotEqual(t, bench.TailStill, a.Scaling.Tail, a.Title())
 	}
 	for _, r := range a.Rows {
 		past := r.SpeedupLo > r.Factors.Ideal
@@ -355,7 +370,7 @@ func checkTruthful(t *testing.T, a *bench.Analysis) {
 		}
 		if past {
 			assert.NotEmpty(t, r.Disturbed, "%s: %s=%d at %.0f%% of the bound", a.Title(), a.Key, r.X, 100*r.OfBest)
-			assert.Contains(t, a.Distrust, fmt.Sprintf("%s=%d", a.Key, r.X))
+			assert.Contains(t, a.Distrust(), fmt.Sprintf("%s=%d", a.Key, r.X))
 		}
 	}
 }
@@ -367,11 +382,11 @@ func checkTruthful(t *testing.T, a *bench.Analysis) {
 func TestRealVerdicts(t *testing.T) {
 	tests := []struct {
 		file     string
-		verdicts []string // per sweep, a part each verdict must hold
+		verdicts []bench.ScalingKind // per sweep
 	}{
-		{"real_quiet.txt", []string{"scales to 2 workers", "scales to 2 workers", "scales to 2 workers"}},
-		{"real_busy.txt", []string{"cannot tell", "cannot tell", "cannot tell"}},
-		{"real_bursty.txt", []string{"cannot tell", "not scale", "cannot tell"}},
+		{"real_quiet.txt", []bench.ScalingKind{bench.ScalingScales, bench.ScalingScales, bench.ScalingScales}},
+		{"real_busy.txt", []bench.ScalingKind{bench.ScalingTooFew, bench.ScalingTooFew, bench.ScalingTooFew}},
+		{"real_bursty.txt", []bench.ScalingKind{bench.ScalingTooFew, bench.ScalingNone, bench.ScalingBaseDisturbed}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.file, func(t *testing.T) {
@@ -381,8 +396,11 @@ func TestRealVerdicts(t *testing.T) {
 			require.Len(t, as, len(tt.verdicts))
 			for i, a := range as {
 				checkTruthful(t, a)
-				assert.Contains(t, a.Verdict, tt.verdicts[i], a.Title())
-				assert.Equal(t, tt.file == "real_quiet.txt", a.Distrust == "", "%s: %s", a.Title(), a.Distrust)
+				assert.Equal(t, tt.verdicts[i], a.Scaling.Kind, "%s: %s", a.Title(), a.Verdict())
+				if tt.verdicts[i] == bench.ScalingScales {
+					assert.Equal(t, 2, a.Scaling.Knee, a.Title())
+				}
+				assert.Equal(t, tt.file == "real_quiet.txt", a.Distrust() == "", "%s: %s", a.Title(), a.Distrust())
 			}
 		})
 	}
@@ -390,8 +408,10 @@ func TestRealVerdicts(t *testing.T) {
 	d, err := load(t, "real_busy.txt")
 	require.NoError(t, err)
 	a := bench.Analyze(d)[0]
-	assert.Regexp(t, `workers=2 \(its CPU share was [0-9]+%: it ran while the machine was busy`, a.Distrust)
-	assert.Contains(t, a.Distrust, "COUNT=20")
+	require.NotEmpty(t, a.Rows[1].Disturbed)
+	assert.Equal(t, bench.DisturbLowShare, a.Rows[1].Disturbed[0].Kind)
+	assert.Less(t, a.Rows[1].Disturbed[0].CPUShare, bench.LowShare)
+	assert.NotContains(t, a.Distrust(), "COUNT", "the library does not speak in make's knobs")
 }
 
 // TestDisturbedBase is the run the verdict work started from (arcfour on a
@@ -422,12 +442,17 @@ func TestDisturbedBase(t *testing.T) {
 		require.NoError(t, err)
 		a := bench.Analyze(d)[0]
 		checkTruthful(t, a)
-		assert.NotContains(t, a.Verdict, "scales to 4")
+		assert.NotEqual(t, 4, a.Scaling.Knee)
 		if tt.past {
-			assert.Contains(t, a.Rows[2].Disturbed, "118% of the best allowed")
-			assert.Contains(t, a.Distrust, "workers=4")
+			require.Len(t, a.Rows[2].Disturbed, 1)
+			assert.Equal(t, bench.DisturbPastBest, a.Rows[2].Disturbed[0].Kind)
+			assert.InDelta(t, 1.18, a.Rows[2].Disturbed[0].OfBest, 0.01)
+			assert.Contains(t, a.Distrust(), "workers=4")
 		} else {
 			assert.Empty(t, a.Rows[2].Disturbed, "interval [%.2f, %.2f] holds 2x", a.Rows[2].SpeedupLo, a.Rows[2].SpeedupHi)
+			// Above the bound within its interval: a word all the same.
+			assert.Contains(t, a.Notes, bench.Note{Kind: bench.NoteAboveBest, X: 4, OfBest: a.Rows[2].OfBest})
+			assert.InDelta(t, 1.18, a.Rows[2].OfBest, 0.01)
 		}
 	}
 }
@@ -448,7 +473,7 @@ func TestWrongProcs(t *testing.T) {
 		assert.Len(t, p.Values, 1, "workers=%d", p.X)
 	}
 	as := bench.Analyze(d)
-	assert.Contains(t, strings.Join(as[0].Warnings, " "), "golang/go#49980")
+	assert.True(t, hasNote(as[0], bench.NoteWrongProcs))
 
 }
 
@@ -545,10 +570,11 @@ func TestFewerCoresThanGOMAXPROCS(t *testing.T) {
 	a := bench.Analyze(d)[0]
 	assert.Equal(t, 64, a.Procs)
 	assert.Equal(t, 2, a.Bound)
-	assert.Contains(t, a.Verdict, "scales to 2 workers")
-	assert.Empty(t, a.Distrust, "every point got its 2 cores")
+	assert.Equal(t, bench.ScalingScales, a.Scaling.Kind)
+	assert.Equal(t, 2, a.Scaling.Knee)
+	assert.Empty(t, a.Distrust(), "every point got its 2 cores")
 	assert.InDelta(t, 0.99, a.Rows[3].CPUShare, 0.02)
-	assert.Contains(t, strings.Join(a.Warnings, " "), "GOMAXPROCS=64 on 2 cores")
+	assert.Contains(t, a.Notes, bench.Note{Kind: bench.NoteFewerCores, N: 2})
 }
 
 // TestEveryRealRunTruthful holds every verdict on every real run kept in

@@ -27,7 +27,7 @@ BenchmarkWork/workers=2-2 10 91000000 ns/op 0.111 cpu-sec/op 0.061 lockwait-sec/
 		fmt.Println(a.Limit)
 		f := a.Rows[1].Factors
 		fmt.Printf("%.2fx = %.2f cores × %.2f lock × %.2f idle × %.2f work\n", f.Product(), f.Ideal, f.Lock, f.Idle, f.Work)
-		fmt.Println(a.Verdict)
+		fmt.Println(a.Verdict())
 	}
 	// Output:
 	// m: Work-2

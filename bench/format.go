@@ -15,14 +15,20 @@ import (
 
 // fmtSec formats seconds with 3 significant digits and a unit.
 func fmtSec(s float64) string {
+	// The unit is chosen on the value rounded to 3 significant digits,
+	// so that 999.8ns reads 1µs, never 1e+03ns.
+	r, err := strconv.ParseFloat(strconv.FormatFloat(s, 'g', 3, 64), 64)
+	if err != nil {
+		r = s
+	}
 	switch {
 	case math.IsNaN(s):
 		return "n/a"
-	case s >= 1:
+	case r >= 1:
 		return strconv.FormatFloat(s, 'g', 3, 64) + "s"
-	case s >= 1e-3:
+	case r >= 1e-3:
 		return strconv.FormatFloat(s*1e3, 'g', 3, 64) + "ms"
-	case s >= 1e-6:
+	case r >= 1e-6:
 		return strconv.FormatFloat(s*1e6, 'g', 3, 64) + "µs"
 	}
 	return strconv.FormatFloat(s*1e9, 'g', 3, 64) + "ns"
@@ -163,7 +169,7 @@ func (e *errWriter) Write(p []byte) (int, error) {
 // a "!" that the notes below the table explain.
 func rowCells(a *Analysis, r Row) []string {
 	ofBest := pct(r.OfBest)
-	if r.Disturbed != "" {
+	if !r.Trusted() {
 		ofBest += " !"
 	}
 	cells := []string{fmtSec(r.Median), pctCI(r), speedupCI(r), pct(r.Efficiency), ofBest}
@@ -192,15 +198,15 @@ func writeText(w io.Writer, as []*Analysis, sections []Section) error {
 		if err := tw.Flush(); err != nil {
 			return err
 		}
-		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule)
+		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule())
 		for _, line := range decomposition(a) {
 			fmt.Fprintf(w, "  %s\n", line)
 		}
-		fmt.Fprintf(w, "verdict: %s\n", a.Verdict)
-		if a.Distrust != "" {
-			fmt.Fprintf(w, "! %s\n", a.Distrust)
+		fmt.Fprintf(w, "verdict: %s\n", a.Verdict())
+		if a.Distrust() != "" {
+			fmt.Fprintf(w, "! %s\n", a.Distrust())
 		}
-		for _, warn := range a.Warnings {
+		for _, warn := range a.Warnings() {
 			fmt.Fprintf(w, "note: %s\n", warn)
 		}
 	}
@@ -216,24 +222,24 @@ func writeMarkdown(w io.Writer, as []*Analysis, sections []Section) error {
 	}
 	for _, a := range as {
 		fmt.Fprintf(w, "\n## %s\n\n", a.Title())
-		fmt.Fprintf(w, "**%s**\n\n", a.Verdict)
+		fmt.Fprintf(w, "**%s**\n\n", a.Verdict())
 		h := headerOf(a)
 		fmt.Fprintf(w, "| %s | %s |\n", a.Key, strings.Join(h, " | "))
 		fmt.Fprintf(w, "|---:|%s\n", strings.Repeat("---:|", len(h)))
 		for _, r := range a.Rows {
 			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(a, r), " | "))
 		}
-		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule)
+		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule())
 		if lines := decomposition(a); len(lines) > 0 {
 			fmt.Fprintf(w, "\nSpeedup, decomposed:\n\n")
 			for _, line := range lines {
 				fmt.Fprintf(w, "- %s\n", line)
 			}
 		}
-		if a.Distrust != "" {
-			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", a.Distrust)
+		if a.Distrust() != "" {
+			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", a.Distrust())
 		}
-		for _, warn := range a.Warnings {
+		for _, warn := range a.Warnings() {
 			fmt.Fprintf(w, "\nNote: %s.\n", warn)
 		}
 	}
@@ -262,7 +268,7 @@ func writeCSV(w io.Writer, as []*Analysis) error {
 				g(r.Evidence.Others), g(r.Evidence.Runq), g(r.Evidence.Lock), g(r.Evidence.GC), g(r.Evidence.Sched), g(r.Evidence.Tasks),
 				g(r.Shares.Used), g(r.Shares.Machine), g(r.Shares.Lock), g(r.Shares.Idle), g(r.Shares.Surplus),
 				g(r.Factors.Ideal), g(r.Factors.Surplus), g(r.Factors.Machine), g(r.Factors.Lock), g(r.Factors.Idle), g(r.Factors.Work), g(r.Factors.WorkLo), g(r.Factors.WorkHi),
-				r.Disturbed, a.Limit.String(), strconv.Itoa(a.At)})
+				a.disturbedWords(r), a.Limit.String(), strconv.Itoa(a.At)})
 		}
 	}
 	cw.Flush()

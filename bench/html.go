@@ -46,11 +46,11 @@ func writeHTML(w io.Writer, as []*Analysis, leftOut []string, sections []Section
 		sweepPlot(&b, a, 0, 0, false)
 		b.WriteString("</svg>\n")
 		io.WriteString(w, b.String())
-		fmt.Fprintf(w, "<p class=\"verdict\"><span class=\"limit\">%s</span>%s</p>\n", e(a.Limit.Phrase()), e(a.Verdict))
-		if a.Distrust != "" {
-			fmt.Fprintf(w, "<p class=\"note warn\">Disturbed: %s.</p>\n", e(a.Distrust))
+		fmt.Fprintf(w, "<p class=\"verdict\"><span class=\"limit\">%s</span>%s</p>\n", e(a.Limit.Phrase()), e(a.Verdict()))
+		if a.Distrust() != "" {
+			fmt.Fprintf(w, "<p class=\"note warn\">Disturbed: %s.</p>\n", e(a.Distrust()))
 		}
-		for _, warn := range a.Warnings {
+		for _, warn := range a.Warnings() {
 			fmt.Fprintf(w, "<p class=\"note\">Note: %s.</p>\n", e(warn))
 		}
 		io.WriteString(w, decompositionSVG(a))
@@ -66,7 +66,7 @@ func writeHTML(w io.Writer, as []*Analysis, leftOut []string, sections []Section
 			}
 			fmt.Fprintf(w, "</tr>\n")
 		}
-		fmt.Fprintf(w, "</table></div>\n<p class=\"note\">Best allowed: %s.</p>\n", e(a.BestRule))
+		fmt.Fprintf(w, "</table></div>\n<p class=\"note\">Best allowed: %s.</p>\n", e(a.BestRule()))
 		if lines := decomposition(a); len(lines) > 0 {
 			fmt.Fprintf(w, "<details><summary>The factors in numbers</summary>\n<ul>\n")
 			for _, l := range lines {

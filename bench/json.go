@@ -9,7 +9,7 @@ import (
 
 // JSONSchema names the shape -format json writes; it changes only when a
 // field changes meaning or goes.
-const JSONSchema = "futuresbench/report/v1"
+const JSONSchema = "futuresbench/report/v2"
 
 // Num is a number of the JSON report: null where it cannot be computed
 // (NaN, an interval from too few runs) or is infinite.
@@ -60,6 +60,8 @@ type JSONSweep struct {
 	Diagnosis      string      `json:"diagnosis"`
 	Verdict        string      `json:"verdict"`
 	Distrust       string      `json:"distrust"` // "" when every point is trusted
+	Scaling        JSONScaling `json:"scaling"`
+	Finding        JSONFinding `json:"finding"`
 	Warnings       []string    `json:"warnings"`
 	Failed         []string    `json:"failed"`
 	Points         []JSONPoint `json:"points"`
@@ -105,7 +107,53 @@ type JSONPoint struct {
 		WorkHi  Num `json:"workHi"`
 		Product Num `json:"product"`
 	} `json:"factors"`
-	Disturbed string `json:"disturbed"` // why the point is not to be trusted, "" if it is
+	Disturbed string `json:"disturbed"` // why the point is not to be trusted, in words; "" if it is
+	// Disturbances are the same as kinds (busy, lowShare, pastBest) with
+	// their numbers.
+	Disturbances []JSONDisturbance `json:"disturbances"`
+}
+
+// JSONDisturbance is one reason a point is not trusted.
+type JSONDisturbance struct {
+	Kind     string `json:"kind"`
+	Others   Num    `json:"othersShare"`
+	Runq     Num    `json:"runqShare"`
+	CPUShare Num    `json:"cpuShare"`
+	OfBest   Num    `json:"ofBest"`
+}
+
+// JSONScaling is how far a sweep scales (Scaling).
+type JSONScaling struct {
+	Kind      string `json:"kind"` // one, baseDisturbed, tooFew, none, pastCores, scales
+	Knee      int    `json:"knee"`
+	Top       int    `json:"top"`
+	Tail      string `json:"tail"` // none, still, slower, flat
+	Beyond    []int  `json:"beyond"`
+	Slower    []int  `json:"slower"`
+	Intervals bool   `json:"intervals"`
+}
+
+// JSONFinding is the limit with its evidence as numbers (Finding).
+type JSONFinding struct {
+	Limit   string `json:"limit"`
+	At      int    `json:"at"`
+	Cause   string `json:"cause"` // why unknown: noCPU, busyOrWait, baseSlowed, noLoss; "" otherwise
+	Share   Num    `json:"share"`
+	Worst   int    `json:"worst"`
+	Ratio   Num    `json:"ratio"`
+	Lo      Num    `json:"lo"`
+	Hi      Num    `json:"hi"`
+	Task    Num    `json:"taskSec"`
+	PerTask Num    `json:"perTaskSec"`
+	Serial  Num    `json:"serial"`
+	GC      Num    `json:"gcShare"`
+}
+
+func orInts(xs []int) []int {
+	if xs == nil {
+		return []int{}
+	}
+	return xs
 }
 
 func orEmpty(s []string) []string {
@@ -121,17 +169,35 @@ func NewJSONReport(as []*Analysis, leftOut []string) JSONReport {
 	for _, a := range as {
 		s := JSONSweep{
 			Package: a.Pkg, Name: a.Name, Key: a.Key, Procs: a.Procs, Cores: a.Cores, Base: a.Base, Bound: a.Bound,
-			BestRule: a.BestRule, Limit: a.Limit.String(), LimitPhrase: a.Limit.Phrase(), LimitAt: a.At,
-			SerialFraction: Num(a.Serial), Diagnosis: a.Diagnosis, Verdict: a.Verdict, Distrust: a.Distrust,
-			Warnings: orEmpty(a.Warnings), Failed: orEmpty(a.Failed), Points: []JSONPoint{},
+			BestRule: a.BestRule(), Limit: a.Limit.String(), LimitPhrase: a.Limit.Phrase(), LimitAt: a.At,
+			SerialFraction: Num(a.Serial), Diagnosis: a.Diagnosis(), Verdict: a.Verdict(), Distrust: a.Distrust(),
+			Warnings: orEmpty(a.Warnings()), Failed: orEmpty(a.Failed), Points: []JSONPoint{},
 		}
+		sc, f := a.Scaling, a.Finding
+		s.Scaling = JSONScaling{Kind: sc.Kind.String(), Knee: sc.Knee, Top: sc.Top, Tail: sc.Tail.String(),
+			Beyond: orInts(sc.Beyond), Slower: orInts(sc.Slower), Intervals: sc.Intervals}
+		s.Finding = JSONFinding{Limit: f.Limit.String(), At: f.At, Cause: f.Cause.String(), Share: Num(f.Share), Worst: f.Worst,
+			Ratio: Num(f.Ratio), Lo: Num(f.Lo), Hi: Num(f.Hi), Task: Num(f.Task), PerTask: Num(f.PerTask), Serial: Num(f.Serial), GC: Num(f.GC)}
 		for i, r := range a.Rows {
 			p := JSONPoint{Workers: r.X, Benchmark: a.Points[i].Name, Runs: r.Runs,
 				Time:       Interval{Num(r.Median), Num(r.Lo), Num(r.Hi)},
 				Speedup:    Interval{Num(r.Speedup), Num(r.SpeedupLo), Num(r.SpeedupHi)},
 				Efficiency: Num(r.Efficiency), Best: Num(r.Best), OfBest: Num(r.OfBest),
 				CPU:      Interval{Num(r.CPU), Num(r.CPULo), Num(r.CPUHi)},
-				CPUShare: Num(r.CPUShare), Disturbed: r.Disturbed,
+				CPUShare: Num(r.CPUShare), Disturbed: a.disturbedWords(r), Disturbances: []JSONDisturbance{},
+			}
+			for _, d := range r.Disturbed {
+				nan := Num(math.NaN())
+				jd := JSONDisturbance{Kind: d.Kind.String(), Others: nan, Runq: nan, CPUShare: nan, OfBest: nan}
+				switch d.Kind {
+				case DisturbBusy:
+					jd.Others, jd.Runq = Num(d.Others), Num(d.Runq)
+				case DisturbLowShare:
+					jd.CPUShare = Num(d.CPUShare)
+				case DisturbPastBest:
+					jd.OfBest = Num(d.OfBest)
+				}
+				p.Disturbances = append(p.Disturbances, jd)
 			}
 			e := r.Evidence
 			p.Evidence.Others, p.Evidence.Runq, p.Evidence.Lock = Num(e.Others), Num(e.Runq), Num(e.Lock)

@@ -57,10 +57,10 @@ func TestLimits(t *testing.T) {
 			require.Len(t, as, len(quiet))
 			for _, a := range as {
 				name := strings.TrimSuffix(a.Name, "-2")
-				assert.Equal(t, tt.want(name), a.Limit, "%s: %s", name, a.Verdict)
+				assert.Equal(t, tt.want(name), a.Limit, "%s: %s", name, a.Verdict())
 				if tt.file == "limits/quiet.txt" {
-					assert.Empty(t, a.Distrust, name)
-					assert.NotContains(t, a.Verdict, "busy", name)
+					assert.Empty(t, a.Distrust(), name)
+					assert.NotEqual(t, bench.LimitMachine, a.Limit, name)
 				}
 				checkTruthful(t, a)
 				checkFactors(t, a)
@@ -111,8 +111,9 @@ func TestDecomposition(t *testing.T) {
 	assert.InDelta(t, 0.9, f.Idle, 1e-9)
 	assert.InDelta(t, 10.0/12, f.Work, 1e-9)
 	assert.InDelta(t, 1.25, f.Product(), 1e-9)
-	assert.Equal(t, bench.LimitLock, a.Limit, a.Verdict)
-	assert.Contains(t, a.Verdict, "a lock: goroutines waited on locks for 25% of the wall time at workers=2")
+	assert.Equal(t, bench.LimitLock, a.Limit, a.Verdict())
+	assert.Equal(t, 2, a.Worst)
+	assert.InDelta(t, 0.25, a.Share, 0.005, "goroutines waited on locks for 25% of the wall time at workers=2")
 
 	// The collector beside one worker: a CPU share of 150% at the base is
 	// a surplus the second worker cannot add to.
@@ -129,7 +130,7 @@ func TestDecomposition(t *testing.T) {
 	assert.InDelta(t, 1/1.5, f.Surplus, 1e-9)
 	assert.InDelta(t, 1, f.Machine, 1e-9, "a queue with no one else's CPU is not the machine")
 	assert.InDelta(t, 1.25, f.Product(), 1e-9)
-	assert.Equal(t, bench.LimitGC, a.Limit, a.Verdict)
+	assert.Equal(t, bench.LimitGC, a.Limit, a.Verdict())
 }
 
 // TestNoRunQueueEvidence: where the OS gives no run-queue or machine
@@ -144,6 +145,7 @@ func TestNoRunQueueEvidence(t *testing.T) {
 	d, err := bench.Read(bench.Input{Name: "in", Data: []byte(in)})
 	require.NoError(t, err)
 	a := bench.Analyze(d)[0]
-	assert.Contains(t, a.Rows[1].Disturbed, "cannot tell which")
+	require.NotEmpty(t, a.Rows[1].Disturbed)
+	assert.Equal(t, bench.DisturbLowShare, a.Rows[1].Disturbed[0].Kind, "no run-queue evidence: a busy machine and waits cannot be told apart")
 	assert.NotEqual(t, bench.LimitMachine, a.Limit)
 }

@@ -115,7 +115,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 			continue
 		}
 		fill := oiBlue
-		if r.Disturbed != "" {
+		if !r.Trusted() {
 			fill = "white"
 		}
 		fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s" stroke="%s"><title>%s=%d: %s</title></circle>`+"\n",

@@ -2,71 +2,73 @@ package bench
 
 import (
 	"cmp"
-	"fmt"
 	"math"
 	"slices"
-	"strconv"
-	"strings"
 )
 
-// verdict says in plain words how far the sweep scales and what stops it.
-// Claims about how far rest on the confidence intervals of the speedups: two
-// counts whose intervals overlap cannot be told apart, and the verdict says
-// so instead of ranking them by their medians. What stops it is named by
-// diagnose from the model.
-func verdict(a *Analysis) string {
+// judge decides, from the model, how far the sweep scales and what stops
+// it. Claims about how far rest on the confidence intervals of the
+// speedups: two counts whose intervals overlap cannot be told apart, and
+// the verdict says so instead of ranking them by their medians.
+func judge(a *Analysis) (Scaling, Finding) {
 	rows := a.Rows
-	if len(rows) == 1 {
-		r := rows[0]
-		if math.IsNaN(r.OfBest) {
-			return fmt.Sprintf("only %s=%d measured: %s per op", a.Key, r.X, fmtSec(r.Median))
-		}
-		return fmt.Sprintf("only %s=%d measured: %s per op, %s of the best allowed", a.Key, r.X, fmtSec(r.Median), pct(r.OfBest))
-	}
-	if rows[0].Disturbed != "" {
-		a.busy(rows[:1])
-		return fmt.Sprintf("cannot tell how it scales: %s=%d, the base of every speedup, was disturbed (%s); limit: %s", a.Key, rows[0].X, rows[0].Disturbed, a.Diagnosis)
+	nan := math.NaN()
+	f := Finding{At: rows[0].X, Share: nan, Ratio: nan, Lo: nan, Hi: nan, Task: nan, PerTask: nan, Serial: nan, GC: nan}
+	switch {
+	case len(rows) == 1:
+		f.At = 0
+		return Scaling{Kind: ScalingOne, Knee: rows[0].X, Top: rows[0].X}, f
+	case !rows[0].Trusted():
+		return Scaling{Kind: ScalingBaseDisturbed}, a.busy(f, rows[:1])
 	}
 	trusted := a.trusted()
 	if len(trusted) < 2 {
-		a.busy(rows[1:])
-		return fmt.Sprintf("cannot tell how it scales: every point but %s=%d was disturbed; limit: %s", a.Key, rows[0].X, a.Diagnosis)
+		return Scaling{Kind: ScalingTooFew}, a.busy(f, rows[1:])
 	}
-	s := a.scaling(trusted)
-	a.Limit, a.At, a.Diagnosis = diagnose(a, trusted)
-	return s + "; limit: " + a.Diagnosis
+	return a.scaling(trusted), diagnose(a, trusted, f)
 }
 
-// busy sets the limit of a sweep whose disturbed points leave nothing to
-// judge: the machine, named at the point it took most from, where the
-// run-queue evidence says so; unknown where it cannot.
-func (a *Analysis) busy(disturbed []Row) {
-	a.Limit, a.At = LimitUnknown, disturbed[0].X
-	a.Diagnosis = "cannot tell what stops it: the evidence cannot tell a busy machine from work that waits; run again on a quieter machine"
+// busy names the limit of a sweep whose disturbed points leave nothing to
+// judge: the machine, at the point it took most from, where the run-queue
+// evidence says so; unknown where it cannot.
+func (a *Analysis) busy(f Finding, disturbed []Row) Finding {
+	f.Limit, f.At, f.Cause = LimitUnknown, disturbed[0].X, CauseBusyOrWait
 	worst := -1.0
 	for _, r := range disturbed {
 		if r.Shares.Machine >= BusyShare && r.Shares.Machine > worst {
 			worst = r.Shares.Machine
-			a.Limit, a.At = LimitMachine, r.X
-			a.Diagnosis = fmt.Sprintf("a busy machine: other processes took %s of the cores' time at %s=%d while its threads waited to run: run again on a quieter machine",
-				pct(r.Evidence.Others/(r.Median*float64(a.cores(r.X)))), a.Key, r.X)
+			f.Limit, f.At, f.Worst = LimitMachine, r.X, r.X
+			f.Share = r.Evidence.Others / (r.Median * float64(a.cores(r.X)))
 		}
 	}
 	if worst < 0 && slices.ContainsFunc(disturbed, func(r Row) bool {
-		return strings.Contains(r.Disturbed, "best allowed") && !strings.Contains(r.Disturbed, "CPU share")
+		return hasKind(r, DisturbPastBest) && !hasKind(r, DisturbLowShare)
 	}) {
-		a.Diagnosis = "cannot tell what stops it: a point faster than the best allowed means the base was slowed; run again"
+		f.Cause = CauseBaseSlowed
 	}
+	return f
+}
+
+func hasKind(r Row, k DisturbKind) bool {
+	return slices.ContainsFunc(r.Disturbed, func(d Disturbance) bool { return d.Kind == k })
 }
 
 func (a *Analysis) trusted() []Row {
 	var out []Row
 	for _, r := range a.Rows {
-		if r.Disturbed == "" {
+		if r.Trusted() {
 			out = append(out, r)
 		}
 	}
 	return out
+}
+
+// Row returns the point at x (the zero Row if there is none).
+func (a *Analysis) Row(x int) Row {
+	if i := slices.IndexFunc(a.Rows, func(r Row) bool { return r.X == x }); i >= 0 {
+		return a.Rows[i]
+	}
+	return Row{}
 }
 
 // hasIntervals reports whether every row has a speedup interval.
@@ -83,6 +85,10 @@ func same(r, t Row, intervals bool) bool {
 	return r.SpeedupLo <= t.SpeedupHi && t.SpeedupLo <= r.SpeedupHi
 }
 
+func fastest(rows []Row) Row {
+	return slices.MaxFunc(rows, func(x, y Row) int { return cmp.Compare(x.Speedup, y.Speedup) })
+}
+
 // knee is the fewest workers that cannot be told apart from the fastest
 // trusted point. The base is the knee only if the top gains nothing over
 // it: the top's speedup interval already holds the base's noise, and
@@ -90,78 +96,44 @@ func same(r, t Row, intervals bool) bool {
 // twice.
 func (a *Analysis) knee(trusted []Row) (knee, top Row) {
 	intervals := hasIntervals(trusted)
-	top = slices.MaxFunc(trusted, func(x, y Row) int { return cmp.Compare(x.Speedup, y.Speedup) })
-	knee = top
+	top = fastest(trusted)
 	for _, r := range trusted {
 		if same(r, top, intervals) && (r.X != a.Base || !gains(top)) {
 			return r, top
 		}
 	}
-	return knee, top
+	return top, top
 }
 
-func ci(r Row) string {
-	if math.IsNaN(r.SpeedupLo) {
-		return fmt.Sprintf("%.2fx", r.Speedup)
-	}
-	return fmt.Sprintf("%.2fx [%.2f, %.2f]", r.Speedup, r.SpeedupLo, r.SpeedupHi)
-}
-
-// scaling is the first clause of the verdict: how far the sweep scales.
-func (a *Analysis) scaling(trusted []Row) string {
+// scaling is how far the sweep scales over its trusted points.
+func (a *Analysis) scaling(trusted []Row) Scaling {
 	intervals := hasIntervals(trusted)
 	knee, top := a.knee(trusted)
-	procs := a.Bound
-	last := a.Rows[len(a.Rows)-1]
-	unit := func(x int) string {
-		if x == 1 {
-			return singular(a.Key)
-		}
-		return a.Key
-	}
-	var s string
+	s := Scaling{Kind: ScalingScales, Knee: knee.X, Top: top.X, Intervals: intervals}
 	switch {
 	case knee.X == a.Base:
-		s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d)", a.Key, a.Base, ci(top), top.X)
-		if procs == 1 {
-			s += "; one at a time (GOMAXPROCS=1), as Python threads under the GIL"
-		}
-	case knee.X > procs && !a.Waits && !a.Declared:
-		s = fmt.Sprintf("reaches %s at %s=%d, past its %d %s", ci(knee), a.Key, knee.X, procs, plural("core", procs))
-		if i := slices.IndexFunc(trusted, func(r Row) bool { return r.X == procs }); i >= 0 {
-			s += fmt.Sprintf(" (%s at %d)", ci(trusted[i]), procs)
-		}
-	default:
-		s = fmt.Sprintf("scales to %d %s (%s", knee.X, unit(knee.X), ci(knee))
-		if !math.IsNaN(knee.OfBest) {
-			s += fmt.Sprintf(", %s of the best allowed", pct(knee.OfBest))
-		}
-		s += ")"
-	}
-	if knee.X == a.Base {
+		s.Kind = ScalingNone
 		return s
+	case knee.X > a.Bound && !a.Waits && !a.Declared:
+		s.Kind = ScalingPastCores
 	}
-	var beyond, slower []string
 	for _, r := range trusted {
 		if r.X <= knee.X {
 			continue
 		}
 		if same(r, knee, intervals) || r.Speedup > knee.Speedup {
-			beyond = append(beyond, strconv.Itoa(r.X))
+			s.Beyond = append(s.Beyond, r.X)
 		} else {
-			slower = append(slower, fmt.Sprintf("%d (%.2fx)", r.X, r.Speedup))
+			s.Slower = append(s.Slower, r.X)
 		}
 	}
 	switch {
-	case knee.X == last.X && knee.X > a.Base:
-		s += ", still scaling at the largest count measured"
-	case len(slower) > 0:
-		s += fmt.Sprintf(", slower beyond, at %s", strings.Join(slower, ", "))
-	case len(beyond) > 0:
-		s += fmt.Sprintf(", flat beyond (%s cannot be told apart from %d)", strings.Join(beyond, ", "), knee.X)
-	}
-	if !intervals {
-		s += " (no intervals: fewer than 6 runs; medians within 5% counted as equal)"
+	case knee.X == a.Rows[len(a.Rows)-1].X:
+		s.Tail = TailStill
+	case len(s.Slower) > 0:
+		s.Tail = TailSlower
+	case len(s.Beyond) > 0:
+		s.Tail = TailFlat
 	}
 	return s
 }
@@ -170,41 +142,38 @@ func (a *Analysis) scaling(trusted []Row) string {
 // the trusted point with as many workers as cores (or the nearest below),
 // where more cores would help most. Each rule below is one limit; the first
 // whose evidence holds names it.
-func diagnose(a *Analysis, trusted []Row) (Limit, int, string) {
+func diagnose(a *Analysis, trusted []Row, f Finding) Finding {
 	at := trusted[0]
 	for _, r := range trusted {
 		if r.X <= a.Bound {
 			at = r
 		}
 	}
+	f.At = at.X
 	b := a.Rows[0]
 	if math.IsNaN(b.CPU) || math.IsNaN(at.CPU) {
-		return LimitUnknown, at.X, "cannot tell what stops it: the runs carry no CPU time per op (measure with package sweep)"
+		f.Cause = CauseNoCPU
+		return f
 	}
-	for _, rule := range []func(*Analysis, Row, Row) (Limit, string){
-		waitLimit, lockLimit, coresReached, executorLimit, coresLimit, gcLimit, workOrParallelism,
+	for _, rule := range []func(*Analysis, Row, Row, *Finding) bool{
+		waitLimit, lockLimit, coresReached, executorLimit, coresLimit, gcLimit, largestLoss,
 	} {
-		if l, s := rule(a, b, at); s != "" {
-			return l, at.X, s
+		if rule(a, b, at, &f) {
+			return f
 		}
 	}
-	return LimitUnknown, at.X, "cannot tell what stops it"
+	f.Limit, f.Cause = LimitUnknown, CauseNoLoss
+	return f
 }
 
 // waitLimit: the base used less than WaitShare of its core, with no lock to
 // blame: the work waits, and more workers than cores overlap the waits.
-func waitLimit(a *Analysis, b, at Row) (Limit, string) {
+func waitLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if !(b.CPUShare < WaitShare) || lockShare(b) >= LockShare {
-		return 0, ""
+		return false
 	}
-	top := slices.MaxFunc(a.trusted(), func(x, y Row) int { return cmp.Compare(x.Speedup, y.Speedup) })
-	s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
-		a.Key, b.X, pct(b.CPUShare), ci(top), top.X, a.Bound, plural("core", a.Bound))
-	if a.Declared {
-		worst := slices.MinFunc(a.trusted(), func(x, y Row) int { return cmp.Compare(x.OfBest, y.OfBest) })
-		s += fmt.Sprintf("; every count within %.2fx of the best allowed (worst at %d)", 1/worst.OfBest, worst.X)
-	}
-	return LimitWaiting, s
+	f.Limit, f.Share, f.Worst = LimitWaiting, b.CPUShare, fastest(a.trusted()).X
+	return true
 }
 
 // lockShare is the time goroutines waited on locks over the wall time.
@@ -212,9 +181,9 @@ func lockShare(r Row) float64 { return r.Evidence.Lock / r.Median }
 
 // lockLimit: goroutines waited on locks for LockShare or more of the wall
 // time at a point past the base, which lost speedup.
-func lockLimit(a *Analysis, b, at Row) (Limit, string) {
+func lockLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if at.X == b.X || near(at) {
-		return 0, ""
+		return false
 	}
 	worst := at
 	for _, r := range a.trusted() {
@@ -223,14 +192,13 @@ func lockLimit(a *Analysis, b, at Row) (Limit, string) {
 		}
 	}
 	if !(lockShare(worst) >= LockShare) {
-		return 0, ""
+		return false
 	}
-	s := fmt.Sprintf("a lock: goroutines waited on locks for %s of the wall time at %s=%d (summed over them), and the cores sat idle %s of the time",
-		pct(lockShare(worst)), a.Key, worst.X, pct(1-at.Shares.Used))
+	f.Limit, f.Share, f.Worst = LimitLock, lockShare(worst), worst.X
 	if at.Factors.Work < 0.9 {
-		s += fmt.Sprintf("; CPU per op rose %.2fx (spinning on it)", 1/at.Factors.Work)
+		f.Ratio = 1 / at.Factors.Work
 	}
-	return LimitLock, s
+	return true
 }
 
 // near reports whether r reached Near of its ideal speedup, or cannot be
@@ -240,24 +208,18 @@ func near(r Row) bool {
 }
 
 // coresReached: the point's median reached Near of the ideal speedup.
-func coresReached(a *Analysis, b, at Row) (Limit, string) {
-	if at.Speedup < Near*at.Factors.Ideal {
-		return 0, ""
-	}
-	return coresLimit(a, b, at)
+func coresReached(a *Analysis, b, at Row, f *Finding) bool {
+	return at.Speedup >= Near*at.Factors.Ideal && coresLimit(a, b, at, f)
 }
 
 // coresLimit: the point reached Near of the ideal speedup, or its interval
 // holds the ideal.
-func coresLimit(a *Analysis, b, at Row) (Limit, string) {
+func coresLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if !near(at) {
-		return 0, ""
+		return false
 	}
-	if at.X == b.X {
-		return LimitCores, fmt.Sprintf("the cores: one at a time (GOMAXPROCS=%d), nothing runs beside it", a.Bound)
-	}
-	return LimitCores, fmt.Sprintf("the cores: CPU-bound on %d %s (%s of min(w, cores) at %s=%d, CPU share %s)",
-		a.Bound, plural("core", a.Bound), pct(at.Speedup/at.Factors.Ideal), a.Key, at.X, pct(at.CPUShare))
+	f.Limit, f.Share = LimitCores, at.Speedup/at.Factors.Ideal
+	return true
 }
 
 // gcShare is the collector's share of the CPU time.
@@ -265,15 +227,12 @@ func gcShare(r Row) float64 { return r.Evidence.GC / r.CPU }
 
 // gcLimit: the collector took GCShare or more of the CPU at the point or at
 // the base.
-func gcLimit(a *Analysis, b, at Row) (Limit, string) {
+func gcLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if !(math.Max(gcShare(at), gcShare(b)) >= GCShare) {
-		return 0, ""
+		return false
 	}
-	s := fmt.Sprintf("the garbage collector: it took %s of the CPU at %s=%d", pct(gcShare(at)), a.Key, at.X)
-	if b.Shares.Surplus > 0.05 {
-		s += fmt.Sprintf(", and at %s=%d it already ran beside the worker (CPU share %s), so more workers find no idle core", a.Key, b.X, pct(b.CPUShare))
-	}
-	return LimitGC, s
+	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcShare(b)
+	return true
 }
 
 // taskTime is the time per task at the base, where the sweep declares its
@@ -281,39 +240,44 @@ func gcLimit(a *Analysis, b, at Row) (Limit, string) {
 func taskTime(b Row) float64 { return b.Median / b.Evidence.Tasks }
 
 // executorLimit: tasks smaller than TinyTask, and speedup lost.
-func executorLimit(a *Analysis, b, at Row) (Limit, string) {
+func executorLimit(a *Analysis, b, at Row, f *Finding) bool {
 	t := taskTime(b)
 	if !(t < TinyTask) {
-		return 0, ""
+		return false
 	}
-	perTask := (at.Median*float64(a.cores(at.X)) - b.Median*float64(a.cores(b.X))) / b.Evidence.Tasks
-	return LimitExecutor, fmt.Sprintf("the executor's own cost per task: a task takes %s at %s=%d, the executor's share included, and %s of core time more at %s=%d",
-		fmtSec(t), a.Key, b.X, fmtSec(math.Max(perTask, 0)), a.Key, at.X)
+	f.Limit, f.Task = LimitExecutor, t
+	f.PerTask = math.Max((at.Median*float64(a.cores(at.X))-b.Median*float64(a.cores(b.X)))/b.Evidence.Tasks, 0)
+	return true
 }
 
-// workOrParallelism names the larger of the two losses that remain: more
-// CPU per op (Work), or cores idle with nothing to run (Idle).
-func workOrParallelism(a *Analysis, b, at Row) (Limit, string) {
-	f := at.Factors
-	if f.Work < f.Idle*f.Surplus {
-		s := fmt.Sprintf("more CPU per op: %.2fx at %s=%d what it costs at %d", 1/f.Work, a.Key, at.X, b.X)
-		if !math.IsNaN(f.WorkLo) {
-			s += fmt.Sprintf(" [%.2f, %.2f]", 1/f.WorkHi, 1/f.WorkLo)
-		}
-		s += " (contention for shared memory or a shared cache line, or work that grows with the workers)"
-		return LimitWork, s
+// MinLoss is how far below 1 a factor must be for its loss to be named.
+const MinLoss = 0.95
+
+// largestLoss names the factor that lost the most of what remains: work
+// beside the workers at the base (Surplus), more CPU per op (Work, only
+// where its interval rules out no change), or cores idle with nothing to
+// run (Idle). A loss smaller than MinLoss is no evidence: nothing is named
+// on it.
+func largestLoss(a *Analysis, b, at Row, f *Finding) bool {
+	fs := at.Factors
+	work := fs.Work
+	if fs.WorkHi >= 1 {
+		work = 1 // within the noise of no change
 	}
-	serial := a.fitSerial()
-	a.Serial = serial
-	s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine: a serial part or one long task (these metrics cannot tell which; a trace of one op, go test -trace, would)", pct(at.Shares.Idle), a.Key, at.X)
-	if !math.IsNaN(serial) && serial > 0 {
-		s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s, and, if it is a serial part, %.2fx on any number",
-			serial, amdahl(serial, a.Bound), a.Bound, plural("core", a.Bound), 1/serial)
+	loss := min(fs.Surplus, work, fs.Idle)
+	if !(loss < MinLoss) {
+		return false
 	}
-	if a.Declared && !math.IsNaN(at.OfBest) {
-		s += fmt.Sprintf("; %s of the best its work allows", pct(at.OfBest))
+	switch loss {
+	case fs.Surplus:
+		f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcShare(b)
+	case work:
+		f.Limit, f.Ratio = LimitWork, 1/fs.Work
+		f.Lo, f.Hi = 1/fs.WorkHi, 1/fs.WorkLo
+	default:
+		f.Limit, f.Share, f.Serial = LimitParallelism, at.Shares.Idle, a.fitSerial()
 	}
-	return LimitParallelism, s
+	return true
 }
 
 // amdahl is the speedup a serial fraction f allows on n cores.

@@ -116,7 +116,7 @@ func TestMachineFormats(t *testing.T) {
 	assert.Equal(t, 0, code, stderr)
 	var rep struct{ Schema string }
 	assert.NoError(t, json.Unmarshal([]byte(stdout), &rep))
-	assert.Equal(t, "futuresbench/report/v1", rep.Schema)
+	assert.Equal(t, "futuresbench/report/v2", rep.Schema)
 
 	_, stderr, code = runCmd(t, "", "-format", "yaml", plain)
 	assert.Equal(t, 2, code)

@@ -1,0 +1,266 @@
+package bench
+
+import (
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// This file is where the model becomes sentences: every writer (text,
+// markdown, csv, json, html) reads these, and nothing decides by reading
+// them back.
+
+// Verdict is how far the sweep scales, then what stops it.
+func (a *Analysis) Verdict() string {
+	sc := a.Scaling
+	switch sc.Kind {
+	case ScalingOne:
+		r := a.Rows[0]
+		if math.IsNaN(r.OfBest) {
+			return fmt.Sprintf("only %s=%d measured: %s per op", a.Key, r.X, fmtSec(r.Median))
+		}
+		return fmt.Sprintf("only %s=%d measured: %s per op, %s of the best allowed", a.Key, r.X, fmtSec(r.Median), pct(r.OfBest))
+	case ScalingBaseDisturbed:
+		r := a.Rows[0]
+		return fmt.Sprintf("cannot tell how it scales: %s=%d, the base of every speedup, was disturbed (%s); limit: %s", a.Key, r.X, a.disturbedWords(r), a.Diagnosis())
+	case ScalingTooFew:
+		return fmt.Sprintf("cannot tell how it scales: every point but %s=%d was disturbed; limit: %s", a.Key, a.Rows[0].X, a.Diagnosis())
+	}
+	return a.scalingWords() + "; limit: " + a.Diagnosis()
+}
+
+func ci(r Row) string {
+	if math.IsNaN(r.SpeedupLo) {
+		return fmt.Sprintf("%.2fx", r.Speedup)
+	}
+	return fmt.Sprintf("%.2fx [%.2f, %.2f]", r.Speedup, r.SpeedupLo, r.SpeedupHi)
+}
+
+// scalingWords is the first clause of the verdict: how far the sweep scales.
+func (a *Analysis) scalingWords() string {
+	sc := a.Scaling
+	knee, top := a.Row(sc.Knee), a.Row(sc.Top)
+	procs := a.Bound
+	var s string
+	switch sc.Kind {
+	case ScalingNone:
+		s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d)", a.Key, a.Base, ci(top), top.X)
+		if procs == 1 {
+			s += "; one at a time (GOMAXPROCS=1), as Python threads under the GIL"
+		}
+		return s
+	case ScalingPastCores:
+		s = fmt.Sprintf("reaches %s at %s=%d, past its %d %s", ci(knee), a.Key, knee.X, procs, plural("core", procs))
+		if r := a.Row(procs); r.X == procs && r.Trusted() {
+			s += fmt.Sprintf(" (%s at %d)", ci(r), procs)
+		}
+	default:
+		unit := a.Key
+		if knee.X == 1 {
+			unit = singular(a.Key)
+		}
+		s = fmt.Sprintf("scales to %d %s (%s", knee.X, unit, ci(knee))
+		if !math.IsNaN(knee.OfBest) {
+			s += fmt.Sprintf(", %s of the best allowed", pct(knee.OfBest))
+		}
+		s += ")"
+	}
+	switch sc.Tail {
+	case TailStill:
+		s += ", still scaling at the largest count measured"
+	case TailSlower:
+		var slower []string
+		for _, x := range sc.Slower {
+			slower = append(slower, fmt.Sprintf("%d (%.2fx)", x, a.Row(x).Speedup))
+		}
+		s += fmt.Sprintf(", slower beyond, at %s", strings.Join(slower, ", "))
+	case TailFlat:
+		s += fmt.Sprintf(", flat beyond (%s cannot be told apart from %d)", joinInts(sc.Beyond), knee.X)
+	}
+	if !sc.Intervals {
+		s += " (no intervals: fewer than 6 runs; medians within 5% counted as equal)"
+	}
+	return s
+}
+
+func joinInts(xs []int) string {
+	s := make([]string, len(xs))
+	for i, x := range xs {
+		s[i] = strconv.Itoa(x)
+	}
+	return strings.Join(s, ", ")
+}
+
+// Diagnosis is the limit in words, with its evidence.
+func (a *Analysis) Diagnosis() string {
+	f := a.Finding
+	at := a.Row(f.At)
+	b := a.Rows[0]
+	switch f.Limit {
+	case LimitMachine:
+		return fmt.Sprintf("a busy machine: other processes took %s of the cores' time at %s=%d while its threads waited to run: run again on a quieter machine", pct(f.Share), a.Key, f.At)
+	case LimitWaiting:
+		top := a.Row(f.Worst)
+		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
+			a.Key, b.X, pct(f.Share), ci(top), top.X, a.Bound, plural("core", a.Bound))
+		if a.Declared {
+			worst := b
+			for _, r := range a.trusted() {
+				if r.OfBest < worst.OfBest {
+					worst = r
+				}
+			}
+			s += fmt.Sprintf("; every count within %.2fx of the best allowed (worst at %d)", 1/worst.OfBest, worst.X)
+		}
+		return s
+	case LimitLock:
+		s := fmt.Sprintf("a lock: goroutines waited on locks for %s of the wall time at %s=%d (summed over them), and the cores sat idle %s of the time",
+			pct(f.Share), a.Key, f.Worst, pct(1-at.Shares.Used))
+		if !math.IsNaN(f.Ratio) {
+			s += fmt.Sprintf("; CPU per op rose %.2fx (spinning on it)", f.Ratio)
+		}
+		return s
+	case LimitCores:
+		if at.X == b.X {
+			return fmt.Sprintf("the cores: one at a time (GOMAXPROCS=%d), nothing runs beside it", a.Bound)
+		}
+		return fmt.Sprintf("the cores: CPU-bound on %d %s (%s of min(w, cores) at %s=%d, CPU share %s)",
+			a.Bound, plural("core", a.Bound), pct(f.Share), a.Key, at.X, pct(at.CPUShare))
+	case LimitGC:
+		s := fmt.Sprintf("the garbage collector: it took %s of the CPU at %s=%d", pct(f.Share), a.Key, at.X)
+		if b.Shares.Surplus > 0.05 {
+			s += fmt.Sprintf(", and at %s=%d it already ran beside the worker (CPU share %s), so more workers find no idle core", a.Key, b.X, pct(b.CPUShare))
+		}
+		return s
+	case LimitExecutor:
+		return fmt.Sprintf("the executor's own cost per task: a task takes %s at %s=%d, the executor's share included, and %s of core time more at %s=%d",
+			fmtSec(f.Task), a.Key, b.X, fmtSec(f.PerTask), a.Key, at.X)
+	case LimitSurplus:
+		s := fmt.Sprintf("work beside the workers: at %s=%d the process already used %s of its %s (CPU share %s), so at %s=%d the extra cores were already in use (surplus factor %.2f)",
+			a.Key, b.X, fmtCores(f.Share*float64(a.cores(b.X))), plural("core", a.cores(b.X)), pct(f.Share), a.Key, at.X, at.Factors.Surplus)
+		if !math.IsNaN(f.GC) {
+			used := f.GC * b.CPU / b.Median
+			if excess := f.Share*float64(a.cores(b.X)) - float64(a.cores(b.X)); used >= 0.5*excess {
+				s += fmt.Sprintf("; the collector ran beside the worker: it took %s of the CPU", pct(f.GC))
+			} else {
+				s += fmt.Sprintf("; not the collector (it took %s of the CPU): goroutines other than the workers, such as a library's own", pct(f.GC))
+			}
+		}
+		return s
+	case LimitWork:
+		s := fmt.Sprintf("more CPU per op: %.2fx at %s=%d what it costs at %d", f.Ratio, a.Key, at.X, b.X)
+		if !math.IsNaN(f.Lo) {
+			s += fmt.Sprintf(" [%.2f, %.2f]", f.Lo, f.Hi)
+		}
+		return s + " (contention for shared memory or a shared cache line, or work that grows with the workers)"
+	case LimitParallelism:
+		s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine: a serial part or one long task (these metrics cannot tell which; a trace of one op, go test -trace, would)", pct(f.Share), a.Key, at.X)
+		if !math.IsNaN(f.Serial) && f.Serial > 0 {
+			s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s, and, if it is a serial part, %.2fx on any number",
+				f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural("core", a.Bound), 1/f.Serial)
+		}
+		if a.Declared && !math.IsNaN(at.OfBest) {
+			s += fmt.Sprintf("; %s of the best its work allows", pct(at.OfBest))
+		}
+		return s
+	}
+	switch f.Cause {
+	case CauseNoCPU:
+		return "cannot tell what stops it: the runs carry no CPU time per op (measure with package sweep)"
+	case CauseBusyOrWait:
+		return "cannot tell what stops it: the evidence cannot tell a busy machine from work that waits; run again on a quieter machine"
+	case CauseBaseSlowed:
+		return "cannot tell what stops it: a point faster than the best allowed means the base was slowed; run again"
+	case CauseNoLoss:
+		return fmt.Sprintf("cannot tell what stops it: at %s=%d no loss the evidence measures (idle, lock, machine, work beside the workers, CPU per op) reaches %.0f%%", a.Key, at.X, 100*(1-MinLoss))
+	}
+	return "cannot tell what stops it"
+}
+
+// fmtCores is a number of cores, "1.96 cores".
+func fmtCores(n float64) string { return fmt.Sprintf("%.2f", n) }
+
+// BestRule is how the best allowed was set, in words.
+func (a *Analysis) BestRule() string {
+	switch {
+	case a.Declared:
+		return "declared by the sweep (best-sec/op)"
+	case a.Waits:
+		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.Rows[0].CPUShare))
+	}
+	procs := a.Bound
+	return fmt.Sprintf("min(w, %d %s) x faster than %s=%d", procs, plural("core", procs), a.Key, a.Base)
+}
+
+// disturbedWords says why a point is not to be trusted ("" if it is).
+func (a *Analysis) disturbedWords(r Row) string {
+	var why []string
+	for _, d := range r.Disturbed {
+		switch d.Kind {
+		case DisturbBusy:
+			why = append(why, fmt.Sprintf("the machine was busy: other processes took %s of its cores' time while its threads waited to run (run-queue delay %s of the wall time)", pct(d.Others), pct(d.Runq)))
+		case DisturbLowShare:
+			why = append(why, fmt.Sprintf("its CPU share was %.0f%%: it ran while the machine was busy, or its work waits (locks, channels, IO); without run-queue evidence (package sweep on Linux) the report cannot tell which", 100*d.CPUShare))
+		case DisturbPastBest:
+			if d.Declared {
+				why = append(why, fmt.Sprintf("%.0f%% of the best allowed: faster than the best the sweep declared", 100*d.OfBest))
+			} else {
+				why = append(why, fmt.Sprintf("%.0f%% of the best allowed: impossible, so %s=%d, the base, was slowed", 100*d.OfBest, a.Key, a.Base))
+			}
+		}
+	}
+	return strings.Join(why, "; ")
+}
+
+// Distrust names the disturbed points and how to get a clean answer; ""
+// when every point is trusted.
+func (a *Analysis) Distrust() string {
+	var names []string
+	for _, r := range a.Rows {
+		if !r.Trusted() {
+			names = append(names, fmt.Sprintf("%s=%d (%s)", a.Key, r.X, a.disturbedWords(r)))
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	return "distrust " + strings.Join(names, ", ") + "; for a clean answer run again on a quieter machine, with more runs (go test -count 20)"
+}
+
+// Warnings are the sweep's notes in words.
+func (a *Analysis) Warnings() []string {
+	var out []string
+	for _, n := range a.Notes {
+		switch n.Kind {
+		case NoteNoBase:
+			out = append(out, fmt.Sprintf("no %s=1: speedups are relative to %s=%d", a.Key, a.Key, a.Base))
+		case NoteFewerCores:
+			out = append(out, fmt.Sprintf("GOMAXPROCS=%d on %d cores: at most %d run at once, and the bound, the CPU share and the verdict count %d", a.Procs, n.N, n.N, n.N))
+		case NoteWrongProcs:
+			out = append(out, fmt.Sprintf("%d runs left out: measured at another GOMAXPROCS than their name says (go test -cpu with sub-benchmarks, golang/go#49980: set GOMAXPROCS per process)", n.N))
+		case NoteFailed:
+			out = append(out, fmt.Sprintf("Benchmark%s failed: its point is missing", n.Name))
+		case NoteFewRuns:
+			out = append(out, "fewer than 6 runs at some counts: no confidence interval there (go test -count 6 or more)")
+		case NoteAboveBest:
+			out = append(out, fmt.Sprintf("%s=%d at %s of the best allowed: above the bound, but within its interval (noise, not a speedup the cores allow)", a.Key, n.X, pct(n.OfBest)))
+		}
+	}
+	return out
+}
+
+func plural(word string, n int) string {
+	if n == 1 {
+		return word
+	}
+	return word + "s"
+}
+
+func singular(key string) string {
+	switch key {
+	case "workers":
+		return "worker"
+	}
+	return key
+}
