@@ -4,21 +4,16 @@ import (
 	"math"
 
 	"golang.org/x/perf/benchmath"
+
+	"github.com/futuresbench/futures/sweep"
 )
 
 // Confidence is the level of every interval in the report.
 const Confidence = 0.95
 
-// The units of package sweep's evidence, as they appear in a benchfmt file.
-const (
-	unitOthers = "others-sec/op"
-	unitRunq   = "runq-sec/op"
-	unitLock   = "lockwait-sec/op"
-	unitGC     = "gc-sec/op"
-	unitSched  = "schedwait-sec/op"
-	unitBest   = "best-sec/op"
-	unitTasks  = "tasks/op"
-)
+// evidenceUnits are the units of package sweep's evidence that the model
+// reads, as they appear in a benchfmt file: declared once, in sweep.
+var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sweep.UnitLock, sweep.UnitGC, sweep.UnitSched, sweep.UnitBest, sweep.UnitTasks, sweep.UnitProcs}
 
 // Analyze computes the model and the verdict of every sweep of the samples.
 func Analyze(samples *Samples) []*Analysis {
@@ -62,7 +57,7 @@ func analyze(s *Sweep) *Analysis {
 	a.Bound = max(procs, 1)
 	a.Declared = true
 	for _, p := range s.Points {
-		if len(p.Metrics[unitBest]) == 0 {
+		if len(p.Metrics[sweep.UnitBest]) == 0 {
 			a.Declared = false
 		}
 	}
@@ -91,14 +86,14 @@ func analyze(s *Sweep) *Analysis {
 			r.CPUShare = r.CPU / (r.Median * float64(a.cores(p.X)))
 		}
 		r.Evidence = Evidence{
-			Others: metricMedian(p, unitOthers), Runq: metricMedian(p, unitRunq),
-			Lock: metricMedian(p, unitLock), GC: metricMedian(p, unitGC),
-			Sched: metricMedian(p, unitSched), Tasks: metricMedian(p, unitTasks),
+			Others: metricMedian(p, sweep.UnitOthers), Runq: metricMedian(p, sweep.UnitRunq),
+			Lock: metricMedian(p, sweep.UnitLock), GC: metricMedian(p, sweep.UnitGC),
+			Sched: metricMedian(p, sweep.UnitSched), Tasks: metricMedian(p, sweep.UnitTasks),
 		}
 		r.Shares = shares(r, a.cores(p.X))
 		r.Best = math.NaN()
 		if a.Declared {
-			r.Best = metricMedian(p, unitBest)
+			r.Best = metricMedian(p, sweep.UnitBest)
 		}
 		a.Rows = append(a.Rows, r)
 	}

@@ -5,6 +5,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/futuresbench/futures/internal/plural"
 )
 
 // This file is where the model becomes sentences: every writer (text,
@@ -51,7 +53,7 @@ func (a *Analysis) scalingWords() string {
 		}
 		return s
 	case ScalingPastCores:
-		s = fmt.Sprintf("reaches %s at %s=%d, past its %d %s", ci(knee), a.Key, knee.X, procs, plural("core", procs))
+		s = fmt.Sprintf("reaches %s at %s=%d, past its %d %s", ci(knee), a.Key, knee.X, procs, plural.Of(procs, "core", "cores"))
 		if r := a.Row(procs); r.X == procs && r.Trusted() {
 			s += fmt.Sprintf(" (%s at %d)", ci(r), procs)
 		}
@@ -103,7 +105,7 @@ func (a *Analysis) Diagnosis() string {
 	case LimitWaiting:
 		top := a.Row(f.Worst)
 		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
-			a.Key, b.X, pct(f.Share), ci(top), top.X, a.Bound, plural("core", a.Bound))
+			a.Key, b.X, pct(f.Share), ci(top), top.X, a.Bound, plural.Of(a.Bound, "core", "cores"))
 		if a.Declared {
 			worst := b
 			for _, r := range a.trusted() {
@@ -126,7 +128,7 @@ func (a *Analysis) Diagnosis() string {
 			return fmt.Sprintf("the cores: one at a time (GOMAXPROCS=%d), nothing runs beside it", a.Bound)
 		}
 		return fmt.Sprintf("the cores: CPU-bound on %d %s (%s of min(w, cores) at %s=%d, CPU share %s)",
-			a.Bound, plural("core", a.Bound), pct(f.Share), a.Key, at.X, pct(at.CPUShare))
+			a.Bound, plural.Of(a.Bound, "core", "cores"), pct(f.Share), a.Key, at.X, pct(at.CPUShare))
 	case LimitGC:
 		s := fmt.Sprintf("the garbage collector: it took %s of the CPU at %s=%d", pct(f.Share), a.Key, at.X)
 		if b.Shares.Surplus > 0.05 {
@@ -138,7 +140,7 @@ func (a *Analysis) Diagnosis() string {
 			fmtSec(f.Task), a.Key, b.X, fmtSec(f.PerTask), a.Key, at.X)
 	case LimitSurplus:
 		s := fmt.Sprintf("work beside the workers: at %s=%d the process already used %s of its %s (CPU share %s), so at %s=%d the extra cores were already in use (surplus factor %.2f)",
-			a.Key, b.X, fmtCores(f.Share*float64(a.cores(b.X))), plural("core", a.cores(b.X)), pct(f.Share), a.Key, at.X, at.Factors.Surplus)
+			a.Key, b.X, fmtCores(f.Share*float64(a.cores(b.X))), plural.Of(a.cores(b.X), "core", "cores"), pct(f.Share), a.Key, at.X, at.Factors.Surplus)
 		if !math.IsNaN(f.GC) {
 			used := f.GC * b.CPU / b.Median
 			if excess := f.Share*float64(a.cores(b.X)) - float64(a.cores(b.X)); used >= 0.5*excess {
@@ -158,7 +160,7 @@ func (a *Analysis) Diagnosis() string {
 		s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine: a serial part or one long task (these metrics cannot tell which; a trace of one op, go test -trace, would)", pct(f.Share), a.Key, at.X)
 		if !math.IsNaN(f.Serial) && f.Serial > 0 {
 			s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s, and, if it is a serial part, %.2fx on any number",
-				f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural("core", a.Bound), 1/f.Serial)
+				f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural.Of(a.Bound, "core", "cores"), 1/f.Serial)
 		}
 		if a.Declared && !math.IsNaN(at.OfBest) {
 			s += fmt.Sprintf("; %s of the best its work allows", pct(at.OfBest))
@@ -190,7 +192,7 @@ func (a *Analysis) BestRule() string {
 		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.Rows[0].CPUShare))
 	}
 	procs := a.Bound
-	return fmt.Sprintf("min(w, %d %s) x faster than %s=%d", procs, plural("core", procs), a.Key, a.Base)
+	return fmt.Sprintf("min(w, %d %s) x faster than %s=%d", procs, plural.Of(procs, "core", "cores"), a.Key, a.Base)
 }
 
 // disturbedWords says why a point is not to be trusted ("" if it is).
@@ -248,13 +250,6 @@ func (a *Analysis) Warnings() []string {
 		}
 	}
 	return out
-}
-
-func plural(word string, n int) string {
-	if n == 1 {
-		return word
-	}
-	return word + "s"
 }
 
 func singular(key string) string {

@@ -5,6 +5,8 @@ import (
 	"io"
 	"math"
 	"strings"
+
+	"github.com/futuresbench/futures/internal/plural"
 )
 
 // WriteGate writes the gate's result as benchreport compare prints it: what
@@ -88,7 +90,7 @@ func (g *GateResult) Why() string {
 		}
 	}
 	if n > 0 {
-		return fmt.Sprintf("cannot judge: one commit measured twice differs in %d %s: the machine changed between the runs; measure both commits interleaved for a verdict", n, plural("place", n))
+		return fmt.Sprintf("cannot judge: one commit measured twice differs in %d %s: the machine changed between the runs; measure both commits interleaved for a verdict", n, plural.Of(n, "place", "places"))
 	}
 	return fmt.Sprintf("cannot judge: the machine changed between the runs (the canary %+.1f%%); corrected for it, nothing is worse; measure both commits interleaved for a verdict", 100*(g.Canary.Ratio-1))
 }

@@ -6,6 +6,8 @@ import (
 	"slices"
 	"strings"
 	"time"
+
+	"github.com/futuresbench/futures/internal/plural"
 )
 
 // POP20 returns the 20 most populous countries, the book's default codes.
@@ -51,13 +53,6 @@ func EveryCode() []string {
 	return codes
 }
 
-func plural(n int, one, many string) string {
-	if n == 1 {
-		return fmt.Sprintf("%d %s", n, one)
-	}
-	return fmt.Sprintf("%d %s", n, many)
-}
-
 // InitialReport writes the book's opening lines: the site, the codes, the
 // concurrency.
 func InitialReport(w io.Writer, label, baseURL string, codes []string, concurrency int) {
@@ -69,20 +64,20 @@ func InitialReport(w io.Writer, label, baseURL string, codes []string, concurren
 	default:
 		which = "from " + codes[0] + " to " + codes[len(codes)-1]
 	}
-	fmt.Fprintf(w, "Searching for %s: %s\n", plural(len(codes), "flag", "flags"), which)
-	fmt.Fprintf(w, "%s will be used.\n", plural(concurrency, "concurrent connection", "concurrent connections"))
+	fmt.Fprintf(w, "Searching for %s: %s\n", plural.Count(len(codes), "flag", "flags"), which)
+	fmt.Fprintf(w, "%s will be used.\n", plural.Count(concurrency, "concurrent connection", "concurrent connections"))
 }
 
 // FinalReport writes the book's summary; the not found, error and
 // interrupted lines only when non-zero.
 func FinalReport(w io.Writer, c Counts, elapsed time.Duration) {
 	fmt.Fprintln(w, strings.Repeat("-", 20))
-	fmt.Fprintf(w, "%s downloaded.\n", plural(c.OK, "flag", "flags"))
+	fmt.Fprintf(w, "%s downloaded.\n", plural.Count(c.OK, "flag", "flags"))
 	if c.NotFound > 0 {
 		fmt.Fprintf(w, "%d not found.\n", c.NotFound)
 	}
 	if c.Error > 0 {
-		fmt.Fprintf(w, "%s.\n", plural(c.Error, "error", "errors"))
+		fmt.Fprintf(w, "%s.\n", plural.Count(c.Error, "error", "errors"))
 	}
 	if c.Interrupted > 0 {
 		fmt.Fprintf(w, "%d not attempted or cut short (interrupted).\n", c.Interrupted)
