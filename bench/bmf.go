@@ -151,3 +151,10 @@ func NewGAB(b BMFReport, s *Samples, better int) []GABEntry {
 	}
 	return out
 }
+
+// WriteGAB writes github-action-benchmark's custom JSON, indented.
+func WriteGAB(w io.Writer, entries []GABEntry) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(entries)
+}

@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"encoding/csv"
 	"fmt"
+	"html"
 	"io"
 	"math"
 	"path"
@@ -114,6 +115,23 @@ func headerOf(a *Analysis) []string {
 // A Section is a block of a report written before the sweeps, in the
 // format: a program adds its own (cmd/benchreport, the chapter's table).
 type Section func(w io.Writer, f Format, as []*Analysis) error
+
+// Banner is a Section that says one line at the top of the report, in its
+// format (a run cut short says so).
+func Banner(line string) Section {
+	return func(w io.Writer, f Format, _ []*Analysis) error {
+		var err error
+		switch f {
+		case Markdown:
+			_, err = fmt.Fprintf(w, "\n> **%s**\n", strings.ReplaceAll(line, "\n", " "))
+		case HTML:
+			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", html.EscapeString(line))
+		case Text:
+			_, err = fmt.Fprintf(w, "%s\n\n", line)
+		}
+		return err
+	}
+}
 
 // Write writes the report of the analyses in the format, with the sections
 // before the sweeps (text and markdown). leftOut names the results that

@@ -44,14 +44,10 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"html"
 	"io"
 	"os"
-	"path/filepath"
-	"strings"
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -120,7 +116,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	sections := []bench.Section{chapter.Section}
 	if *note != "" {
-		sections = append([]bench.Section{noteSection(*note)}, sections...)
+		sections = append([]bench.Section{bench.Banner(*note)}, sections...)
 	}
 	if *svg != "" {
 		if err := atomicfile.Write(*svg, 0o644, func(w io.Writer) error { return bench.WriteSVG(w, as) }); err != nil {
@@ -138,22 +134,6 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 	}
 	return bench.Write(stdout, f, as, d.Bad, sections...)
-}
-
-// noteSection says a line at the top of the report, in its format.
-func noteSection(note string) bench.Section {
-	return func(w io.Writer, f bench.Format, _ []*bench.Analysis) error {
-		var err error
-		switch f {
-		case bench.Markdown:
-			_, err = fmt.Fprintf(w, "\n> **%s**\n", strings.ReplaceAll(note, "\n", " "))
-		case bench.HTML:
-			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", html.EscapeString(note))
-		case bench.Text:
-			_, err = fmt.Fprintf(w, "%s\n\n", note)
-		}
-		return err
-	}
 }
 
 // writeBMF writes every benchmark of the inputs, sweep or not, in Bencher
@@ -177,52 +157,7 @@ func writeBMF(f bench.Format, all *bench.Samples, as []*bench.Analysis, stdout, 
 	if f == bench.GABBigger {
 		better = 1
 	}
-	enc := json.NewEncoder(stdout)
-	enc.SetIndent("", "  ")
-	return enc.Encode(bench.NewGAB(b, all, better))
-}
-
-// maxInput bounds what one input may hold: benchmark output of that size
-// is years of runs; anything larger is not what it claims to be.
-const maxInput = 1 << 30
-
-// readInput reads a file, a results folder's raw.txt, or standard input
-// (stopping when ctx is done: a signal while waiting on a terminal or a
-// pipe). Any failure is an input error: exit 2.
-func readInput(ctx context.Context, name string, stdin io.Reader) ([]byte, error) {
-	var r io.Reader = stdin
-	if name != "-" {
-		if st, err := os.Stat(name); err == nil && st.IsDir() {
-			name = filepath.Join(name, "raw.txt")
-		}
-		f, err := os.Open(name)
-		if err != nil {
-			return nil, parseError(err)
-		}
-		defer f.Close()
-		r = f
-	}
-	type result struct {
-		data []byte
-		err  error
-	}
-	done := make(chan result, 1)
-	go func() {
-		data, err := io.ReadAll(io.LimitReader(r, maxInput+1))
-		done <- result{data, err}
-	}()
-	select {
-	case <-ctx.Done():
-		return nil, ctx.Err()
-	case res := <-done:
-		switch {
-		case res.err != nil:
-			return nil, parseError(fmt.Errorf("%s: %w", name, res.err))
-		case len(res.data) > maxInput:
-			return nil, parseError(fmt.Errorf("%s: more than %d bytes: not benchmark output", name, maxInput))
-		}
-		return res.data, nil
-	}
+	return bench.WriteGAB(stdout, bench.NewGAB(b, all, better))
 }
 
 func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -268,9 +203,3 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	return nil
 }
-
-// listFlag is a flag that may be given more than once.
-type listFlag []string
-
-func (l *listFlag) String() string     { return strings.Join(*l, ",") }
-func (l *listFlag) Set(v string) error { *l = append(*l, v); return nil }
