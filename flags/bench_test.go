@@ -53,7 +53,7 @@ func BenchmarkDownload(b *testing.B) {
 					// one: ops after the first reuse its connections.
 					client := flags.NewClient(c)
 					defer client.CloseIdleConnections()
-					d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Client: client}
+					d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest, Client: client}
 					if sw.delay > 0 {
 						sweep.ReportBest(b, time.Duration((n+c-1)/c)*sw.delay)
 					}

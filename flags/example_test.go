@@ -22,7 +22,7 @@ func ExampleDownloader_Run() {
 		panic(err)
 	}
 	defer os.RemoveAll(dest)
-	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+	d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest}
 	counts, err := d.Run(context.Background(), flags.Pool, 2, []string{"BR", "ZZ", "AR"}, func(r flags.Result) {
 		fmt.Println(r.CC, r.Status)
 	})

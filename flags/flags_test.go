@@ -246,7 +246,7 @@ func TestAgainstFlagstest(t *testing.T) {
 	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
-			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Timeout: 500 * time.Millisecond}
+			d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest, Timeout: 500 * time.Millisecond}
 			got, counts := run(t, d, mode, 4, codes)
 			assert.Equal(t, flags.Counts{OK: 5, NotFound: 1, Error: 4}, counts, "%v", got)
 			for _, cc := range []string{"BR", "ID", "PK", "DE", "FR"} {
@@ -272,7 +272,7 @@ func TestAgainstFlagstest(t *testing.T) {
 func TestErrorRateCounts(t *testing.T) {
 	srv := flagstest.Start(t, flagserver.WithErrorRate(0.25), flagserver.WithErrorStatus(500), flagserver.WithSeed(3))
 	dest := t.TempDir()
-	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+	d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest}
 	codes := flags.EveryCode()
 	_, counts := run(t, d, flags.Completed, 30, codes)
 	st := srv.Handler.Stats()
@@ -291,7 +291,7 @@ func TestGoodFileNeverReplaced(t *testing.T) {
 	dest := t.TempDir()
 	path := filepath.Join(dest, "br.gif")
 	require.NoError(t, os.WriteFile(path, []byte("good old flag"), 0o644))
-	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+	d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest}
 	got, _ := run(t, d, flags.Sequential, 1, []string{"BR"})
 	assert.Equal(t, flags.Error, got["BR"].Status)
 	b, _ := os.ReadFile(path)
@@ -307,7 +307,7 @@ func TestInterrupt(t *testing.T) {
 	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
-			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Timeout: time.Hour}
+			d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest, Timeout: time.Hour}
 			ctx, cancel := context.WithCancelCause(t.Context())
 			conc := min(5, mode.MaxConcurrency())
 			cancelledAt := make(chan time.Time, 1)

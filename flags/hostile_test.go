@@ -60,7 +60,7 @@ func TestTransportFailsEveryMode(t *testing.T) {
 				defer tr.CloseIdleConnections()
 				client := &http.Client{Transport: &misbehavingRoundTripper{next: tr, bad: "/br/", do: fault.do}}
 				dest := t.TempDir()
-				d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, Client: client}
+				d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest, Client: client}
 				got, counts := run(t, d, mode, 5, flags.POP20())
 				assert.Equal(t, flags.Counts{OK: 19, Error: 1}, counts)
 				assert.Equal(t, flags.Error, got["BR"].Status)
@@ -196,7 +196,7 @@ func TestMisbehavingServerEveryMode(t *testing.T) {
 	for _, mode := range flags.Modes() {
 		t.Run(string(mode), func(t *testing.T) {
 			dest := t.TempDir()
-			d := &flags.Downloader{BaseURL: srv.URL, Dest: dest, MaxBody: 1 << 20}
+			d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest, MaxBody: 1 << 20}
 			got, counts := run(t, d, mode, 8, flags.POP20())
 			assert.Equal(t, flags.Counts{OK: 15, Error: 5}, counts)
 			assert.ErrorIs(t, got["CN"].Err, flags.ErrBodyTooLarge)
@@ -228,7 +228,7 @@ func TestEndlessBodiesBoundedMemory(t *testing.T) {
 	}
 	srv := flagstest.Start(t, opts...)
 	dest := t.TempDir()
-	d := &flags.Downloader{BaseURL: srv.URL, Dest: dest}
+	d := &flags.Downloader{BaseURL: srv.Flags(), Dest: dest}
 	var peak atomic.Uint64
 	stop := make(chan struct{})
 	done := make(chan struct{})

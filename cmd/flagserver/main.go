@@ -92,9 +92,9 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 		if err != nil {
 			return fmt.Errorf("cannot listen on %s: %w", spec.addr, err)
 		}
-		s := flagserver.Serve(ln, h)
+		s := flagserver.Start(ln, h)
 		servers = append(servers, s)
-		fmt.Fprintf(stdout, "%s%s\n", s.URL, spec.label)
+		fmt.Fprintf(stdout, "%s%s\n", s.Flags(), spec.label)
 	}
 	errc := make(chan error, len(servers))
 	handlers := make([]*flagserver.Handler, len(servers))
@@ -125,7 +125,7 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 			defer cancel()
 			if s.Shutdown(ctx) != nil {
 				s.Close()
-				fmt.Fprintf(stderr, "flagserver: %s: requests still in flight after %v: answered 503 or cut off\n", s.URL, shutdownGrace-time.Second)
+				fmt.Fprintf(stderr, "flagserver: %s: requests still in flight after %v: answered 503 or cut off\n", s.Flags(), shutdownGrace-time.Second)
 			}
 		})
 	}

@@ -146,7 +146,7 @@ func TestReports(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			args := append([]string{"-s", srv.URL, "--dest", t.TempDir()}, tt.args...)
+			args := append([]string{"-s", srv.Flags(), "--dest", t.TempDir()}, tt.args...)
 			stdout, stderr, code := runCmd(t, t.Context(), args...)
 			assert.Equal(t, tt.code, code, stderr)
 			golden(t, tt.name, port.ReplaceAllString(stdout, "http://127.0.0.1:PORT"))
@@ -164,7 +164,7 @@ func TestInterrupted(t *testing.T) {
 		cancel()
 	}()
 	dest := t.TempDir()
-	stdout, _, code := runCmd(t, ctx, "-s", srv.URL, "--dest", dest, "-m", "3", "-al", "10")
+	stdout, _, code := runCmd(t, ctx, "-s", srv.Flags(), "--dest", dest, "-m", "3", "-al", "10")
 	assert.Equal(t, 130, code)
 	assert.Contains(t, stdout, "0 flags downloaded.\n10 not attempted or cut short (interrupted).\n")
 	entries, _ := os.ReadDir(dest)
@@ -192,7 +192,7 @@ func TestUnreachableSaidOnce(t *testing.T) {
 func TestDestCreated(t *testing.T) {
 	srv := flagstest.Start(t)
 	dest := filepath.Join(t.TempDir(), "a", "b")
-	_, _, code := runCmd(t, t.Context(), "-s", srv.URL, "--dest", dest, "--metadata", "BR", "US")
+	_, _, code := runCmd(t, t.Context(), "-s", srv.Flags(), "--dest", dest, "--metadata", "BR", "US")
 	assert.Equal(t, 0, code)
 	for _, name := range []string{"Brazil.gif", "United_States_of_America.gif"} {
 		assert.FileExists(t, filepath.Join(dest, name))

@@ -17,7 +17,7 @@ func ExampleNewServer() {
 	}
 	defer srv.Close()
 	for _, cc := range []string{"br", "zw", "xx"} {
-		resp, err := http.Get(srv.URL + "/" + cc + "/metadata.json")
+		resp, err := http.Get(srv.Flags() + "/" + cc + "/metadata.json")
 		if err != nil {
 			panic(err)
 		}

@@ -23,7 +23,7 @@ func shortTimeouts(t *testing.T) {
 
 func dialServer(t *testing.T, s *Server) net.Conn {
 	t.Helper()
-	c, err := net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(s.URL, Prefix), "http://"))
+	c, err := net.Dial("tcp", strings.TrimPrefix(s.URL, "http://"))
 	require.NoError(t, err)
 	t.Cleanup(func() { c.Close() })
 	return c

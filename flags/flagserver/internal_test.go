@@ -61,7 +61,7 @@ func TestShutdown(t *testing.T) {
 	n, err := idle.Read(make([]byte, 1))
 	assert.Zero(t, n)
 	assert.ErrorIs(t, err, io.EOF)
-	_, err = net.Dial("tcp", strings.TrimPrefix(strings.TrimSuffix(srv.URL, Prefix), "http://"))
+	_, err = net.Dial("tcp", strings.TrimPrefix(srv.URL, "http://"))
 	assert.Error(t, err, "the server still accepts")
 	_, open := <-srv.Err()
 	assert.False(t, open, "Err is closed, with no error, once the server stops accepting")

@@ -9,6 +9,7 @@ import (
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -52,7 +53,7 @@ func TestServesDataset(t *testing.T) {
 		for _, tt := range []struct{ name, ctype string }{{cc + ".gif", "image/gif"}, {"metadata.json", "application/json"}} {
 			want, err := fs.ReadFile(dataset, cc+"/"+tt.name)
 			require.NoError(t, err)
-			resp, err := c.Get(srv.URL + "/" + cc + "/" + tt.name)
+			resp, err := c.Get(srv.Flags() + "/" + cc + "/" + tt.name)
 			require.NoError(t, err)
 			got, err := io.ReadAll(resp.Body)
 			resp.Body.Close()
@@ -72,23 +73,23 @@ func TestServesDataset(t *testing.T) {
 func TestPaths(t *testing.T) {
 	srv := flagstest.Start(t)
 	c := client(t)
-	base := srv.URL[:len(srv.URL)-len(flagserver.Prefix)]
+	base := srv.URL
 	tests := []struct {
 		name, method, url string
 		status            int
 		length            int // expected Content-Length, -1 to skip
 	}{
-		{"gif", "GET", srv.URL + "/br/br.gif", 200, 11623},
-		{"head gif", "HEAD", srv.URL + "/br/br.gif", 200, 11623},
-		{"metadata", "GET", srv.URL + "/br/metadata.json", 200, 70},
-		{"upper case", "GET", srv.URL + "/BR/BR.gif", 404, -1},
-		{"code not in dataset", "GET", srv.URL + "/zz/zz.gif", 404, -1},
-		{"other file", "GET", srv.URL + "/br/br.png", 404, -1},
-		{"folder", "GET", srv.URL + "/br/", 404, -1},
-		{"base", "GET", srv.URL, 404, -1},
+		{"gif", "GET", srv.Flags() + "/br/br.gif", 200, 11623},
+		{"head gif", "HEAD", srv.Flags() + "/br/br.gif", 200, 11623},
+		{"metadata", "GET", srv.Flags() + "/br/metadata.json", 200, 70},
+		{"upper case", "GET", srv.Flags() + "/BR/BR.gif", 404, -1},
+		{"code not in dataset", "GET", srv.Flags() + "/zz/zz.gif", 404, -1},
+		{"other file", "GET", srv.Flags() + "/br/br.png", 404, -1},
+		{"folder", "GET", srv.Flags() + "/br/", 404, -1},
+		{"base", "GET", srv.Flags(), 404, -1},
 		{"root", "GET", base + "/", 404, -1},
 		{"outside prefix", "GET", base + "/br/br.gif", 404, -1},
-		{"post", "POST", srv.URL + "/br/br.gif", 405, -1},
+		{"post", "POST", srv.Flags() + "/br/br.gif", 405, -1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -265,7 +266,7 @@ func TestFaults(t *testing.T) {
 		flagserver.WithFault("zz", flagserver.Status(503)),
 	)
 	read := func(c *http.Client, path string) (*http.Response, []byte, error) {
-		resp, err := c.Get(srv.URL + path)
+		resp, err := c.Get(srv.Flags() + path)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -334,7 +335,7 @@ func TestCloseWithHangingRequest(t *testing.T) {
 	errc := make(chan error, 2)
 	for _, p := range []string{"/cn/cn.gif", "/br/br.gif"} {
 		go func() {
-			resp, err := c.Get(srv.URL + p)
+			resp, err := c.Get(srv.Flags() + p)
 			if err == nil {
 				resp.Body.Close()
 				err = errors.New("unexpected answer")
@@ -346,4 +347,18 @@ func TestCloseWithHangingRequest(t *testing.T) {
 	srv.Close()
 	assert.Error(t, <-errc)
 	assert.Error(t, <-errc)
+}
+
+// TestURLIsRoot: like httptest.Server's, URL is the server's root, and the
+// flags are under Flags().
+func TestURLIsRoot(t *testing.T) {
+	srv := flagstest.Start(t)
+	u, err := url.Parse(srv.URL)
+	require.NoError(t, err)
+	assert.Equal(t, "", u.Path)
+	assert.Equal(t, srv.URL+flagserver.Prefix, srv.Flags())
+	resp, err := http.Get(srv.Flags() + "/br/metadata.json")
+	require.NoError(t, err)
+	resp.Body.Close()
+	assert.Equal(t, http.StatusOK, resp.StatusCode)
 }

@@ -14,7 +14,7 @@ import (
 func ExampleStart() {
 	TestEmptyFlag := func(t *testing.T) {
 		srv := flagstest.Start(t, flagserver.WithFault("BR", flagserver.EmptyBody()))
-		resp, err := http.Get(srv.URL + "/br/br.gif")
+		resp, err := http.Get(srv.Flags() + "/br/br.gif")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -29,7 +29,7 @@ func ExampleStart() {
 // TestStart runs the example's test, so that it is not only compiled.
 func TestStart(t *testing.T) {
 	srv := flagstest.Start(t, flagserver.WithFault("BR", flagserver.EmptyBody()))
-	resp, err := http.Get(srv.URL + "/br/br.gif")
+	resp, err := http.Get(srv.Flags() + "/br/br.gif")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,7 +4,7 @@
 //
 //	srv := flagstest.Start(t, flagserver.WithDelay(50*time.Millisecond),
 //		flagserver.WithFault("BR", flagserver.ResetMidBody()))
-//	resp, err := http.Get(srv.URL + "/br/br.gif")
+//	resp, err := http.Get(srv.Flags() + "/br/br.gif")
 package flagstest
 
 import (
