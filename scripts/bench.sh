@@ -35,7 +35,16 @@ finish() {
 	"$bin/benchreport" -format markdown -note "$note" -svg "$out/speedup.svg" -html "$out/report.html" "$raw" >"$out/report.md.tmp"
 	mv "$out/report.md.tmp" "$out/report.md"
 	echo
-	"$bin/benchreport" -note "$note" "$raw"
+	"$bin/benchreport" -note "$note" "$raw" | tee "$out/report.txt.tmp"
+	# make's own hints: the report speaks of go test's flags, make bench
+	# of its knobs.
+	if grep -q '^! distrust' "$out/report.txt.tmp"; then
+		echo "bench: disturbed points above: run again on a quieter machine with more rounds (make bench COUNT=20)"
+	fi
+	if grep -q 'fewer than 6 runs' "$out/report.txt.tmp"; then
+		echo "bench: no intervals with fewer than 6 rounds (make bench COUNT=6 or more)"
+	fi
+	rm -f "$out/report.txt.tmp"
 }
 
 stamp=$(date -u +%Y%m%dT%H%M%SZ)
