@@ -3,7 +3,6 @@ package pool
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -95,14 +94,13 @@ func (c *collectRun[In, Out]) chunk(s, e int) {
 		if i >= e {
 			return
 		}
-		if v := recover(); v != nil {
-			c.fail(i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
-			c.publish(s, i+1)
+		err, goexit := callFailed(recover(), i)
+		c.fail(i, err)
+		c.publish(s, i+1)
+		if !goexit {
 			c.chunk(i+1, e)
 			return
 		}
-		c.fail(i, fmt.Errorf("input %d: %w", i, ErrGoexit))
-		c.publish(s, i+1)
 		c.replace()
 		go c.work(i+1, e)
 	}()

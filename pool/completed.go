@@ -3,7 +3,6 @@ package pool
 import (
 	"context"
 	"fmt"
-	"runtime/debug"
 	"sync/atomic"
 )
 
@@ -96,10 +95,9 @@ func (r *laneRun[In, Out]) call(l *lane, i64, end int64) {
 		if returned {
 			return
 		}
-		if v := recover(); v != nil {
-			r.fail(l, i, &PanicError{Index: i, Value: v, Stack: debug.Stack()})
-		} else {
-			r.fail(l, i, fmt.Errorf("input %d: %w", i, ErrGoexit))
+		err, goexit := callFailed(recover(), i)
+		r.fail(l, i, err)
+		if goexit {
 			r.replace()
 			go r.work(l, i64+1, end)
 		}
