@@ -64,8 +64,41 @@ func TestLimits(t *testing.T) {
 				}
 				checkTruthful(t, a)
 				checkFactors(t, a)
+				if a.Limit == bench.LimitMachine {
+					assert.Nil(t, a.Where, "%s: no site is blamed for a busy machine", name)
+				}
 			}
 		})
+	}
+}
+
+// TestSites: on the quiet run, each workload's limit is named with its
+// site, its own function (the sites pass of package sweep: profiles of a
+// pass of its own), and the evidence the site was read from.
+func TestSites(t *testing.T) {
+	want := map[string]struct {
+		kind bench.WhereKind
+		fn   string // the site's function, or its user frame
+	}{
+		"Lock":      {bench.WhereLock, "limits_test.(*ledger).post"},
+		"Garbage":   {bench.WhereAlloc, "limits_test.buildRecords"},
+		"Serial":    {bench.WhereSerial, "limits_test.loadIndex"},
+		"Straggler": {bench.WhereLongTask, "limits_test.compressFile"},
+		"Inflate":   {bench.WhereGrowth, "limits.Bounce"},
+	}
+	for _, a := range loadShared(t, "limits/quiet.txt") {
+		name := strings.TrimSuffix(a.Name, "-2")
+		w, ok := want[name]
+		if !ok {
+			continue
+		}
+		require.NotNil(t, a.Where, "%s: %s", name, a.Verdict())
+		assert.Equal(t, w.kind, a.Where.Kind, name)
+		require.NotEmpty(t, a.Where.Sites, name)
+		top := a.Where.Sites[0]
+		assert.True(t, strings.HasSuffix(top.Func, w.fn) || strings.HasSuffix(top.User, w.fn), "%s: %s, from %s", name, top.Func, top.User)
+		assert.Contains(t, a.Diagnosis(), w.fn, name)
+		assert.NotContains(t, a.Diagnosis(), "cannot tell which", name)
 	}
 }
 

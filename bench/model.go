@@ -310,6 +310,10 @@ type Finding struct {
 	Serial float64
 	// GC is the collector's share of the CPU at the base (surplus, gc).
 	GC float64
+	// Where is the limit's site, from package sweep's profiles (nil where
+	// the runs carry none, or the limit has no site: the cores, the
+	// machine, the executor).
+	Where *Where
 }
 
 // Analysis is a sweep with its statistics, its model and its verdict.

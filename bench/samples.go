@@ -11,6 +11,8 @@ import (
 	"strings"
 
 	"golang.org/x/perf/benchfmt"
+
+	"github.com/futuresbench/futures/sweep"
 )
 
 // Input is one benchmark output file.
@@ -70,6 +72,9 @@ type Samples struct {
 	// ab"): measured in alternation with the other side, so that a
 	// difference is the code's or noise, even with one commit on both.
 	Interleaved bool
+	// Sites are the sites package sweep's pass found, by benchmark (the
+	// log line under its result, sweep.SitesPrefix); the first of each.
+	Sites map[string]*sweep.Sites
 }
 
 // Values returns the runs of one unit of the benchmark named name (nil if
@@ -94,6 +99,14 @@ func Read(inputs ...Input) (*Samples, error) {
 	var reader benchfmt.Reader
 	for _, in := range inputs {
 		s.Failed = append(s.Failed, failures(in.Data)...)
+		for key, st := range sitesOf(in.Data) {
+			if s.Sites == nil {
+				s.Sites = map[string]*sweep.Sites{}
+			}
+			if _, ok := s.Sites[key]; !ok {
+				s.Sites[key] = st
+			}
+		}
 		reader.Reset(bytes.NewReader(in.Data), in.Name)
 		for reader.Scan() {
 			switch rec := reader.Result().(type) {
@@ -187,6 +200,33 @@ func failures(data []byte) []string {
 		if rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("--- FAIL: Benchmark")); ok {
 			name, _, _ := bytes.Cut(rest, []byte(" "))
 			out = append(out, string(name))
+		}
+	}
+	return out
+}
+
+// sitesOf reads the sites logged under each benchmark's result ("--- BENCH:
+// BenchmarkX/workers=2-2", then "    sweep.go:NN: sweep-sites: {...}"), by
+// samples key. A line that does not parse is left out.
+func sitesOf(data []byte) map[string]*sweep.Sites {
+	out := map[string]*sweep.Sites{}
+	pkg, bench := "", ""
+	for line := range bytes.Lines(data) {
+		t := string(bytes.TrimSpace(line))
+		switch {
+		case strings.HasPrefix(t, "pkg: "):
+			pkg = strings.TrimPrefix(t, "pkg: ")
+		case strings.HasPrefix(t, "--- BENCH: Benchmark"):
+			bench = strings.TrimPrefix(t, "--- BENCH: Benchmark")
+		case strings.HasPrefix(t, "Benchmark"), strings.HasPrefix(t, "--- "):
+			bench = ""
+		case bench != "" && strings.Contains(t, sweep.SitesPrefix):
+			if st, ok := sweep.ParseSites(t); ok {
+				key := path.Base(pkg) + " " + bench
+				if _, seen := out[key]; !seen {
+					out[key] = st
+				}
+			}
 		}
 	}
 	return out

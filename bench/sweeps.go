@@ -27,6 +27,9 @@ type Point struct {
 	// gc-sec/op, schedwait-sec/op, best-sec/op, tasks/op, ...): only the
 	// units every run of the point reported, each a finite number >= 0.
 	Metrics map[string][]float64
+	// Sites are where its time went, from package sweep's sites pass (nil
+	// where the output carries none).
+	Sites *sweep.Sites
 }
 
 // Sweep is one benchmark measured at several worker counts.
@@ -123,6 +126,9 @@ func (s *Samples) Sweeps() []*Sweep {
 			i = len(sw.Points) - 1
 		}
 		sw.Points[i] = addRuns(sw.Points[i], runs)
+		if st := s.Sites[key]; st != nil && sw.Points[i].Sites == nil {
+			sw.Points[i].Sites = st
+		}
 	}
 	out = slices.DeleteFunc(out, func(sw *Sweep) bool { return len(sw.Points) == 0 })
 	for _, sw := range out {

@@ -25,7 +25,7 @@ func judge(a *Analysis) (Scaling, Finding) {
 	if len(trusted) < 2 {
 		return Scaling{Kind: ScalingTooFew}, a.busy(f, rows[1:])
 	}
-	return a.scaling(trusted), diagnose(a, trusted, f)
+	return a.scaling(trusted), a.locate(diagnose(a, trusted, f))
 }
 
 // busy names the limit of a sweep whose disturbed points leave nothing to

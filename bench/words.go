@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/futuresbench/futures/internal/plural"
+	"github.com/futuresbench/futures/sweep"
 )
 
 // This file is where the model becomes sentences: every writer (text,
@@ -94,8 +95,17 @@ func joinInts(xs []int) string {
 	return strings.Join(s, ", ")
 }
 
-// Diagnosis is the limit in words, with its evidence.
+// Diagnosis is the limit in words, with its evidence and, where the
+// profiles show it, its site.
 func (a *Analysis) Diagnosis() string {
+	d := a.diagnosis()
+	if w := a.Where; w != nil {
+		d += "; " + a.whereWords(w)
+	}
+	return d
+}
+
+func (a *Analysis) diagnosis() string {
 	f := a.Finding
 	at := a.Row(f.At)
 	b := a.Rows[0]
@@ -157,10 +167,19 @@ func (a *Analysis) Diagnosis() string {
 		}
 		return s + " (contention for shared memory or a shared cache line, or work that grows with the workers)"
 	case LimitParallelism:
-		s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine: a serial part or one long task (these metrics cannot tell which; a trace of one op, go test -trace, would)", pct(f.Share), a.Key, at.X)
+		s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine", pct(f.Share), a.Key, at.X)
+		told := f.Where != nil && (f.Where.Kind == WhereSerial || f.Where.Kind == WhereLongTask)
+		if !told {
+			s += ": a serial part or one long task (these metrics cannot tell which; the sites pass of package sweep, on by default, would)"
+		}
 		if !math.IsNaN(f.Serial) && f.Serial > 0 {
-			s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s, and, if it is a serial part, %.2fx on any number",
-				f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural.Of(a.Bound, "core", "cores"), 1/f.Serial)
+			s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s", f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural.Of(a.Bound, "core", "cores"))
+			switch {
+			case !told:
+				s += fmt.Sprintf(", and, if it is a serial part, %.2fx on any number", 1/f.Serial)
+			case f.Where.Kind == WhereSerial:
+				s += fmt.Sprintf(", and %.2fx on any number", 1/f.Serial)
+			}
 		}
 		if a.Declared && !math.IsNaN(at.OfBest) {
 			s += fmt.Sprintf("; %s of the best its work allows", pct(at.OfBest))
@@ -178,6 +197,82 @@ func (a *Analysis) Diagnosis() string {
 		return fmt.Sprintf("cannot tell what stops it: at %s=%d no loss the evidence measures (idle, lock, machine, work beside the workers, CPU per op) reaches %.0f%%", a.Key, at.X, 100*(1-MinLoss))
 	}
 	return "cannot tell what stops it"
+}
+
+// site is a site as "F (file:line)", and the user's frame that leads
+// there where it is another.
+func site(s sweep.Site) string {
+	out := s.Where()
+	if u := s.UserWhere(); u != "" && s.User != s.Func {
+		out += ", from " + u
+	}
+	return out
+}
+
+// sitesWords lists sites with their shares: "F (file:line) 80%, G ...".
+func sitesWords(w *Where) string {
+	var parts []string
+	for i, s := range w.Sites {
+		parts = append(parts, fmt.Sprintf("%s %s", site(s), pct(w.Shares[i])))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// whereWords is the site of the limit in words.
+func (a *Analysis) whereWords(w *Where) string {
+	at := fmt.Sprintf("%s=%d", a.Key, w.At)
+	var s string
+	switch w.Kind {
+	case WhereLock:
+		s = fmt.Sprintf("where: the mutex profile at %s charges %s of waiting per op to these critical sections (the callers of Unlock): %s", at, fmtSec(w.Total), sitesWords(w))
+		if len(w.Waiters) > 0 {
+			s += fmt.Sprintf("; goroutines waited for it in %s", site(w.Waiters[0]))
+		}
+	case WhereAlloc:
+		s = fmt.Sprintf("where: at %s the op allocates %s, most at %s", at, fmtBytes(w.Total), sitesWords(w))
+	case WhereGrowth:
+		s = fmt.Sprintf("where: the CPU per op that grew from %s=%d to %s (%s more in the profile, %d samples) went to %s", a.Key, a.Base, at, fmtSec(w.Total), w.Samples, sitesWords(w))
+	case WhereBeside:
+		s = fmt.Sprintf("where: at %s, beside the worker, %s of CPU per op ran in goroutines that started in %s", at, fmtSec(w.Total), sitesWords(w))
+	case WhereSerial:
+		s = fmt.Sprintf("where: a serial part: at %s the benchmark's own goroutine ran %s of CPU per op alone, around the executor, in %s", at, fmtSec(w.Total), sitesWords(w))
+	case WhereLongTask:
+		s = fmt.Sprintf("where: one long task: at %s the cores sat idle while the work ran on the workers (the benchmark's own goroutine ran only %s per op alone)", at, fmtSec(w.Total))
+		if len(w.Sites) > 0 {
+			s += fmt.Sprintf(", in %s", site(w.Sites[0]))
+		}
+	case WhereWait:
+		s = fmt.Sprintf("where: at %s goroutines waited %s per op, in %s", at, fmtSec(w.Total), waitWords(w))
+	}
+	if w.Overrode != LimitUnknown {
+		s += fmt.Sprintf(" (the profile, more direct, overrides the counters, which read %s)", w.Overrode.Phrase())
+	}
+	return s
+}
+
+func waitWords(w *Where) string {
+	var parts []string
+	for i, s := range w.Sites {
+		what := s.Wait
+		if what == "" {
+			what = "a wait"
+		}
+		parts = append(parts, fmt.Sprintf("%s at %s %s", what, site(s), pct(w.Shares[i])))
+	}
+	return strings.Join(parts, "; ")
+}
+
+// fmtBytes is a size with a binary unit prefix, 3 significant digits.
+func fmtBytes(b float64) string {
+	switch {
+	case b >= 1<<30:
+		return strconv.FormatFloat(b/(1<<30), 'g', 3, 64) + " GiB"
+	case b >= 1<<20:
+		return strconv.FormatFloat(b/(1<<20), 'g', 3, 64) + " MiB"
+	case b >= 1<<10:
+		return strconv.FormatFloat(b/(1<<10), 'g', 3, 64) + " KiB"
+	}
+	return strconv.FormatFloat(b, 'g', 3, 64) + " B"
 }
 
 // fmtCores is a number of cores, "1.96 cores".

@@ -121,9 +121,15 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 			b.SkipNow()
 		})
 	}
+	benchPkg := callerPkg()
 	for _, n := range counts {
-		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
+		name := fmt.Sprintf("%s=%d", key, n)
+		sites := sitesPass(b, name, benchPkg, func(b *testing.B) { fn(b, n) })
+		b.Run(name, func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })
+			if sites != nil {
+				b.Log(sites.Encode())
+			}
 		})
 	}
 }

@@ -42,32 +42,47 @@ func BenchmarkCores(b *testing.B) {
 	})
 }
 
-// BenchmarkLock: every task holds one global mutex for 90% of its work.
-// Limit: the lock.
+// ledger is one account book shared by every task, under one mutex.
+type ledger struct {
+	mu    sync.Mutex
+	total uint64
+}
+
+// post holds the ledger's lock for 90% of a task's work: the critical
+// section BenchmarkLock's site names.
+func (l *ledger) post(x uint64) uint64 {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.total += x + limits.Spin(unit*9/10)
+	return l.total
+}
+
+// BenchmarkLock: every task posts to one ledger, whose mutex it holds for
+// 90% of its work. Limit: the lock; site: ledger.post.
 func BenchmarkLock(b *testing.B) {
 	in := tasks(64)
-	var mu sync.Mutex
+	var l ledger
 	sweep.Workers(b, func(b *testing.B, w int) {
 		for b.Loop() {
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) {
-				x := limits.Spin(unit / 10)
-				mu.Lock()
-				x += limits.Spin(unit * 9 / 10)
-				mu.Unlock()
-				return x, nil
+				return l.post(limits.Spin(unit / 10)), nil
 			})
 		}
 	})
 }
 
-// BenchmarkWait: every task sleeps 2 ms, as a request to a server would, then
-// computes a little. Limit: waiting; more workers than cores help.
+// callRemote waits 2 ms, as a request to a server would.
+func callRemote() { time.Sleep(2 * time.Millisecond) }
+
+// BenchmarkWait: every task calls a remote that takes 2 ms, then computes a
+// little. Limit: waiting, and more workers than cores help; site:
+// callRemote.
 func BenchmarkWait(b *testing.B) {
 	in := tasks(16)
 	sweep.Workers(b, func(b *testing.B, w int) {
 		for b.Loop() {
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) {
-				time.Sleep(2 * time.Millisecond)
+				callRemote()
 				return limits.Spin(unit / 10), nil
 			})
 		}
@@ -92,6 +107,22 @@ func buildLive() *node {
 	return head
 }
 
+// buildRecords allocates 2000 short-lived records, in chains of 8: the
+// allocation site BenchmarkGarbage's names.
+func buildRecords() uint64 {
+	var keep *node
+	for j := range 2000 {
+		n := &node{next: keep}
+		n.pad[0] = uint64(j)
+		if j%8 == 0 {
+			keep = nil
+		} else {
+			keep = n
+		}
+	}
+	return uint64(len(live.pad))
+}
+
 // BenchmarkGarbage: tasks allocate short-lived objects at a high rate over a
 // live heap the collector marks each cycle. Limit: the collector, which uses
 // the idle core already at one worker.
@@ -102,52 +133,53 @@ func BenchmarkGarbage(b *testing.B) {
 	sweep.Workers(b, func(b *testing.B, w int) {
 		for b.Loop() {
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) {
-				var keep *node
-				for j := range 2000 {
-					n := &node{next: keep}
-					n.pad[0] = uint64(j)
-					if j%8 == 0 {
-						keep = nil
-					} else {
-						keep = n
-					}
-				}
-				return uint64(len(live.pad)), nil
+				return buildRecords(), nil
 			})
 		}
 	})
 }
 
-// BenchmarkSerial: half of every op is a serial phase before the parallel
-// tasks. Limit: Amdahl, at most 1.33x on 2 cores.
+// loadIndex is the serial phase of BenchmarkSerial: an index built before
+// the parallel scan, on the benchmark's own goroutine.
+func loadIndex() uint64 { return limits.Spin(32 * unit) }
+
+// BenchmarkSerial: half of every op is loading an index before the parallel
+// scan. Limit: Amdahl, at most 1.33x on 2 cores; site: loadIndex.
 func BenchmarkSerial(b *testing.B) {
 	in := tasks(32)
 	sweep.Workers(b, func(b *testing.B, w int) {
 		for b.Loop() {
-			sink.Add(limits.Spin(32 * unit))
+			sink.Add(loadIndex())
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) { return limits.Spin(unit), nil })
 		}
 	})
 }
 
-// BenchmarkStraggler: one task is 3/4 of the work. Limit: that task, at most
-// 1.33x.
+// compressFile is one task of BenchmarkStraggler: file 0 is 48 times the
+// size of each of the 16 others.
+func compressFile(i int) uint64 {
+	if i == 0 {
+		return limits.Spin(48 * unit)
+	}
+	return limits.Spin(unit)
+}
+
+// BenchmarkStraggler: one file is 3/4 of the work. Limit: that task, at
+// most 1.33x; site: compressFile, on the workers.
 func BenchmarkStraggler(b *testing.B) {
 	in := tasks(17)
 	sweep.Workers(b, func(b *testing.B, w int) {
 		for b.Loop() {
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) {
-				if i == 0 {
-					return limits.Spin(48 * unit), nil
-				}
-				return limits.Spin(unit), nil
+				return compressFile(i), nil
 			})
 		}
 	})
 }
 
 // BenchmarkInflate: every task adds to one shared counter. Limit: more CPU
-// per op as the counter's cache line moves between cores.
+// per op as the counter's cache line moves between cores; site:
+// limits.Bounce.
 func BenchmarkInflate(b *testing.B) {
 	in := tasks(64)
 	var counter atomic.Uint64

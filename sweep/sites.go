@@ -1,0 +1,405 @@
+package sweep
+
+import (
+	"encoding/json"
+	"fmt"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/google/pprof/profile"
+)
+
+// SitesPrefix starts the log line in which a point's sites travel in the
+// benchmark output, after its result line ("--- BENCH: ..."), where
+// cmd/benchreport finds them: `go test -bench ... > out.txt` carries them
+// with no extra step.
+const SitesPrefix = "sweep-sites:"
+
+// Sites is where one point's time went, from profiles taken in a pass of
+// its own (see [Over]): each list holds the largest entries, values per op.
+type Sites struct {
+	Ops int `json:"ops"` // ops the pass ran
+	// Skipped names what the pass could not collect, and why (a profile
+	// the user asked go test for, which the pass leaves whole).
+	Skipped []string `json:"skipped,omitempty"`
+	// CPU is the CPU time per op by function (flat: the function that ran)
+	// with the user's frame that led there; Samples the CPU profile's
+	// samples (at 100 Hz: 10 ms each).
+	CPU     []Site `json:"cpu,omitempty"`
+	Samples int    `json:"samples,omitempty"`
+	// Roots is the CPU time per op by the function each goroutine started
+	// in: the workers, the benchmark's own goroutine, the collector, and
+	// goroutines of a library's own.
+	Roots []Site `json:"roots,omitempty"`
+	// Serial is the CPU time per op of the benchmark's own goroutine (the
+	// code around the executor, which runs alone), by function.
+	Serial []Site `json:"serial,omitempty"`
+	// SerialCPU is the benchmark goroutine's whole CPU time per op.
+	SerialCPU float64 `json:"serialCPU,omitempty"`
+	// CPUTotal is the profile's whole CPU time per op.
+	CPUTotal float64 `json:"cpuTotal,omitempty"`
+	// Mutex is the contention delay per op by critical section: the
+	// function that unlocked a mutex others waited for.
+	Mutex []Site `json:"mutex,omitempty"`
+	// Block is the time per op goroutines waited, by where they waited
+	// (Wait names what: sync.(*Mutex).Lock, a channel, select, sleep).
+	Block []Site `json:"block,omitempty"`
+	// Alloc is the bytes allocated per op, by site.
+	Alloc []Site `json:"alloc,omitempty"`
+}
+
+// Site is one place where time (or memory) went.
+type Site struct {
+	Func string `json:"func"` // the function charged
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+	// User is the first frame of the user's own module on the way there
+	// ("" if none): where the user's code leads to the site.
+	User     string `json:"user,omitempty"`
+	UserFile string `json:"userFile,omitempty"`
+	UserLine int    `json:"userLine,omitempty"`
+	// Wait is what the goroutines waited in (Block): the std function at
+	// the leaf.
+	Wait  string  `json:"wait,omitempty"`
+	Value float64 `json:"value"` // per op: seconds, or bytes (Alloc)
+}
+
+// Where is the site as "Func (file:line)".
+func (s Site) Where() string {
+	if s.File == "" {
+		return s.Func
+	}
+	return fmt.Sprintf("%s (%s:%d)", s.Func, path.Base(s.File), s.Line)
+}
+
+// UserWhere is the user's frame as "Func (file:line)", "" if none.
+func (s Site) UserWhere() string {
+	if s.User == "" {
+		return ""
+	}
+	return fmt.Sprintf("%s (%s:%d)", s.User, path.Base(s.UserFile), s.UserLine)
+}
+
+// Encode is the sites as the one line they travel in.
+func (s *Sites) Encode() string {
+	b, err := json.Marshal(s)
+	if err != nil {
+		return SitesPrefix + " {}"
+	}
+	return SitesPrefix + " " + string(b)
+}
+
+// ParseSites reads the sites from a line written by Encode (leading space
+// and a file:line prefix from testing's log are allowed).
+func ParseSites(line string) (*Sites, bool) {
+	i := strings.Index(line, SitesPrefix)
+	if i < 0 {
+		return nil, false
+	}
+	var s Sites
+	if err := json.Unmarshal([]byte(strings.TrimSpace(line[i+len(SitesPrefix):])), &s); err != nil || s.Ops <= 0 {
+		return nil, false
+	}
+	return &s, true
+}
+
+// maxSites is how many entries each list keeps.
+const maxSites = 12
+
+// frame is one function of a stack.
+type frame struct {
+	fn, file string
+	line     int
+}
+
+// stack is a sample's frames, leaf first.
+func stack(s *profile.Sample) []frame {
+	var out []frame
+	for _, loc := range s.Location {
+		// Lines of one location: inlined calls, innermost first.
+		for _, l := range loc.Line {
+			if l.Function == nil {
+				continue
+			}
+			out = append(out, frame{fn: l.Function.Name, file: shortFile(l.Function.Filename), line: int(l.Line)})
+		}
+	}
+	return out
+}
+
+// shortFile is a source file's last two path elements ("v2@v2.4.2/cache.go"):
+// enough to find it, and short enough for one log line.
+func shortFile(name string) string {
+	dir, file := path.Split(name)
+	if dir == "" {
+		return file
+	}
+	return path.Join(path.Base(dir), file)
+}
+
+// pkgOf is the import path of a function's package: "a/b/c.(*T).M" is
+// "a/b/c".
+func pkgOf(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	dot := strings.IndexByte(fn[slash+1:], '.')
+	if dot < 0 {
+		return fn
+	}
+	return fn[:slash+1+dot]
+}
+
+// isStd reports whether fn is of the standard library or the runtime: its
+// path's first element has no dot.
+func isStd(fn string) bool {
+	first, _, _ := strings.Cut(pkgOf(fn), "/")
+	return !strings.Contains(first, ".")
+}
+
+// frames classifies a stack against the user's code: the benchmark's own
+// package first, then the rest of its module.
+type frames struct {
+	bench  string // the benchmark's package ("" if unknown)
+	module string // the user's module path ("" if unknown)
+	self   string // this package's path: its frames are the harness's
+}
+
+// rank is 1 for a frame of the benchmark's package, 2 for one of the
+// rest of the user's module, 0 for any other.
+func (f frames) rank(fn string) int {
+	p := pkgOf(fn)
+	if isStd(fn) || p == f.self {
+		return 0
+	}
+	if f.bench != "" && p == f.bench {
+		return 1
+	}
+	if f.module != "" && (p == f.module || strings.HasPrefix(p, f.module+"/") || strings.HasPrefix(p, f.module+"_test")) {
+		return 2
+	}
+	return 0
+}
+
+// user is the user's frame nearest the leaf: of the benchmark's own
+// package where the stack holds one, else of the user's module.
+func (f frames) user(st []frame) (frame, bool) {
+	var best frame
+	bestRank := 0
+	for _, fr := range st {
+		switch r := f.rank(fr.fn); {
+		case r == 1:
+			return fr, true
+		case r == 2 && bestRank == 0:
+			best, bestRank = fr, r
+		}
+	}
+	return best, bestRank > 0
+}
+
+// firstOutside is the first frame from the leaf that is not in the given
+// packages (and not in the runtime).
+func firstOutside(st []frame, pkgs ...string) (frame, bool) {
+	for _, fr := range st {
+		p := pkgOf(fr.fn)
+		if p == "runtime" || strings.HasPrefix(p, "runtime/") || strings.HasPrefix(p, "internal/") || slices.Contains(pkgs, p) {
+			continue
+		}
+		return fr, true
+	}
+	return frame{}, false
+}
+
+// tally sums values by site.
+type tally struct {
+	f     frames
+	sites map[string]*Site
+}
+
+func newTally(f frames) *tally { return &tally{f: f, sites: map[string]*Site{}} }
+
+func (t *tally) add(at frame, st []frame, wait string, v float64) {
+	key := at.fn + "\x00" + wait
+	s := t.sites[key]
+	if s == nil {
+		s = &Site{Func: at.fn, File: at.file, Line: at.line, Wait: wait}
+		t.sites[key] = s
+	}
+	if s.User == "" {
+		if u, ok := t.f.user(st); ok {
+			s.User, s.UserFile, s.UserLine = u.fn, u.file, u.line
+		}
+	}
+	s.Value += v
+}
+
+// top is the largest sites, each value divided by ops.
+func (t *tally) top(ops int) []Site {
+	var out []Site
+	for _, s := range t.sites {
+		if s.Value <= 0 {
+			continue
+		}
+		c := *s
+		c.Value /= float64(ops)
+		out = append(out, c)
+	}
+	slices.SortFunc(out, func(a, b Site) int {
+		if a.Value != b.Value {
+			if a.Value > b.Value {
+				return -1
+			}
+			return 1
+		}
+		return strings.Compare(a.Func, b.Func)
+	})
+	if len(out) > maxSites {
+		out = out[:maxSites]
+	}
+	return out
+}
+
+// valueIndex is the index of the sample type named typ (-1 if none).
+func valueIndex(p *profile.Profile, typ string) int {
+	for i, st := range p.SampleType {
+		if st.Type == typ {
+			return i
+		}
+	}
+	return -1
+}
+
+// scale is what one unit of a sample type is in seconds (nanoseconds are
+// 1e-9), or 1 for bytes and counts.
+func scale(p *profile.Profile, i int) float64 {
+	if p.SampleType[i].Unit == "nanoseconds" {
+		return 1e-9
+	}
+	return 1
+}
+
+// cpuSites reads a CPU profile of ops ops: flat CPU by function, CPU by
+// goroutine root, and the benchmark goroutine's own CPU (its root in
+// package testing: code around the executor, which runs alone).
+func (f frames) cpuSites(p *profile.Profile, ops int, s *Sites) {
+	i := valueIndex(p, "cpu")
+	if i < 0 {
+		return
+	}
+	flat, roots, serial := newTally(f), newTally(f), newTally(f)
+	for _, smp := range p.Sample {
+		st := stack(smp)
+		if len(st) == 0 {
+			continue
+		}
+		v := float64(smp.Value[i]) * scale(p, i)
+		s.Samples += int(smp.Value[valueIndex(p, "samples")])
+		flat.add(st[0], st, "", v)
+		s.CPUTotal += v / float64(ops)
+		root := st[len(st)-1]
+		roots.add(root, st, "", v)
+		if pkgOf(root.fn) == "testing" {
+			s.SerialCPU += v / float64(ops)
+			at := st[0]
+			if u, ok := f.user(st); ok {
+				at = u
+			}
+			serial.add(at, st, "", v)
+		}
+	}
+	s.CPU, s.Roots, s.Serial = flat.top(ops), roots.top(ops), serial.top(ops)
+}
+
+// mutexSites reads a mutex profile delta: the delay by critical section,
+// the function that called Unlock.
+func (f frames) mutexSites(p *profile.Profile, ops int) []Site {
+	i := valueIndex(p, "delay")
+	if i < 0 {
+		return nil
+	}
+	t := newTally(f)
+	for _, smp := range p.Sample {
+		st := stack(smp)
+		if at, ok := firstOutside(st, "sync"); ok && !f.harness(st) {
+			t.add(at, st, "", float64(smp.Value[i])*scale(p, i))
+		}
+	}
+	return t.top(ops)
+}
+
+// harness reports whether a stack is the harness's own work (this package
+// reading its profiles, runtime/pprof writing them), not the benchmark's.
+func (f frames) harness(st []frame) bool {
+	for _, fr := range st {
+		if p := pkgOf(fr.fn); p == f.self || p == "runtime/pprof" {
+			return true
+		}
+	}
+	return false
+}
+
+// blockSites reads a block profile delta: the delay by where goroutines
+// waited, and in what.
+func (f frames) blockSites(p *profile.Profile, ops int) []Site {
+	i := valueIndex(p, "delay")
+	if i < 0 {
+		return nil
+	}
+	t := newTally(f)
+	for _, smp := range p.Sample {
+		st := stack(smp)
+		at, ok := firstOutside(st, "sync", "time")
+		// The benchmark's own goroutine waits for its workers all along.
+		if !ok || f.harness(st) || pkgOf(st[len(st)-1].fn) == "testing" {
+			continue
+		}
+		wait := ""
+		for _, fr := range st {
+			if fr == at {
+				break
+			}
+			wait = fr.fn // the std function nearest the site: Lock, Sleep, chanrecv1, selectgo
+		}
+		t.add(at, st, wait, float64(smp.Value[i])*scale(p, i))
+	}
+	return t.top(ops)
+}
+
+// allocSites reads an allocs profile delta: bytes by the first frame
+// outside the runtime.
+func (f frames) allocSites(p *profile.Profile, ops int) []Site {
+	i := valueIndex(p, "alloc_space")
+	if i < 0 {
+		return nil
+	}
+	t := newTally(f)
+	for _, smp := range p.Sample {
+		st := stack(smp)
+		if at, ok := firstOutside(st); ok && !f.harness(st) {
+			t.add(at, st, "", float64(smp.Value[i]))
+		}
+	}
+	return t.top(ops)
+}
+
+// delta is after less before, for cumulative profiles (mutex, block,
+// allocs): samples that did not grow are dropped.
+func delta(before, after *profile.Profile) (*profile.Profile, error) {
+	if before == nil {
+		return after, nil
+	}
+	b := before.Copy()
+	b.Scale(-1)
+	d, err := profile.Merge([]*profile.Profile{after, b})
+	if err != nil {
+		return nil, err
+	}
+	d.Sample = slices.DeleteFunc(d.Sample, func(s *profile.Sample) bool {
+		for _, v := range s.Value {
+			if v > 0 {
+				return false
+			}
+		}
+		return true
+	})
+	return d, nil
+}

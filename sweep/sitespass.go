@@ -1,0 +1,305 @@
+package sweep
+
+import (
+	"bytes"
+	"errors"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"reflect"
+	"runtime"
+	"runtime/debug"
+	"runtime/pprof"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+	"unsafe"
+
+	"github.com/google/pprof/profile"
+)
+
+// The environment variables of the sites pass (see [Over]).
+const (
+	// EnvSites turns the pass off ("off" or "0"), or sets its length: a
+	// duration ("150ms") or a count of ops ("5x"). Unset, the pass takes
+	// 5% of the time the timed samples of the point take in the process
+	// (-benchtime times -count).
+	EnvSites = "SWEEP_SITES"
+	// EnvProfiles names a folder in which each point's profiles are kept
+	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,
+	// NAME.block.pprof, NAME.allocs.pprof (the last three as deltas over
+	// the pass).
+	EnvProfiles = "SWEEP_PROFILES"
+)
+
+// window is how long the sites pass runs: d, or n ops.
+type window struct {
+	d time.Duration
+	n int
+}
+
+// sitesWindow is the pass's length, from EnvSites or from -benchtime and
+// -count; ok is false where the pass is off.
+func sitesWindow() (window, bool) {
+	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
+	case v == "off" || v == "0" || v == "false":
+		return window{}, false
+	case v != "":
+		if w, ok := parseWindow(v); ok {
+			return w, true
+		}
+	}
+	count := 1
+	if f := flag.Lookup("test.count"); f != nil {
+		if c, err := strconv.Atoi(f.Value.String()); err == nil && c > 0 {
+			count = c
+		}
+	}
+	bt := "1s"
+	if f := flag.Lookup("test.benchtime"); f != nil {
+		bt = f.Value.String()
+	}
+	w, ok := parseWindow(bt)
+	if !ok {
+		return window{}, false
+	}
+	if w.n > 0 {
+		return window{n: max(1, w.n*count/20)}, true
+	}
+	return window{d: w.d * time.Duration(count) / 20}, true
+}
+
+func parseWindow(v string) (window, bool) {
+	if n, ok := strings.CutSuffix(v, "x"); ok {
+		if k, err := strconv.Atoi(n); err == nil && k > 0 {
+			return window{n: k}, true
+		}
+		return window{}, false
+	}
+	if d, err := time.ParseDuration(v); err == nil && d > 0 {
+		return window{d: d}, true
+	}
+	return window{}, false
+}
+
+// setWindow makes b run its b.Loop for the window, as -benchtime would: the
+// testing package keeps a sub-benchmark's benchtime in an unexported field
+// copied from its parent, and has no other way to bound one run. ok is
+// false where the field is not as expected (another Go version): the pass
+// then runs one op with b.N = 1, or b.Loop's full benchtime.
+func setWindow(b *testing.B, w window) (ok bool) {
+	defer func() {
+		if recover() != nil {
+			ok = false
+		}
+	}()
+	v := reflect.ValueOf(b).Elem().FieldByName("benchTime")
+	if !v.IsValid() || v.Kind() != reflect.Struct {
+		return false
+	}
+	d, n := v.FieldByName("d"), v.FieldByName("n")
+	if !d.IsValid() || d.Type() != reflect.TypeFor[time.Duration]() || !n.IsValid() || n.Kind() != reflect.Int {
+		return false
+	}
+	*(*time.Duration)(unsafe.Pointer(d.UnsafeAddr())) = w.d
+	*(*int)(unsafe.Pointer(n.UnsafeAddr())) = w.n
+	return true
+}
+
+// sitesDone holds the points whose sites this process has collected: once
+// a point, however many -count runs it makes.
+var sitesDone sync.Map
+
+// passMu keeps two passes from profiling at once (benchmarks run one at a
+// time; this guards a sweep run from a test).
+var passMu sync.Mutex
+
+// userFlag is whether go test was asked for the profile named by flag.
+func userFlag(name string) bool {
+	f := flag.Lookup("test." + name)
+	return f != nil && f.Value.String() != ""
+}
+
+// mainModule is the module of the benchmark being run ("" if the binary
+// does not say).
+func mainModule() string {
+	if bi, ok := debug.ReadBuildInfo(); ok {
+		return bi.Main.Path
+	}
+	return ""
+}
+
+// selfPkg is this package's import path: its frames are the harness's.
+var selfPkg = reflect.TypeFor[Sites]().PkgPath()
+
+// sitesPass runs fn once more, untimed, in a sub-benchmark of b that prints
+// no result (it is skipped), for the window, with the CPU, mutex and block
+// profiles on, and reads where the time went. It returns nil where the
+// pass is off or ran no op.
+func sitesPass(b *testing.B, name, benchPkg string, fn func(b *testing.B)) *Sites {
+	w, on := sitesWindow()
+	if !on {
+		return nil
+	}
+	if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
+		return nil
+	}
+	var sites *Sites
+	b.Run("sites-"+name, func(b *testing.B) {
+		setWindow(b, w)
+		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(b.Name())))
+		b.SkipNow()
+	})
+	return sites
+}
+
+// callerPkg is the package of the first caller outside this package: the
+// benchmark's.
+func callerPkg() string {
+	pcs := make([]uintptr, 16)
+	n := runtime.Callers(2, pcs)
+	frs := runtime.CallersFrames(pcs[:n])
+	for {
+		fr, more := frs.Next()
+		if p := pkgOf(fr.Function); fr.Function != "" && p != selfPkg {
+			return p
+		}
+		if !more {
+			return ""
+		}
+	}
+}
+
+// sanitize makes a benchmark name a file name.
+func sanitize(name string) string {
+	return strings.Map(func(r rune) rune {
+		if r == '/' || r == '\\' || r == ':' || r == '=' || r < ' ' {
+			return '_'
+		}
+		return r
+	}, name)
+}
+
+// profilePass runs fn under the profiles and summarizes them. keep, where
+// EnvProfiles is set, is the path prefix of the files to keep.
+func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Sites {
+	passMu.Lock()
+	defer passMu.Unlock()
+	s := &Sites{}
+	cpuOn := !userFlag("cpuprofile")
+	mutexOn := !userFlag("mutexprofile")
+	blockOn := !userFlag("blockprofile")
+	if !cpuOn {
+		s.Skipped = append(s.Skipped, "cpu: go test -cpuprofile is on, and kept whole")
+	}
+	if !mutexOn {
+		s.Skipped = append(s.Skipped, "mutex: go test -mutexprofile is on, and kept whole")
+	}
+	if !blockOn {
+		s.Skipped = append(s.Skipped, "block: go test -blockprofile is on, and kept whole")
+	}
+	runtime.GC()
+	runtime.GC()
+	allocs0 := readProfile("allocs")
+	var mutex0, block0 *profile.Profile
+	prevFraction := 0
+	if mutexOn {
+		prevFraction = runtime.SetMutexProfileFraction(1)
+		mutex0 = readProfile("mutex")
+	}
+	if blockOn {
+		runtime.SetBlockProfileRate(1)
+		block0 = readProfile("block")
+	}
+	var cpu bytes.Buffer
+	if cpuOn && pprof.StartCPUProfile(&cpu) != nil {
+		cpuOn = false
+		s.Skipped = append(s.Skipped, "cpu: a CPU profile is already running")
+	}
+	fn(b)
+	if cpuOn {
+		pprof.StopCPUProfile()
+	}
+	var mutex1, block1 *profile.Profile
+	if mutexOn {
+		mutex1 = readProfile("mutex")
+		runtime.SetMutexProfileFraction(prevFraction)
+	}
+	if blockOn {
+		block1 = readProfile("block")
+		runtime.SetBlockProfileRate(0)
+	}
+	runtime.GC()
+	runtime.GC()
+	allocs1 := readProfile("allocs")
+
+	s.Ops = max(b.N, 1)
+	f := frames{bench: benchPkg, module: mainModule(), self: selfPkg}
+	kept := map[string]*profile.Profile{}
+	if cpuOn {
+		if p, err := profile.Parse(&cpu); err == nil {
+			f.cpuSites(p, s.Ops, s)
+			kept["cpu"] = p
+		}
+	}
+	if d, err := delta(mutex0, mutex1); err == nil && d != nil {
+		s.Mutex = f.mutexSites(d, s.Ops)
+		kept["mutex"] = d
+	}
+	if d, err := delta(block0, block1); err == nil && d != nil {
+		s.Block = f.blockSites(d, s.Ops)
+		kept["block"] = d
+	}
+	if d, err := delta(allocs0, allocs1); err == nil && d != nil {
+		s.Alloc = f.allocSites(d, s.Ops)
+		kept["allocs"] = d
+	}
+	if os.Getenv(EnvProfiles) != "" {
+		if err := keepProfiles(keep, kept); err != nil {
+			s.Skipped = append(s.Skipped, "files: "+err.Error())
+		}
+	}
+	return s
+}
+
+// readProfile reads the named cumulative profile (nil if it cannot).
+func readProfile(name string) *profile.Profile {
+	pr := pprof.Lookup(name)
+	if pr == nil {
+		return nil
+	}
+	var buf bytes.Buffer
+	if pr.WriteTo(&buf, 0) != nil {
+		return nil
+	}
+	p, err := profile.Parse(&buf)
+	if err != nil {
+		return nil
+	}
+	return p
+}
+
+// keepProfiles writes each profile to prefix.KIND.pprof.
+func keepProfiles(prefix string, ps map[string]*profile.Profile) error {
+	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
+		return err
+	}
+	var errs []error
+	for kind, p := range ps {
+		var buf bytes.Buffer
+		if err := p.Write(&buf); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		name := fmt.Sprintf("%s.%s.pprof", prefix, kind)
+		if err := os.WriteFile(name+".tmp", buf.Bytes(), 0o644); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		errs = append(errs, os.Rename(name+".tmp", name))
+	}
+	return errors.Join(errs...)
+}
