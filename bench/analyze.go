@@ -13,7 +13,7 @@ const Confidence = 0.95
 
 // evidenceUnits are the units of package sweep's evidence that the model
 // reads, as they appear in a benchfmt file: declared once, in sweep.
-var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sweep.UnitLock, sweep.UnitGC, sweep.UnitSched, sweep.UnitBest, sweep.UnitTasks, sweep.UnitProcs}
+var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sweep.UnitLock, sweep.UnitGC, sweep.UnitSched, sweep.UnitSteal, sweep.UnitBest, sweep.UnitTasks, sweep.UnitProcs}
 
 // Analyze computes the model and the verdict of every sweep of the samples.
 func Analyze(samples *Samples) []*Analysis {
@@ -89,8 +89,9 @@ func analyze(s *Sweep) *Analysis {
 			Others: metricMedian(p, sweep.UnitOthers), Runq: metricMedian(p, sweep.UnitRunq),
 			Lock: metricMedian(p, sweep.UnitLock), GC: metricMedian(p, sweep.UnitGC),
 			Sched: metricMedian(p, sweep.UnitSched), Tasks: metricMedian(p, sweep.UnitTasks),
+			Steal: metricMedian(p, sweep.UnitSteal),
 		}
-		r.Shares = shares(r, a.cores(p.X))
+		r.Shares = shares(r, a.cores(p.X), a.vmCores())
 		r.Best = math.NaN()
 		if a.Declared {
 			r.Best = metricMedian(p, sweep.UnitBest)
@@ -123,6 +124,9 @@ func analyze(s *Sweep) *Analysis {
 	return a
 }
 
+// vmCores is the machine's cores: as the input says, else the bound.
+func (a *Analysis) vmCores() int { return max(a.Cores, a.Bound) }
+
 // cores is how many of x workers can run at once.
 func (a *Analysis) cores(x int) int { return max(min(x, a.Bound), 1) }
 
@@ -131,7 +135,7 @@ func (a *Analysis) cores(x int) int { return max(min(x, a.Bound), 1) }
 // the CPU time others took: a queue alone may be the process's own threads
 // (the collector behind the workers), and others' CPU alone may have run on
 // cores the process did not want.
-func shares(r Row, cores int) Shares {
+func shares(r Row, cores, vmCores int) Shares {
 	nan := math.NaN()
 	if math.IsNaN(r.CPU) {
 		return Shares{nan, nan, nan, nan, nan}
@@ -140,7 +144,13 @@ func shares(r Row, cores int) Shares {
 	u := r.CPU / avail
 	sh := Shares{Used: min(u, 1), Surplus: max(u-1, 0)}
 	lost := max(1-u, 0)
-	m := math.Min(lost, math.Min(r.Evidence.Runq, r.Evidence.Others)/avail)
+	// Stolen time is the machine's without a run queue to show it; it is
+	// the whole machine's, of which the point's cores are a part.
+	machine := math.Min(r.Evidence.Runq, r.Evidence.Others)
+	if st := r.Evidence.Steal * float64(cores) / float64(max(vmCores, cores)); st > machine || math.IsNaN(machine) && !math.IsNaN(st) {
+		machine = st
+	}
+	m := math.Min(lost, machine/avail)
 	if math.IsNaN(m) {
 		m = 0
 	}
@@ -191,7 +201,8 @@ func (a *Analysis) markDisturbed() {
 		case !math.IsNaN(r.Evidence.Runq) && !math.IsNaN(r.Evidence.Others):
 			if r.Shares.Machine >= BusyShare {
 				r.Disturbed = append(r.Disturbed, Disturbance{Kind: DisturbBusy,
-					Others: r.Evidence.Others / (r.Median * float64(a.cores(r.X))), Runq: r.Evidence.Runq / r.Median})
+					Others: r.Evidence.Others / (r.Median * float64(a.cores(r.X))), Runq: r.Evidence.Runq / r.Median,
+					Steal: r.Evidence.Steal / (r.Median * float64(a.vmCores()))})
 			}
 		case !math.IsNaN(r.CPUShare) && r.CPUShare < LowShare && (a.Waits && r.X == a.Base || !a.Waits && !a.Declared):
 			r.Disturbed = append(r.Disturbed, Disturbance{Kind: DisturbLowShare, CPUShare: r.CPUShare})

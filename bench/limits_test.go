@@ -81,6 +81,7 @@ func TestSites(t *testing.T) {
 		fn   string // the site's function, or its user frame
 	}{
 		"Lock":      {bench.WhereLock, "limits_test.(*ledger).post"},
+		"Wait":      {bench.WhereWait, "limits_test.callRemote"},
 		"Garbage":   {bench.WhereAlloc, "limits_test.buildRecords"},
 		"Serial":    {bench.WhereSerial, "limits_test.loadIndex"},
 		"Straggler": {bench.WhereLongTask, "limits_test.compressFile"},

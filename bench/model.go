@@ -12,6 +12,7 @@ type Evidence struct {
 	Lock   float64 // time goroutines were blocked on locks, summed over goroutines
 	GC     float64 // the collector's CPU time (an estimate, runtime/metrics)
 	Sched  float64 // time goroutines waited for a P, summed over goroutines
+	Steal  float64 // CPU time the hypervisor gave other guests, the whole machine's
 	Tasks  float64 // tasks per op, as the sweep declared them
 }
 
@@ -94,8 +95,10 @@ const (
 type Disturbance struct {
 	Kind DisturbKind
 	// Others is the share of the point's core time other processes took,
-	// Runq its threads' run-queue delay over the wall time (DisturbBusy).
-	Others, Runq float64
+	// Runq its threads' run-queue delay over the wall time, Steal the share
+	// of the machine's time the hypervisor gave other guests (DisturbBusy;
+	// NaN where not measured).
+	Others, Runq, Steal float64
 	// CPUShare is the point's CPU share (DisturbLowShare).
 	CPUShare float64
 	// OfBest is best / median (DisturbPastBest); Declared says the best

@@ -281,12 +281,21 @@ func (a *Analysis) idleWhere(at Row) *Where {
 	return w
 }
 
+// waitWhere is where the work waited at the base: from the trace, which
+// sees sleep and IO, else from the block profile (sync and channels only).
 func (a *Analysis) waitWhere(base int) *Where {
 	st := a.sitesAt(base)
-	if st == nil || len(st.Block) == 0 {
+	if st == nil {
 		return nil
 	}
-	w := &Where{Kind: WhereWait, At: base, Total: sum(st.Block)}
-	w.Sites, w.Shares = topSites(st.Block, w.Total)
+	waits := st.Waits
+	if len(waits) == 0 {
+		waits = st.Block
+	}
+	if len(waits) == 0 {
+		return nil
+	}
+	w := &Where{Kind: WhereWait, At: base, Total: sum(waits)}
+	w.Sites, w.Shares = topSites(waits, w.Total)
 	return w
 }

@@ -296,7 +296,11 @@ func (a *Analysis) disturbedWords(r Row) string {
 	for _, d := range r.Disturbed {
 		switch d.Kind {
 		case DisturbBusy:
-			why = append(why, fmt.Sprintf("the machine was busy: other processes took %s of its cores' time while its threads waited to run (run-queue delay %s of the wall time)", pct(d.Others), pct(d.Runq)))
+			w := fmt.Sprintf("the machine was busy: other processes took %s of its cores' time while its threads waited to run (run-queue delay %s of the wall time)", pct(d.Others), pct(d.Runq))
+			if d.Steal > 0.01 {
+				w = fmt.Sprintf("the machine was busy: the hypervisor gave %s of the machine's time to other guests (other processes and guests %s of its cores' time, run-queue delay %s of the wall time)", pct(d.Steal), pct(d.Others), pct(d.Runq))
+			}
+			why = append(why, w)
 		case DisturbLowShare:
 			why = append(why, fmt.Sprintf("its CPU share was %.0f%%: it ran while the machine was busy, or its work waits (locks, channels, IO); without run-queue evidence (package sweep on Linux) the report cannot tell which", 100*d.CPUShare))
 		case DisturbPastBest:

@@ -33,6 +33,11 @@ const (
 	// (/cpu/classes/gc/total:cpu-seconds, an overestimate that moves only
 	// when a collection ends).
 	UnitGC = "gc-sec/op"
+	// UnitSteal is the CPU time per op the hypervisor gave to other guests
+	// while the point ran, over the whole machine (Linux: /proc/stat's
+	// steal, counted only beyond its 10 ms ticks). A stolen thread is not
+	// on a run queue: without this, a busy host looks like idle cores.
+	UnitSteal = "steal-sec/op"
 	// UnitSched is the time per op goroutines spent runnable, waiting for
 	// a P (the sum of /sched/latencies:seconds, from its buckets).
 	UnitSched = "schedwait-sec/op"
@@ -130,6 +135,15 @@ func othersBusy(t0, t1 busyTicks, cpu float64) float64 {
 		}
 	}
 	return max(float64(busy)/clockTicks-cpu-float64(moved)/clockTicks, 0)
+}
+
+// stealBusy is the steal time between two readings, in seconds, beyond
+// the one tick /proc/stat cannot resolve.
+func stealBusy(t0, t1 busyTicks) float64 {
+	if t1[5] <= t0[5] {
+		return 0
+	}
+	return max(float64(t1[5]-t0[5]-1)/clockTicks, 0)
 }
 
 // snapshot is the evidence at one instant. A field the OS does not give is

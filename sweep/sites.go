@@ -47,6 +47,11 @@ type Sites struct {
 	Block []Site `json:"block,omitempty"`
 	// Alloc is the bytes allocated per op, by site.
 	Alloc []Site `json:"alloc,omitempty"`
+	// Waits is the time per op goroutines waited, from an execution trace
+	// of the pass, by where they waited; Wait names why, as the runtime
+	// says it (sleep, chan receive, select, sync, network, syscall...):
+	// unlike Block, it sees sleep and IO.
+	Waits []Site `json:"waits,omitempty"`
 }
 
 // Site is one place where time (or memory) went.

@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"runtime/trace"
 	"strconv"
 	"strings"
 	"sync"
@@ -31,7 +32,8 @@ const (
 	// EnvProfiles names a folder in which each point's profiles are kept
 	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,
 	// NAME.block.pprof, NAME.allocs.pprof (the last three as deltas over
-	// the pass).
+	// the pass), and its execution trace, NAME.trace, which go tool trace
+	// opens.
 	EnvProfiles = "SWEEP_PROFILES"
 )
 
@@ -148,9 +150,10 @@ func sitesPass(b *testing.B, name, benchPkg string, fn func(b *testing.B)) *Site
 		return nil
 	}
 	var sites *Sites
+	parent := b.Name() + "/" + name
 	b.Run("sites-"+name, func(b *testing.B) {
 		setWindow(b, w)
-		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(b.Name())))
+		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(parent)))
 		b.SkipNow()
 	})
 	return sites
@@ -192,6 +195,7 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	cpuOn := !userFlag("cpuprofile")
 	mutexOn := !userFlag("mutexprofile")
 	blockOn := !userFlag("blockprofile")
+	traceOn := !userFlag("trace")
 	if !cpuOn {
 		s.Skipped = append(s.Skipped, "cpu: go test -cpuprofile is on, and kept whole")
 	}
@@ -200,6 +204,9 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	}
 	if !blockOn {
 		s.Skipped = append(s.Skipped, "block: go test -blockprofile is on, and kept whole")
+	}
+	if !traceOn {
+		s.Skipped = append(s.Skipped, "trace: go test -trace is on, and kept whole")
 	}
 	runtime.GC()
 	runtime.GC()
@@ -219,7 +226,15 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		cpuOn = false
 		s.Skipped = append(s.Skipped, "cpu: a CPU profile is already running")
 	}
+	var tr bytes.Buffer
+	if traceOn && trace.Start(&tr) != nil {
+		traceOn = false
+		s.Skipped = append(s.Skipped, "trace: a trace is already running")
+	}
 	fn(b)
+	if traceOn {
+		trace.Stop()
+	}
 	if cpuOn {
 		pprof.StopCPUProfile()
 	}
@@ -257,7 +272,19 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		s.Alloc = f.allocSites(d, s.Ops)
 		kept["allocs"] = d
 	}
+	if traceOn {
+		if ws, err := f.waitSites(tr.Bytes(), s.Ops); err == nil {
+			s.Waits = ws
+		} else {
+			s.Skipped = append(s.Skipped, "trace: "+err.Error())
+		}
+	}
 	if os.Getenv(EnvProfiles) != "" {
+		if traceOn {
+			if err := writeFile(keep+".trace", tr.Bytes()); err != nil {
+				s.Skipped = append(s.Skipped, "files: "+err.Error())
+			}
+		}
 		if err := keepProfiles(keep, kept); err != nil {
 			s.Skipped = append(s.Skipped, "files: "+err.Error())
 		}
@@ -294,12 +321,19 @@ func keepProfiles(prefix string, ps map[string]*profile.Profile) error {
 			errs = append(errs, err)
 			continue
 		}
-		name := fmt.Sprintf("%s.%s.pprof", prefix, kind)
-		if err := os.WriteFile(name+".tmp", buf.Bytes(), 0o644); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		errs = append(errs, os.Rename(name+".tmp", name))
+		errs = append(errs, writeFile(fmt.Sprintf("%s.%s.pprof", prefix, kind), buf.Bytes()))
 	}
 	return errors.Join(errs...)
+}
+
+// writeFile writes data to name whole, or not at all.
+func writeFile(name string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
+		return err
+	}
+	if err := os.WriteFile(name+".tmp", data, 0o644); err != nil {
+		os.Remove(name + ".tmp")
+		return err
+	}
+	return os.Rename(name+".tmp", name)
 }

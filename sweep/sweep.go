@@ -197,6 +197,7 @@ func Measure(b *testing.B, fn func(b *testing.B)) {
 	}
 	if s0.machOK && s1.machOK {
 		report(othersBusy(s0.machine, s1.machine, cpu), UnitOthers)
+		report(stealBusy(s0.machine, s1.machine), UnitSteal)
 	}
 	report(s1.runq-s0.runq, UnitRunq)
 	report(s1.lock-s0.lock, UnitLock)
