@@ -17,8 +17,13 @@
 // far the sweep scales, claimed only where the intervals support it, then
 // the one Limit the evidence names (the cores, a lock, waiting, the
 // collector, not enough parallel work, more CPU per op, the executor's own
-// cost, a busy machine), each by a short rule in verdict.go. The text,
-// markdown and csv writers read the model.
+// cost, a busy machine), each by a short rule in verdict.go, and, where
+// the runs carry package sweep's sites (profiles and a trace of a pass of
+// its own), the limit's site (Where: the critical section, the allocation
+// sites, the functions whose CPU grew, what ran beside the workers, a
+// serial part told from one long task, where goroutines waited). Every
+// sentence is written in words.go, from the model; the text, markdown, csv,
+// json and html writers, and the gate's (WriteGate), read the model.
 //
 // A point is disturbed where other processes took BusyShare of its core
 // time while its threads waited to run; where the runs carry no run-queue

@@ -147,6 +147,50 @@ type JSONFinding struct {
 	PerTask Num    `json:"perTaskSec"`
 	Serial  Num    `json:"serial"`
 	GC      Num    `json:"gcShare"`
+	// Where is the limit's site from the sites pass (null without one).
+	Where *JSONWhere `json:"where"`
+}
+
+// JSONWhere is the site of a limit (Where).
+type JSONWhere struct {
+	Kind     string     `json:"kind"` // lock, alloc, growth, beside, serial, longTask, wait
+	At       int        `json:"at"`
+	Total    Num        `json:"total"`
+	Samples  int        `json:"samples"`
+	Overrode string     `json:"overrode"` // the limit the counters named, where the profile overrode it; "" if none
+	Sites    []JSONSite `json:"sites"`
+	Waiters  []JSONSite `json:"waiters"`
+}
+
+// JSONSite is one site: the function charged, the user's frame that led
+// there, what it waited in, its value per op and its share.
+type JSONSite struct {
+	Func     string `json:"func"`
+	File     string `json:"file"`
+	Line     int    `json:"line"`
+	User     string `json:"user"`
+	UserFile string `json:"userFile"`
+	UserLine int    `json:"userLine"`
+	Wait     string `json:"wait"`
+	Value    Num    `json:"value"`
+	Share    Num    `json:"share"`
+}
+
+func jsonWhere(w *Where) *JSONWhere {
+	if w == nil {
+		return nil
+	}
+	jw := &JSONWhere{Kind: w.Kind.String(), At: w.At, Total: Num(w.Total), Samples: w.Samples, Sites: []JSONSite{}, Waiters: []JSONSite{}}
+	if w.Overrode != LimitUnknown {
+		jw.Overrode = w.Overrode.String()
+	}
+	for i, st := range w.Sites {
+		jw.Sites = append(jw.Sites, JSONSite{st.Func, st.File, st.Line, st.User, st.UserFile, st.UserLine, st.Wait, Num(st.Value), Num(w.Shares[i])})
+	}
+	for _, st := range w.Waiters {
+		jw.Waiters = append(jw.Waiters, JSONSite{st.Func, st.File, st.Line, st.User, st.UserFile, st.UserLine, st.Wait, Num(st.Value), Num(math.NaN())})
+	}
+	return jw
 }
 
 func orInts(xs []int) []int {
@@ -177,7 +221,7 @@ func NewJSONReport(as []*Analysis, leftOut []string) JSONReport {
 		s.Scaling = JSONScaling{Kind: sc.Kind.String(), Knee: sc.Knee, Top: sc.Top, Tail: sc.Tail.String(),
 			Beyond: orInts(sc.Beyond), Slower: orInts(sc.Slower), Intervals: sc.Intervals}
 		s.Finding = JSONFinding{Limit: f.Limit.String(), At: f.At, Cause: f.Cause.String(), Share: Num(f.Share), Worst: f.Worst,
-			Ratio: Num(f.Ratio), Lo: Num(f.Lo), Hi: Num(f.Hi), Task: Num(f.Task), PerTask: Num(f.PerTask), Serial: Num(f.Serial), GC: Num(f.GC)}
+			Ratio: Num(f.Ratio), Lo: Num(f.Lo), Hi: Num(f.Hi), Task: Num(f.Task), PerTask: Num(f.PerTask), Serial: Num(f.Serial), GC: Num(f.GC), Where: jsonWhere(f.Where)}
 		for i, r := range a.Rows {
 			p := JSONPoint{Workers: r.X, Benchmark: a.Points[i].Name, Runs: r.Runs,
 				Time:       Interval{Num(r.Median), Num(r.Lo), Num(r.Hi)},

@@ -87,7 +87,9 @@ func TestSites(t *testing.T) {
 		"Straggler": {bench.WhereLongTask, "limits_test.compressFile"},
 		"Inflate":   {bench.WhereGrowth, "limits.Bounce"},
 	}
-	for _, a := range loadShared(t, "limits/quiet.txt") {
+	as := loadShared(t, "limits/quiet.txt")
+	rep := bench.NewJSONReport(as, nil)
+	for i, a := range as {
 		name := strings.TrimSuffix(a.Name, "-2")
 		w, ok := want[name]
 		if !ok {
@@ -100,6 +102,9 @@ func TestSites(t *testing.T) {
 		assert.True(t, strings.HasSuffix(top.Func, w.fn) || strings.HasSuffix(top.User, w.fn), "%s: %s, from %s", name, top.Func, top.User)
 		assert.Contains(t, a.Diagnosis(), w.fn, name)
 		assert.NotContains(t, a.Diagnosis(), "cannot tell which", name)
+		jw := rep.Sweeps[i].Finding.Where
+		require.NotNil(t, jw, "%s: the JSON model carries the site", name)
+		assert.Equal(t, w.kind.String(), jw.Kind, name)
 	}
 }
 

@@ -13,16 +13,7 @@ bin=$(mktemp -d)
 hog=
 trap '[ -n "$hog" ] && kill "$hog" 2>/dev/null; rm -rf "$bin"' EXIT
 "$GO" test -c -o "$bin/limits.test" ./internal/limits
-# sites_window BENCHTIME COUNT: 5% of COUNT samples of BENCHTIME ("60ms",
-# or "3x" for a count of ops; at least 1x).
-sites_window() {
-	case $1 in
-	*x) echo "$(( ${1%x} * $2 / 20 > 0 ? ${1%x} * $2 / 20 : 1 ))x" ;;
-	*ms) echo "$(( ${1%ms} * $2 / 20 ))ms" ;;
-	*s) echo "$(( ${1%s} * $2 * 50 ))ms" ;;
-	*) echo off ;;
-	esac
-}
+. scripts/sites.sh
 record() { # record FILE
 	{
 		echo "cores: $(nproc)"

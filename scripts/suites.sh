@@ -12,6 +12,7 @@
 # config_lines, count_steps, progress, run_suite (they need
 # $bin/sweepbudget).
 
+. scripts/sites.sh
 GO=${GO:-go}
 COUNT=${COUNT:-6}
 BENCHTIME=${BENCHTIME:-500ms}
@@ -120,10 +121,15 @@ progress_done() {
 # test binary at one setting, in DIR (its package's folder, as go test runs
 # it), appending to OUT; fails if the binary does, or OUT reports a failure.
 run_suite() {
-	local btime
+	local btime sites=off
 	btime=$(benchtime "$4" "$5")
+	# The sites pass (package sweep) in the first round only, where
+	# SITES_DIR names the folder to keep the profiles in (make bench).
+	if [ -n "${SITES_DIR:-}" ] && [ "$7" = 1 ]; then
+		sites=$(sites_window "$btime" "$COUNT")
+	fi
 	# shellcheck disable=SC2086
-	(cd "$1" && SWEEP_ROTATE=$(($7 - 1)) GOMAXPROCS=$5 "$2" -test.run '^$' -test.bench "$3" \
+	(cd "$1" && SWEEP_SITES=$sites SWEEP_PROFILES=${SITES_DIR:-} SWEEP_ROTATE=$(($7 - 1)) GOMAXPROCS=$5 "$2" -test.run '^$' -test.bench "$3" \
 		-test.count 1 -test.benchtime "$btime" -test.benchmem $6) >>"$8" 2>&1 &&
 		! grep -q '^--- FAIL\|^FAIL\|^panic' "$8"
 }

@@ -26,7 +26,7 @@ import (
 const (
 	// EnvSites turns the pass off ("off" or "0"), or sets its length: a
 	// duration ("150ms") or a count of ops ("5x"). Unset, the pass takes
-	// 5% of the time the timed samples of the point take in the process
+	// 3% of the time the timed samples of the point take in the process (a 32nd)
 	// (-benchtime times -count).
 	EnvSites = "SWEEP_SITES"
 	// EnvProfiles names a folder in which each point's profiles are kept
@@ -69,9 +69,9 @@ func sitesWindow() (window, bool) {
 		return window{}, false
 	}
 	if w.n > 0 {
-		return window{n: max(1, w.n*count/20)}, true
+		return window{n: max(1, w.n*count/32)}, true
 	}
-	return window{d: w.d * time.Duration(count) / 20}, true
+	return window{d: w.d * time.Duration(count) / 32}, true
 }
 
 func parseWindow(v string) (window, bool) {
@@ -150,7 +150,7 @@ func sitesPass(b *testing.B, name, benchPkg string, fn func(b *testing.B)) *Site
 		return nil
 	}
 	var sites *Sites
-	parent := b.Name() + "/" + name
+	parent := fmt.Sprintf("%s/%s-%d", b.Name(), name, runtime.GOMAXPROCS(0))
 	b.Run("sites-"+name, func(b *testing.B) {
 		setWindow(b, w)
 		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(parent)))
@@ -279,6 +279,12 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 			s.Skipped = append(s.Skipped, "trace: "+err.Error())
 		}
 	}
+	defer func() {
+		// What reading the profiles left is garbage: collected here, so
+		// that the timed samples start from the heap they would have.
+		runtime.GC()
+		debug.FreeOSMemory()
+	}()
 	if os.Getenv(EnvProfiles) != "" {
 		if traceOn {
 			if err := writeFile(keep+".trace", tr.Bytes()); err != nil {

@@ -29,6 +29,16 @@
 //     another setting than its name says (golang/go#49980, with go test -cpu)
 //     is caught by cmd/benchreport instead of being averaged in.
 //
+// Before each point's timed samples, once a process, a sites pass runs the
+// point once more, untimed and unreported, with the CPU, mutex, block and
+// allocs profiles and an execution trace on, and logs where the time went
+// ([Sites]) under the point's result line, where cmd/benchreport finds it:
+// the site of what limits the sweep (the critical section of a lock, the
+// sites that allocate, the functions whose CPU grew, what ran beside the
+// workers, a serial part or one long task, where goroutines waited).
+// [EnvSites] sets its length or turns it off; [EnvProfiles] keeps the
+// profiles as files for go tool pprof and go tool trace.
+//
 // To measure the chapter's two executors, run the same sweep once with
 // GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do
 // under the GIL) and once with all cores (in parallel, like a process pool):
@@ -121,10 +131,16 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 			b.SkipNow()
 		})
 	}
+	// The sites passes come first, every count's, then the timed samples:
+	// none of these follows its own pass more closely than another.
 	benchPkg := callerPkg()
+	sites := map[int]*Sites{}
+	for _, n := range counts {
+		sites[n] = sitesPass(b, fmt.Sprintf("%s=%d", key, n), benchPkg, func(b *testing.B) { fn(b, n) })
+	}
 	for _, n := range counts {
 		name := fmt.Sprintf("%s=%d", key, n)
-		sites := sitesPass(b, name, benchPkg, func(b *testing.B) { fn(b, n) })
+		sites := sites[n]
 		b.Run(name, func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })
 			if sites != nil {
