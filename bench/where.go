@@ -134,7 +134,9 @@ func (a *Analysis) locate(f Finding) Finding {
 // lockFromProfile names a lock where the mutex profile at the point shows
 // goroutines waited LockShare or more of the wall time, the point lost
 // speedup, and the counters named a limit the lock explains better (more
-// CPU per op, idle cores, work beside the workers, the collector, or none).
+// CPU per op, idle cores, the collector, or none). Work beside the workers
+// at the base is measured directly (a CPU share above the cores'), and
+// stays: a lock that costs no idle core does not explain it.
 func (a *Analysis) lockFromProfile(f Finding, b, at Row) Finding {
 	st := a.sitesAt(at.X)
 	if st == nil || at.X == b.X || near(at) {
@@ -142,7 +144,7 @@ func (a *Analysis) lockFromProfile(f Finding, b, at Row) Finding {
 	}
 	share := sum(st.Mutex) / at.Median
 	switch f.Limit {
-	case LimitWork, LimitParallelism, LimitSurplus, LimitGC, LimitUnknown:
+	case LimitWork, LimitParallelism, LimitGC, LimitUnknown:
 	default:
 		return f
 	}

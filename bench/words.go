@@ -149,8 +149,8 @@ func (a *Analysis) diagnosis() string {
 		return fmt.Sprintf("the executor's own cost per task: a task takes %s at %s=%d, the executor's share included, and %s of core time more at %s=%d",
 			fmtSec(f.Task), a.Key, b.X, fmtSec(f.PerTask), a.Key, at.X)
 	case LimitSurplus:
-		s := fmt.Sprintf("work beside the workers: at %s=%d the process already used %s of its %s (CPU share %s), so at %s=%d the extra cores were already in use (surplus factor %.2f)",
-			a.Key, b.X, fmtCores(f.Share*float64(a.cores(b.X))), plural.Of(a.cores(b.X), "core", "cores"), pct(f.Share), a.Key, at.X, at.Factors.Surplus)
+		s := fmt.Sprintf("work beside the workers: at %s=%d the process already used %s cores' worth of CPU (CPU share %s of %s), so at %s=%d the extra cores were already in use (surplus factor %.2f)",
+			a.Key, b.X, fmtCores(f.Share*float64(a.cores(b.X))), pct(f.Share), plural.Count(a.cores(b.X), "core", "cores"), a.Key, at.X, at.Factors.Surplus)
 		if !math.IsNaN(f.GC) {
 			used := f.GC * b.CPU / b.Median
 			if excess := f.Share*float64(a.cores(b.X)) - float64(a.cores(b.X)); used >= 0.5*excess {

@@ -392,6 +392,9 @@ func delta(before, after *profile.Profile) (*profile.Profile, error) {
 	if before == nil {
 		return after, nil
 	}
+	if after == nil || before.PeriodType == nil || after.PeriodType == nil {
+		return nil, fmt.Errorf("profiles without a period type cannot be merged")
+	}
 	b := before.Copy()
 	b.Scale(-1)
 	d, err := profile.Merge([]*profile.Profile{after, b})
