@@ -205,27 +205,22 @@ func failures(data []byte) []string {
 	return out
 }
 
-// sitesOf reads the sites logged under each benchmark's result ("--- BENCH:
-// BenchmarkX/workers=2-2", then "    sweep.go:NN: sweep-sites: {...}"), by
-// samples key. A line that does not parse is left out.
+// sitesOf reads the sites lines (sweep.SitesPrefix) of an output, by
+// samples key: the "pkg:" line before each gives its package. A line that
+// does not parse is left out; of two for one benchmark, the first counts.
 func sitesOf(data []byte) map[string]*sweep.Sites {
 	out := map[string]*sweep.Sites{}
-	pkg, bench := "", ""
+	pkg := ""
 	for line := range bytes.Lines(data) {
 		t := string(bytes.TrimSpace(line))
-		switch {
-		case strings.HasPrefix(t, "pkg: "):
-			pkg = strings.TrimPrefix(t, "pkg: ")
-		case strings.HasPrefix(t, "--- BENCH: Benchmark"):
-			bench = strings.TrimPrefix(t, "--- BENCH: Benchmark")
-		case strings.HasPrefix(t, "Benchmark"), strings.HasPrefix(t, "--- "):
-			bench = ""
-		case bench != "" && strings.Contains(t, sweep.SitesPrefix):
-			if st, ok := sweep.ParseSites(t); ok {
-				key := path.Base(pkg) + " " + bench
-				if _, seen := out[key]; !seen {
-					out[key] = st
-				}
+		if p, ok := strings.CutPrefix(t, "pkg: "); ok {
+			pkg = p
+			continue
+		}
+		if name, st, ok := sweep.ParseSites(t); ok {
+			key := path.Base(pkg) + " " + name
+			if _, seen := out[key]; !seen {
+				out[key] = st
 			}
 		}
 	}

@@ -213,9 +213,10 @@ func coresReached(a *Analysis, b, at Row, f *Finding) bool {
 }
 
 // coresLimit: the point reached Near of the ideal speedup, or its interval
-// holds the ideal.
+// holds the ideal and its cores were busy (Used Near or more): a wide
+// interval does not name the cores where a tenth of them sat idle.
 func coresLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !near(at) {
+	if !near(at) || at.Speedup < Near*at.Factors.Ideal && at.Shares.Used < Near {
 		return false
 	}
 	f.Limit, f.Share = LimitCores, at.Speedup/at.Factors.Ideal

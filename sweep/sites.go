@@ -10,10 +10,11 @@ import (
 	"github.com/google/pprof/profile"
 )
 
-// SitesPrefix starts the log line in which a point's sites travel in the
-// benchmark output, after its result line ("--- BENCH: ..."), where
-// cmd/benchreport finds them: `go test -bench ... > out.txt` carries them
-// with no extra step.
+// SitesPrefix starts the line in which a point's sites travel in the
+// benchmark output, indented so that benchfmt takes it for no result and
+// no configuration ("    sweep-sites: BenchmarkX/workers=2-2 {...}"),
+// printed after the sweep's results, where cmd/benchreport finds it: `go
+// test -bench ... > out.txt` carries them with no extra step.
 const SitesPrefix = "sweep-sites:"
 
 // Sites is where one point's time went, from profiles taken in a pass of
@@ -87,26 +88,38 @@ func (s Site) UserWhere() string {
 }
 
 // Encode is the sites as the one line they travel in.
-func (s *Sites) Encode() string {
+// Encode is the line the sites of the benchmark named name (its full
+// name as go test prints it, "BenchmarkX/workers=2-2") travel in.
+func (s *Sites) Encode(name string) string {
 	b, err := json.Marshal(s)
 	if err != nil {
-		return SitesPrefix + " {}"
+		b = []byte("{}")
 	}
-	return SitesPrefix + " " + string(b)
+	return "    " + SitesPrefix + " " + strings.Map(func(r rune) rune {
+		if r == ' ' || r == '\t' || r == '\n' {
+			return '_'
+		}
+		return r
+	}, name) + " " + string(b)
 }
 
-// ParseSites reads the sites from a line written by Encode (leading space
-// and a file:line prefix from testing's log are allowed).
-func ParseSites(line string) (*Sites, bool) {
-	i := strings.Index(line, SitesPrefix)
-	if i < 0 {
-		return nil, false
+// ParseSites reads a line written by Encode: the benchmark's name, without
+// "Benchmark", and its sites; ok is false for any other line.
+func ParseSites(line string) (name string, s *Sites, ok bool) {
+	rest, found := strings.CutPrefix(strings.TrimSpace(line), SitesPrefix+" ")
+	if !found {
+		return "", nil, false
 	}
-	var s Sites
-	if err := json.Unmarshal([]byte(strings.TrimSpace(line[i+len(SitesPrefix):])), &s); err != nil || s.Ops <= 0 {
-		return nil, false
+	name, js, found := strings.Cut(rest, " ")
+	name, isBench := strings.CutPrefix(name, "Benchmark")
+	if !found || !isBench || name == "" {
+		return "", nil, false
 	}
-	return &s, true
+	var st Sites
+	if err := json.Unmarshal([]byte(js), &st); err != nil || st.Ops <= 0 {
+		return "", nil, false
+	}
+	return name, &st, true
 }
 
 // maxSites is how many entries each list keeps.

@@ -98,11 +98,13 @@ func TestMutexDelta(t *testing.T) {
 // line that is not one is refused.
 func TestSitesLine(t *testing.T) {
 	s := &Sites{Ops: 3, Mutex: []Site{{Func: "a.b", File: "x/y.go", Line: 4, Value: 0.5}}}
-	got, ok := ParseSites("    sweep.go:130: " + s.Encode())
+	name, got, ok := ParseSites(s.Encode("BenchmarkX/size=a b/workers=2-2"))
 	require.True(t, ok)
 	assert.Equal(t, s, got)
-	for _, bad := range []string{"sweep-sites: {", "sweep-sites: {\"ops\":0}", "nothing", "sweep-sites: [1]"} {
-		_, ok := ParseSites(bad)
+	assert.Equal(t, "X/size=a_b/workers=2-2", name)
+	for _, bad := range []string{"sweep-sites: BenchmarkX {", "sweep-sites: BenchmarkX {\"ops\":0}", "nothing",
+		"sweep-sites: BenchmarkX [1]", "sweep-sites: X {\"ops\":1}", "sweep-sites: {\"ops\":1}"} {
+		_, _, ok := ParseSites(bad)
 		assert.False(t, ok, bad)
 	}
 }

@@ -131,23 +131,29 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 			b.SkipNow()
 		})
 	}
-	// The sites passes come first, every count's, then the timed samples:
-	// none of these follows its own pass more closely than another.
-	benchPkg := callerPkg()
-	sites := map[int]*Sites{}
 	for _, n := range counts {
-		sites[n] = sitesPass(b, fmt.Sprintf("%s=%d", key, n), benchPkg, func(b *testing.B) { fn(b, n) })
-	}
-	for _, n := range counts {
-		name := fmt.Sprintf("%s=%d", key, n)
-		sites := sites[n]
-		b.Run(name, func(b *testing.B) {
+		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })
-			if sites != nil {
-				b.Log(sites.Encode())
-			}
 		})
 	}
+	// The sites passes come after the timed samples, which they cannot
+	// move, and their lines after the results.
+	benchPkg := callerPkg()
+	for _, n := range counts {
+		name := fmt.Sprintf("%s=%d", key, n)
+		if sites := sitesPass(b, name, benchPkg, func(b *testing.B) { fn(b, n) }); sites != nil {
+			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
+		}
+	}
+}
+
+// printedName is a sub-benchmark's name as go test prints it: with the
+// -N suffix where GOMAXPROCS is not 1.
+func printedName(name string) string {
+	if p := runtime.GOMAXPROCS(0); p != 1 {
+		return fmt.Sprintf("%s-%d", name, p)
+	}
+	return name
 }
 
 // shortBenchtime reports whether -test.benchtime is a count of iterations
