@@ -254,11 +254,20 @@ const SerialShare = 0.15
 // rate cancels.
 func (a *Analysis) idleWhere(at Row) *Where {
 	st := a.sitesAt(at.X)
-	if st == nil || st.Samples == 0 || !(st.CPUTotal > 0) {
+	if st == nil {
 		return nil
 	}
-	if st.SerialCPU/st.CPUTotal >= SerialShare && len(st.Serial) > 0 {
-		w := &Where{Kind: WhereSerial, At: at.X, Total: st.SerialCPU, Samples: st.Samples}
+	// Who ran: from the trace, exact, where it was taken; else from the
+	// CPU profile's samples.
+	serial, total := st.RunSerial, st.RunTotal
+	if !(total > 0) {
+		serial, total = st.SerialCPU, st.CPUTotal
+	}
+	if !(total > 0) {
+		return nil
+	}
+	if serial/total >= SerialShare {
+		w := &Where{Kind: WhereSerial, At: at.X, Total: serial, Samples: st.Samples}
 		w.Sites, w.Shares = topSites(st.Serial, st.SerialCPU)
 		return w
 	}
@@ -278,7 +287,7 @@ func (a *Analysis) idleWhere(at Row) *Where {
 		work = append(work, u)
 	}
 	slices.SortFunc(work, func(x, y sweep.Site) int { return strings.Compare(x.Func, y.Func) })
-	w := &Where{Kind: WhereLongTask, At: at.X, Total: st.SerialCPU, Samples: st.Samples}
+	w := &Where{Kind: WhereLongTask, At: at.X, Total: serial, Samples: st.Samples}
 	w.Sites, w.Shares = topSites(work, sum(work))
 	return w
 }

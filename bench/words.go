@@ -235,7 +235,12 @@ func (a *Analysis) whereWords(w *Where) string {
 	case WhereBeside:
 		s = fmt.Sprintf("where: at %s, beside the worker, %s of CPU per op ran in goroutines that started in %s", at, fmtSec(w.Total), sitesWords(w))
 	case WhereSerial:
-		s = fmt.Sprintf("where: a serial part: at %s the benchmark's own goroutine ran %s of CPU per op alone, around the executor, in %s", at, fmtSec(w.Total), sitesWords(w))
+		s = fmt.Sprintf("where: a serial part: at %s the benchmark's own goroutine ran %s per op alone, around the executor", at, fmtSec(w.Total))
+		if len(w.Sites) > 0 {
+			s += ", in " + sitesWords(w)
+		} else {
+			s += " (the CPU profile caught none of it: a longer pass, SWEEP_SITES, would name its function)"
+		}
 	case WhereLongTask:
 		s = fmt.Sprintf("where: one long task: at %s the cores sat idle while the work ran on the workers (the benchmark's own goroutine ran only %s per op alone)", at, fmtSec(w.Total))
 		if len(w.Sites) > 0 {

@@ -53,6 +53,11 @@ type Sites struct {
 	// says it (sleep, chan receive, select, sync, network, syscall...):
 	// unlike Block, it sees sleep and IO.
 	Waits []Site `json:"waits,omitempty"`
+	// RunTotal is the time per op goroutines ran, from the trace, and
+	// RunSerial that of the benchmark's own goroutine (the code around
+	// the executor): exact, where the CPU profile's samples are few.
+	RunTotal  float64 `json:"runTotal,omitempty"`
+	RunSerial float64 `json:"runSerial,omitempty"`
 }
 
 // Site is one place where time (or memory) went.

@@ -26,7 +26,7 @@ import (
 const (
 	// EnvSites turns the pass off ("off" or "0"), or sets its length: a
 	// duration ("150ms") or a count of ops ("5x"). Unset, the pass takes
-	// 3% of the time the timed samples of the point take in the process (a 32nd)
+	// 1.6% of the time the timed samples of the point take in the process (a 64th)
 	// (-benchtime times -count).
 	EnvSites = "SWEEP_SITES"
 	// EnvProfiles names a folder in which each point's profiles are kept
@@ -69,9 +69,9 @@ func sitesWindow() (window, bool) {
 		return window{}, false
 	}
 	if w.n > 0 {
-		return window{n: max(1, w.n*count/32)}, true
+		return window{n: max(1, w.n*count/64)}, true
 	}
-	return window{d: w.d * time.Duration(count) / 32}, true
+	return window{d: w.d * time.Duration(count) / 64}, true
 }
 
 func parseWindow(v string) (window, bool) {
@@ -273,18 +273,13 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		kept["allocs"] = d
 	}
 	if traceOn {
-		if ws, err := f.waitSites(tr.Bytes(), s.Ops); err == nil {
-			s.Waits = ws
-		} else {
+		if err := f.traceSites(tr.Bytes(), s.Ops, s); err != nil {
 			s.Skipped = append(s.Skipped, "trace: "+err.Error())
 		}
 	}
-	defer func() {
-		// What reading the profiles left is garbage: collected here, so
-		// that the timed samples start from the heap they would have.
-		runtime.GC()
-		debug.FreeOSMemory()
-	}()
+	// What reading the profiles leaves is garbage: collected here, so
+	// that what runs next starts from the heap it would have.
+	defer runtime.GC()
 	if os.Getenv(EnvProfiles) != "" {
 		if traceOn {
 			if err := writeFile(keep+".trace", tr.Bytes()); err != nil {

@@ -8,14 +8,17 @@ import (
 	"golang.org/x/exp/trace"
 )
 
-// waitSites reads an execution trace of ops ops: the time goroutines spent
-// waiting (sleep, IO, channels, select, sync), by the site where they
-// waited and the reason the runtime gives, per op. The benchmark's own
-// goroutine (waiting for its workers) and the harness's are left out.
-func (f frames) waitSites(data []byte, ops int) ([]Site, error) {
+// traceSites reads an execution trace of ops ops into s: the time
+// goroutines spent waiting (sleep, IO, channels, select, sync), by the
+// site where they waited and the reason the runtime gives (Waits); and
+// the time goroutines ran, all of them (RunTotal) and the benchmark's own
+// (RunSerial, its root in package testing), exact where CPU samples are
+// few. The benchmark's own goroutine's waits (for its workers) and the
+// harness's are left out of Waits.
+func (f frames) traceSites(data []byte, ops int, s *Sites) error {
 	r, err := trace.NewReader(bytes.NewReader(data))
 	if err != nil {
-		return nil, err
+		return err
 	}
 	type wait struct {
 		at     trace.Time
@@ -23,6 +26,9 @@ func (f frames) waitSites(data []byte, ops int) ([]Site, error) {
 		st     []frame
 	}
 	waiting := map[trace.GoID]wait{}
+	running := map[trace.GoID]trace.Time{}
+	ran := map[trace.GoID]float64{}
+	bench := map[trace.GoID]bool{} // goroutines whose stack's root is in testing
 	t := newTally(f)
 	for {
 		ev, err := r.ReadEvent()
@@ -30,7 +36,7 @@ func (f frames) waitSites(data []byte, ops int) ([]Site, error) {
 			break
 		}
 		if err != nil {
-			return nil, err
+			return err
 		}
 		if ev.Kind() != trace.EventStateTransition {
 			continue
@@ -41,6 +47,22 @@ func (f frames) waitSites(data []byte, ops int) ([]Site, error) {
 		}
 		id := st.Resource.Goroutine()
 		from, to := st.Goroutine()
+		var root string
+		for fr := range st.Stack.Frames() {
+			root = fr.Func
+		}
+		if root != "" && pkgOf(root) == "testing" {
+			bench[id] = true
+		}
+		if to == trace.GoRunning {
+			running[id] = ev.Time()
+		}
+		if from == trace.GoRunning {
+			if at, ok := running[id]; ok {
+				ran[id] += ev.Time().Sub(at).Seconds()
+				delete(running, id)
+			}
+		}
 		switch {
 		case to == trace.GoWaiting:
 			var frs []frame
@@ -61,5 +83,12 @@ func (f frames) waitSites(data []byte, ops int) ([]Site, error) {
 			t.add(at, w.st, strings.TrimSpace(w.reason), float64(ev.Time().Sub(w.at).Seconds()))
 		}
 	}
-	return t.top(ops), nil
+	s.Waits = t.top(ops)
+	for id, d := range ran {
+		s.RunTotal += d / float64(ops)
+		if bench[id] {
+			s.RunSerial += d / float64(ops)
+		}
+	}
+	return nil
 }
