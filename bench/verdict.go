@@ -255,15 +255,17 @@ func executorLimit(a *Analysis, b, at Row, f *Finding) bool {
 const MinLoss = 0.95
 
 // largestLoss names the factor that lost the most of what remains: work
-// beside the workers at the base (Surplus), more CPU per op (Work, only
-// where its interval rules out no change), or cores idle with nothing to
-// run (Idle). A loss smaller than MinLoss is no evidence: nothing is named
+// beside the workers at the base (Surplus), more CPU per op (Work, where
+// its interval rules out no change or it lost clearly more), or cores
+// idle with nothing to run (Idle). A loss smaller than MinLoss is no evidence: nothing is named
 // on it.
 func largestLoss(a *Analysis, b, at Row, f *Finding) bool {
 	fs := at.Factors
+	// More CPU per op whose interval holds no change is named only where
+	// it lost clearly more than the other two (by a margin of 3%).
 	work := fs.Work
-	if fs.WorkHi >= 1 {
-		work = 1 // within the noise of no change
+	if fs.WorkHi >= 1 && !(fs.Work < 0.97*min(fs.Surplus, fs.Idle)) {
+		work = 1
 	}
 	loss := min(fs.Surplus, work, fs.Idle)
 	if !(loss < MinLoss) {

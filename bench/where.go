@@ -206,18 +206,29 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 	for _, s := range s0.CPU {
 		was[s.Func] += s.Value
 	}
+	// A function's samples are a Poisson count: its growth per op is named
+	// only where it exceeds twice its standard error. Each sample is 10 ms
+	// (the CPU profile's 100 Hz).
+	const period = 0.01
+	variance := func(v float64, ops int) float64 { return v * period / float64(ops) }
 	var grown []sweep.Site
+	total := 0.0
 	for _, s := range s1.CPU {
-		if g := s.Value - was[s.Func]; g > 0 {
+		g := s.Value - was[s.Func]
+		if g <= 0 {
+			continue
+		}
+		total += g
+		if g > 2*math.Sqrt(variance(s.Value, s1.Ops)+variance(was[s.Func], s0.Ops)) {
 			s.Value = g
 			grown = append(grown, s)
 		}
 	}
-	if len(grown) == 0 {
+	if !(total > 0) {
 		return nil
 	}
-	w := &Where{Kind: WhereGrowth, At: x, Total: sum(grown), Samples: s1.Samples}
-	w.Sites, w.Shares = topSites(grown, w.Total)
+	w := &Where{Kind: WhereGrowth, At: x, Total: total, Samples: s1.Samples}
+	w.Sites, w.Shares = topSites(grown, total)
 	return w
 }
 

@@ -164,6 +164,9 @@ func (a *Analysis) diagnosis() string {
 		s := fmt.Sprintf("more CPU per op: %.2fx at %s=%d what it costs at %d", f.Ratio, a.Key, at.X, b.X)
 		if !math.IsNaN(f.Lo) {
 			s += fmt.Sprintf(" [%.2f, %.2f]", f.Lo, f.Hi)
+			if f.Lo <= 1 {
+				s += ", its interval holding no change, but the largest loss"
+			}
 		}
 		return s + " (contention for shared memory or a shared cache line, or work that grows with the workers)"
 	case LimitParallelism:
@@ -232,6 +235,9 @@ func (a *Analysis) whereWords(w *Where) string {
 		s = fmt.Sprintf("where: at %s the op allocates %s, most at %s", at, fmtBytes(w.Total), sitesWords(w))
 	case WhereGrowth:
 		s = fmt.Sprintf("where: the CPU per op that grew from %s=%d to %s (%s more in the profile, %d samples) went to %s", a.Key, a.Base, at, fmtSec(w.Total), w.Samples, sitesWords(w))
+		if len(w.Sites) == 0 {
+			s = fmt.Sprintf("where: the profiles cannot tell which functions' CPU grew from %s=%d to %s: %d samples are too few for any one's growth to stand out of the noise; a longer sites pass (SWEEP_SITES=1s) would", a.Key, a.Base, at, w.Samples)
+		}
 	case WhereBeside:
 		s = fmt.Sprintf("where: at %s, beside the worker, %s of CPU per op ran in goroutines that started in %s", at, fmtSec(w.Total), sitesWords(w))
 	case WhereSerial:

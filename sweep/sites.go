@@ -353,7 +353,7 @@ func (f frames) mutexSites(p *profile.Profile, ops int) []Site {
 // reading its profiles, runtime/pprof writing them), not the benchmark's.
 func (f frames) harness(st []frame) bool {
 	for _, fr := range st {
-		if p := pkgOf(fr.fn); p == f.self || p == "runtime/pprof" {
+		if p := pkgOf(fr.fn); p == f.self || p == "runtime/pprof" || p == "runtime/trace" {
 			return true
 		}
 	}
