@@ -204,7 +204,7 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 	}
 	was := map[string]float64{}
 	for _, s := range s0.CPU {
-		was[s.Func] += s.Value
+		was[s.Func+"\x00"+s.User] += s.Value
 	}
 	// A function's samples are a Poisson count: its growth per op is named
 	// only where it exceeds twice its standard error. Each sample is 10 ms
@@ -214,12 +214,13 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 	var grown []sweep.Site
 	total := 0.0
 	for _, s := range s1.CPU {
-		g := s.Value - was[s.Func]
+		before := was[s.Func+"\x00"+s.User]
+		g := s.Value - before
 		if g <= 0 {
 			continue
 		}
 		total += g
-		if g > 2*math.Sqrt(variance(s.Value, s1.Ops)+variance(was[s.Func], s0.Ops)) {
+		if g > 2*math.Sqrt(variance(s.Value, s1.Ops)+variance(before, s0.Ops)) {
 			s.Value = g
 			grown = append(grown, s)
 		}

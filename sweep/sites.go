@@ -241,29 +241,34 @@ type tally struct {
 func newTally(f frames) *tally { return &tally{f: f, sites: map[string]*Site{}} }
 
 func (t *tally) add(at frame, st []frame, wait string, v float64) {
-	key := at.fn + "\x00" + wait
+	u, hasUser := t.f.user(st)
+	key := at.fn + "\x00" + wait + "\x00" + u.fn
 	s := t.sites[key]
 	if s == nil {
 		s = &Site{Func: at.fn, File: at.file, Line: at.line, Wait: wait}
-		t.sites[key] = s
-	}
-	if s.User == "" {
-		if u, ok := t.f.user(st); ok {
+		if hasUser {
 			s.User, s.UserFile, s.UserLine = u.fn, u.file, u.line
 		}
+		t.sites[key] = s
 	}
 	s.Value += v
 }
 
 // top is the largest sites, each value divided by ops.
-func (t *tally) top(ops int) []Site {
+func (t *tally) top(ops int) []Site { return t.topf(float64(ops)) }
+
+// topf is top for a fractional count of ops (a window of the pass).
+func (t *tally) topf(ops float64) []Site {
+	if !(ops > 0) {
+		return nil
+	}
 	var out []Site
 	for _, s := range t.sites {
 		if s.Value <= 0 {
 			continue
 		}
 		c := *s
-		c.Value /= float64(ops)
+		c.Value /= ops
 		out = append(out, c)
 	}
 	slices.SortFunc(out, func(a, b Site) int {
@@ -273,7 +278,7 @@ func (t *tally) top(ops int) []Site {
 			}
 			return 1
 		}
-		return strings.Compare(a.Func, b.Func)
+		return strings.Compare(a.Func+" "+a.User, b.Func+" "+b.User)
 	})
 	if len(out) > maxSites {
 		out = out[:maxSites]
@@ -349,11 +354,12 @@ func (f frames) mutexSites(p *profile.Profile, ops int) []Site {
 	return t.top(ops)
 }
 
-// harness reports whether a stack is the harness's own work (this package
-// reading its profiles, runtime/pprof writing them), not the benchmark's.
+// harness reports whether a stack is the harness's own work (the pass
+// reading its profiles, runtime/pprof and runtime/trace writing them), not
+// the benchmark's.
 func (f frames) harness(st []frame) bool {
 	for _, fr := range st {
-		if p := pkgOf(fr.fn); p == f.self || p == "runtime/pprof" || p == "runtime/trace" {
+		if p := pkgOf(fr.fn); p == "runtime/pprof" || p == "runtime/trace" || strings.HasPrefix(fr.fn, f.self+".profilePass") {
 			return true
 		}
 	}

@@ -63,7 +63,8 @@ func TestCPUSites(t *testing.T) {
 	assert.Equal(t, "example.com/m_test.loadIndex", s.Serial[0].Func, "the serial part by the benchmark package's frame")
 	require.NotEmpty(t, s.CPU)
 	assert.Equal(t, "example.com/m.spin", s.CPU[0].Func)
-	assert.Equal(t, "example.com/m_test.compress", s.CPU[0].User, "the benchmark's own package first")
+	assert.Equal(t, "example.com/m_test.compress", s.CPU[0].User, "the benchmark's own package first, a site by leaf and user frame")
+	assert.InDelta(t, 0.015, s.CPU[0].Value, 1e-9)
 	roots := map[string]Site{}
 	for _, r := range s.Roots {
 		roots[r.Func] = r

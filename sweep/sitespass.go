@@ -69,7 +69,11 @@ func sitesWindow() (window, bool) {
 		return window{}, false
 	}
 	if w.n > 0 {
-		return window{n: max(1, w.n*count/64)}, true
+		// A count of ops: the pass runs where its share is one op or more.
+		if n := w.n * count / 64; n >= 1 {
+			return window{n: n}, true
+		}
+		return window{}, false
 	}
 	return window{d: w.d * time.Duration(count) / 64}, true
 }
@@ -110,6 +114,9 @@ func setWindow(b *testing.B, w window) (ok bool) {
 	*(*int)(unsafe.Pointer(n.UnsafeAddr())) = w.n
 	return true
 }
+
+// traceWindow bounds the execution trace of a pass.
+const traceWindow = 20 * time.Millisecond
 
 // sitesDone holds the points whose sites this process has collected: once
 // a point, however many -count runs it makes.
@@ -231,10 +238,25 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		traceOn = false
 		s.Skipped = append(s.Skipped, "trace: a trace is already running")
 	}
-	fn(b)
-	if traceOn {
-		trace.Stop()
+	// The trace is of a bounded window, traceWindow at most: a workload
+	// that starts a goroutine a task writes millions of events a second,
+	// and reading them would cost more than the pass.
+	start := time.Now()
+	var traced time.Duration
+	var stopOnce sync.Once
+	stopTrace := func() {
+		stopOnce.Do(func() {
+			if traceOn {
+				trace.Stop()
+				traced = time.Since(start)
+			}
+		})
 	}
+	timer := time.AfterFunc(traceWindow, stopTrace)
+	fn(b)
+	timer.Stop()
+	stopTrace()
+	passed := time.Since(start)
 	if cpuOn {
 		pprof.StopCPUProfile()
 	}
@@ -273,7 +295,9 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		kept["allocs"] = d
 	}
 	if traceOn {
-		if err := f.traceSites(tr.Bytes(), s.Ops, s); err != nil {
+		// The ops the trace saw, in proportion to its share of the pass.
+		ops := float64(s.Ops) * min(traced.Seconds()/max(passed.Seconds(), 1e-9), 1)
+		if err := f.traceSites(tr.Bytes(), ops, s); err != nil {
 			s.Skipped = append(s.Skipped, "trace: "+err.Error())
 		}
 	}

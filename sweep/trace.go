@@ -15,7 +15,7 @@ import (
 // (RunSerial, its root in package testing), exact where CPU samples are
 // few. The benchmark's own goroutine's waits (for its workers) and the
 // harness's are left out of Waits.
-func (f frames) traceSites(data []byte, ops int, s *Sites) error {
+func (f frames) traceSites(data []byte, ops float64, s *Sites) error {
 	r, err := trace.NewReader(bytes.NewReader(data))
 	if err != nil {
 		return err
@@ -83,11 +83,11 @@ func (f frames) traceSites(data []byte, ops int, s *Sites) error {
 			t.add(at, w.st, strings.TrimSpace(w.reason), float64(ev.Time().Sub(w.at).Seconds()))
 		}
 	}
-	s.Waits = t.top(ops)
+	s.Waits = t.topf(ops)
 	for id, d := range ran {
-		s.RunTotal += d / float64(ops)
+		s.RunTotal += d / ops
 		if bench[id] {
-			s.RunSerial += d / float64(ops)
+			s.RunSerial += d / ops
 		}
 	}
 	return nil
