@@ -147,10 +147,13 @@ var selfPkg = reflect.TypeFor[Sites]().PkgPath()
 // sitesPass runs fn once more, untimed, in a sub-benchmark of b that prints
 // no result (it is skipped), for the window, with the CPU, mutex and block
 // profiles on, and reads where the time went. It returns nil where the
-// pass is off or ran no op.
-func sitesPass(b *testing.B, name, benchPkg string, fn func(b *testing.B)) *Sites {
+// pass is off, or one op (opTime, from the timed samples) is longer than
+// the window.
+func sitesPass(b *testing.B, name, benchPkg string, opTime time.Duration, fn func(b *testing.B)) *Sites {
 	w, on := sitesWindow()
-	if !on {
+	// A pass runs one op at least: where one op, as the timed samples
+	// measured it, is longer than the pass's share, it is not run.
+	if !on || w.d > 0 && opTime > w.d {
 		return nil
 	}
 	if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
@@ -257,9 +260,15 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	timer.Stop()
 	stopTrace()
 	passed := time.Since(start)
-	if cpuOn {
-		pprof.StopCPUProfile()
-	}
+	// StopCPUProfile waits for runtime/pprof's writer, which reads every
+	// 100 ms: it waits in the background while the other profiles are read.
+	cpuDone := make(chan struct{})
+	go func() {
+		if cpuOn {
+			pprof.StopCPUProfile()
+		}
+		close(cpuDone)
+	}()
 	var mutex1, block1 *profile.Profile
 	if mutexOn {
 		mutex1 = readProfile("mutex")
@@ -276,12 +285,6 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	s.Ops = max(b.N, 1)
 	f := frames{bench: benchPkg, module: mainModule(), self: selfPkg}
 	kept := map[string]*profile.Profile{}
-	if cpuOn {
-		if p, err := profile.Parse(&cpu); err == nil {
-			f.cpuSites(p, s.Ops, s)
-			kept["cpu"] = p
-		}
-	}
 	if d, err := delta(mutex0, mutex1); err == nil && d != nil {
 		s.Mutex = f.mutexSites(d, s.Ops)
 		kept["mutex"] = d
@@ -299,6 +302,13 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		ops := float64(s.Ops) * min(traced.Seconds()/max(passed.Seconds(), 1e-9), 1)
 		if err := f.traceSites(tr.Bytes(), ops, s); err != nil {
 			s.Skipped = append(s.Skipped, "trace: "+err.Error())
+		}
+	}
+	<-cpuDone
+	if cpuOn {
+		if p, err := profile.Parse(&cpu); err == nil {
+			f.cpuSites(p, s.Ops, s)
+			kept["cpu"] = p
 		}
 	}
 	// What reading the profiles leaves is garbage: collected here, so

@@ -57,6 +57,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 )
 
 // MaxCounts is the most worker counts [Counts] returns.
@@ -131,9 +132,13 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 			b.SkipNow()
 		})
 	}
+	opTime := map[int]time.Duration{}
 	for _, n := range counts {
 		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
 			Measure(b, func(b *testing.B) { fn(b, n) })
+			if b.N > 0 {
+				opTime[n] = b.Elapsed() / time.Duration(b.N)
+			}
 		})
 	}
 	// The sites passes come after the timed samples, which they cannot
@@ -141,7 +146,7 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 	benchPkg := callerPkg()
 	for _, n := range counts {
 		name := fmt.Sprintf("%s=%d", key, n)
-		if sites := sitesPass(b, name, benchPkg, func(b *testing.B) { fn(b, n) }); sites != nil {
+		if sites := sitesPass(b, name, benchPkg, opTime[n], func(b *testing.B) { fn(b, n) }); sites != nil {
 			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
 		}
 	}
