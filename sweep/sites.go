@@ -337,23 +337,6 @@ func (f frames) cpuSites(p *profile.Profile, ops int, s *Sites) {
 	s.CPU, s.Roots, s.Serial = flat.top(ops), roots.top(ops), serial.top(ops)
 }
 
-// mutexSites reads a mutex profile delta: the delay by critical section,
-// the function that called Unlock.
-func (f frames) mutexSites(p *profile.Profile, ops int) []Site {
-	i := valueIndex(p, "delay")
-	if i < 0 {
-		return nil
-	}
-	t := newTally(f)
-	for _, smp := range p.Sample {
-		st := stack(smp)
-		if at, ok := firstOutside(st, "sync"); ok && !f.harness(st) {
-			t.add(at, st, "", float64(smp.Value[i])*scale(p, i))
-		}
-	}
-	return t.top(ops)
-}
-
 // harness reports whether a stack is the harness's own work (the pass
 // reading its profiles, runtime/pprof and runtime/trace writing them), not
 // the benchmark's.
@@ -366,48 +349,51 @@ func (f frames) harness(st []frame) bool {
 	return false
 }
 
-// blockSites reads a block profile delta: the delay by where goroutines
-// waited, and in what.
-func (f frames) blockSites(p *profile.Profile, ops int) []Site {
-	i := valueIndex(p, "delay")
+// tallySites sums a profile's value typ, per op, by the first frame of
+// each sample outside the runtime and pkgs; the harness's samples are left
+// out, and so, with byWait, are the benchmark's own goroutine's (which
+// waits for its workers all along), each site then named with the std
+// function nearest it (Lock, Sleep, chanrecv1, selectgo).
+func (f frames) tallySites(p *profile.Profile, ops int, typ string, byWait bool, pkgs ...string) []Site {
+	i := valueIndex(p, typ)
 	if i < 0 {
 		return nil
 	}
 	t := newTally(f)
 	for _, smp := range p.Sample {
 		st := stack(smp)
-		at, ok := firstOutside(st, "sync", "time")
-		// The benchmark's own goroutine waits for its workers all along.
-		if !ok || f.harness(st) || pkgOf(st[len(st)-1].fn) == "testing" {
+		at, ok := firstOutside(st, pkgs...)
+		if !ok || f.harness(st) || byWait && pkgOf(st[len(st)-1].fn) == "testing" {
 			continue
 		}
 		wait := ""
 		for _, fr := range st {
-			if fr == at {
+			if !byWait || fr == at {
 				break
 			}
-			wait = fr.fn // the std function nearest the site: Lock, Sleep, chanrecv1, selectgo
+			wait = fr.fn
 		}
 		t.add(at, st, wait, float64(smp.Value[i])*scale(p, i))
 	}
 	return t.top(ops)
 }
 
+// mutexSites reads a mutex profile delta: the delay by critical section,
+// the function that called Unlock.
+func (f frames) mutexSites(p *profile.Profile, ops int) []Site {
+	return f.tallySites(p, ops, "delay", false, "sync")
+}
+
+// blockSites reads a block profile delta: the delay by where goroutines
+// waited, and in what.
+func (f frames) blockSites(p *profile.Profile, ops int) []Site {
+	return f.tallySites(p, ops, "delay", true, "sync", "time")
+}
+
 // allocSites reads an allocs profile delta: bytes by the first frame
 // outside the runtime.
 func (f frames) allocSites(p *profile.Profile, ops int) []Site {
-	i := valueIndex(p, "alloc_space")
-	if i < 0 {
-		return nil
-	}
-	t := newTally(f)
-	for _, smp := range p.Sample {
-		st := stack(smp)
-		if at, ok := firstOutside(st); ok && !f.harness(st) {
-			t.add(at, st, "", float64(smp.Value[i]))
-		}
-	}
-	return t.top(ops)
+	return f.tallySites(p, ops, "alloc_space", false)
 }
 
 // delta is after less before, for cumulative profiles (mutex, block,
