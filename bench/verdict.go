@@ -194,11 +194,17 @@ func lockLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if !(lockShare(worst) >= LockShare) {
 		return false
 	}
-	f.Limit, f.Share, f.Worst = LimitLock, lockShare(worst), worst.X
-	if at.Factors.Work < 0.9 {
-		f.Ratio = 1 / at.Factors.Work
-	}
+	f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(worst), worst.X, spinRatio(at)
 	return true
+}
+
+// spinRatio is how much the CPU per op rose at a point held by a lock
+// (spinning on it), where it rose 1/0.9 or more; NaN otherwise.
+func spinRatio(at Row) float64 {
+	if at.Factors.Work < 0.9 {
+		return 1 / at.Factors.Work
+	}
+	return math.NaN()
 }
 
 // near reports whether r reached Near of its ideal speedup, or cannot be

@@ -108,7 +108,7 @@ func (a *Analysis) locate(f Finding) Finding {
 		return f
 	}
 	b, at := a.Rows[0], a.Row(f.At)
-	f = a.lockFromProfile(f, b, at)
+	f, overrode := a.lockFromProfile(f, b, at)
 	var w *Where
 	switch f.Limit {
 	case LimitLock:
@@ -124,8 +124,8 @@ func (a *Analysis) locate(f Finding) Finding {
 	case LimitWaiting:
 		w = a.waitWhere(b.X)
 	}
-	if w != nil && f.Where != nil {
-		w.Overrode = f.Where.Overrode
+	if w != nil {
+		w.Overrode = overrode
 	}
 	f.Where = w
 	return f
@@ -136,31 +136,26 @@ func (a *Analysis) locate(f Finding) Finding {
 // speedup, and the counters named a limit the lock explains better (more
 // CPU per op, idle cores, the collector, or none). Work beside the workers
 // at the base is measured directly (a CPU share above the cores'), and
-// stays: a lock that costs no idle core does not explain it.
-func (a *Analysis) lockFromProfile(f Finding, b, at Row) Finding {
+// stays: a lock that costs no idle core does not explain it. overrode is
+// the limit the counters named, where the profile overrode it (LimitUnknown
+// otherwise).
+func (a *Analysis) lockFromProfile(f Finding, b, at Row) (_ Finding, overrode Limit) {
 	st := a.sitesAt(at.X)
 	if st == nil || at.X == b.X || near(at) {
-		return f
+		return f, LimitUnknown
 	}
 	share := sum(st.Mutex) / at.Median
 	switch f.Limit {
 	case LimitWork, LimitParallelism, LimitGC, LimitUnknown:
 	default:
-		return f
+		return f, LimitUnknown
 	}
-	if f.Limit == LimitUnknown && f.Cause != CauseNoLoss || !(share >= LockShare) {
-		return f
+	if f.Limit == LimitUnknown && f.Cause != CauseNoLoss || !(share >= LockShare) || f.Limit == LimitGC && share < f.Share {
+		return f, LimitUnknown
 	}
-	if f.Limit == LimitGC && share < f.Share {
-		return f
-	}
-	over := f.Limit
-	f.Limit, f.Cause, f.Share, f.Worst, f.Ratio = LimitLock, CauseNone, share, at.X, math.NaN()
-	if at.Factors.Work < 0.9 {
-		f.Ratio = 1 / at.Factors.Work
-	}
-	f.Where = &Where{Overrode: over}
-	return f
+	overrode = f.Limit
+	f.Limit, f.Cause, f.Share, f.Worst, f.Ratio = LimitLock, CauseNone, share, at.X, spinRatio(at)
+	return f, overrode
 }
 
 func (a *Analysis) lockWhere(f Finding) *Where {

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -20,6 +21,8 @@ import (
 	"unsafe"
 
 	"github.com/google/pprof/profile"
+
+	"github.com/futuresbench/futures/internal/atomicfile"
 )
 
 // The environment variables of the sites pass (see [Over]).
@@ -160,10 +163,10 @@ func sitesPass(b *testing.B, name, benchPkg string, opTime time.Duration, fn fun
 		return nil
 	}
 	var sites *Sites
-	parent := fmt.Sprintf("%s/%s-%d", b.Name(), name, runtime.GOMAXPROCS(0))
+	point := printedName(b.Name() + "/" + name)
 	b.Run("sites-"+name, func(b *testing.B) {
 		setWindow(b, w)
-		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(parent)))
+		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(point)))
 		b.SkipNow()
 	})
 	return sites
@@ -315,12 +318,11 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	// that what runs next starts from the heap it would have.
 	defer runtime.GC()
 	if os.Getenv(EnvProfiles) != "" {
+		var trace []byte
 		if traceOn {
-			if err := writeFile(keep+".trace", tr.Bytes()); err != nil {
-				s.Skipped = append(s.Skipped, "files: "+err.Error())
-			}
+			trace = tr.Bytes()
 		}
-		if err := keepProfiles(keep, kept); err != nil {
+		if err := keepProfiles(keep, kept, trace); err != nil {
 			s.Skipped = append(s.Skipped, "files: "+err.Error())
 		}
 	}
@@ -344,31 +346,21 @@ func readProfile(name string) *profile.Profile {
 	return p
 }
 
-// keepProfiles writes each profile to prefix.KIND.pprof.
-func keepProfiles(prefix string, ps map[string]*profile.Profile) error {
+// keepProfiles writes each profile to prefix.KIND.pprof, and the trace to
+// prefix.trace, each whole or not at all.
+func keepProfiles(prefix string, ps map[string]*profile.Profile, tr []byte) error {
 	if err := os.MkdirAll(filepath.Dir(prefix), 0o755); err != nil {
 		return err
 	}
 	var errs []error
 	for kind, p := range ps {
-		var buf bytes.Buffer
-		if err := p.Write(&buf); err != nil {
-			errs = append(errs, err)
-			continue
-		}
-		errs = append(errs, writeFile(fmt.Sprintf("%s.%s.pprof", prefix, kind), buf.Bytes()))
+		errs = append(errs, atomicfile.WriteNoSync(fmt.Sprintf("%s.%s.pprof", prefix, kind), 0o644, p.Write))
+	}
+	if tr != nil {
+		errs = append(errs, atomicfile.WriteNoSync(prefix+".trace", 0o644, func(w io.Writer) error {
+			_, err := w.Write(tr)
+			return err
+		}))
 	}
 	return errors.Join(errs...)
-}
-
-// writeFile writes data to name whole, or not at all.
-func writeFile(name string, data []byte) error {
-	if err := os.MkdirAll(filepath.Dir(name), 0o755); err != nil {
-		return err
-	}
-	if err := os.WriteFile(name+".tmp", data, 0o644); err != nil {
-		os.Remove(name + ".tmp")
-		return err
-	}
-	return os.Rename(name+".tmp", name)
 }

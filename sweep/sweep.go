@@ -29,10 +29,10 @@
 //     another setting than its name says (golang/go#49980, with go test -cpu)
 //     is caught by cmd/benchreport instead of being averaged in.
 //
-// Before each point's timed samples, once a process, a sites pass runs the
+// After a sweep's timed samples, once a process, a sites pass runs each
 // point once more, untimed and unreported, with the CPU, mutex, block and
-// allocs profiles and an execution trace on, and logs where the time went
-// ([Sites]) under the point's result line, where cmd/benchreport finds it:
+// allocs profiles and an execution trace on, and prints where the time went
+// ([Sites]) in a line after the results, where cmd/benchreport finds it:
 // the site of what limits the sweep (the critical section of a lock, the
 // sites that allocate, the functions whose CPU grew, what ran beside the
 // workers, a serial part or one long task, where goroutines waited).
