@@ -2,29 +2,37 @@
 # is the main job. Everything comes through go.mod: only Go is needed.
 
 GO        ?= go
-# COUNT: runs of every benchmark (at least 6 for a confidence interval).
-COUNT     ?= 6
-# BENCHTIME: go test -benchtime of the CPU-bound sweeps (e.g. 1s, 20x).
-BENCHTIME ?= 500ms
-# GRAIN_BENCHTIME: go test -benchtime of the pool's granularity sweep.
-GRAIN_BENCHTIME ?= 50ms
-# FLAGS_N, FLAGS_DELAY: codes per op and server delay of the download sweep.
-FLAGS_N     ?= 32
-FLAGS_DELAY ?= 50ms
-# SUITES: the suites `make bench` runs, by id, comma-separated (default all:
-# arcfour,sha,primes,qsort,grain,downloads,downloads1).
-SUITES ?=
-# THRESHOLD: the smallest change `make bench-compare` fails on (every unit).
+# The knobs of make bench and make bench-ab (cmd/benchrun reads them from
+# the environment; unset, its defaults hold):
+# COUNT: a fixed number of rounds (at least 6 for a confidence interval).
+#   Unset, make bench looks at its suites after rounds 6, 12 and 20 and
+#   stops measuring those whose verdict is settled (bench-ab: 6 rounds).
+# BUDGET (2m): the measuring time make bench may spend on suites still
+#   undecided after round 6.
+# BENCHTIME (150ms): go test -benchtime of the CPU-bound sweeps (1s, 20x).
+# GRAIN_BENCHTIME (20ms): of the pool's granularity sweep.
+# FLAGS_N (16), FLAGS_DELAY (20ms): codes per op and server delay of the
+#   download sweep.
+# SUITES: the suites, by id, comma-separated (default all:
+#   arcfour,sha,primes,qsort,grain,downloads,downloads1).
+# THRESHOLD (5%): the smallest change bench-ab and bench-compare fail on.
 THRESHOLD ?= 5%
 # FUZZTIME: how long `make fuzz` runs each fuzz target.
 FUZZTIME  ?= 10s
 
 RESULTS   := bench/results
 
-# The scripts read their settings from the environment: exported, never
-# pasted into a shell line, so that a value (a revision, a path) is passed
-# as it is, whatever characters it holds.
-export GO COUNT BENCHTIME GRAIN_BENCHTIME FLAGS_N FLAGS_DELAY SUITES THRESHOLD OLD NEW
+# The knobs go to cmd/benchrun in the environment: exported, never pasted
+# into a shell line, so that a value (a revision, a path) is passed as it
+# is, whatever characters it holds.
+export GO COUNT BUDGET BENCHTIME GRAIN_BENCHTIME FLAGS_N FLAGS_DELAY SUITES THRESHOLD OLD NEW
+
+# benchrun builds cmd/benchrun and runs it with $(1): built, not go run, as
+# go run turns every failing status into 1, and bench-ab's 1 (a
+# regression) must stay apart from its 3 (the machine changed).
+define benchrun
+@bin=$$(mktemp -d) && trap 'rm -rf "$$bin"' EXIT && "$$GO" build -o "$$bin/benchrun" ./cmd/benchrun && "$$bin/benchrun" $(1)
+endef
 
 .PHONY: all test fmt-check vet gotest bench bench-ab bench-compare bench-arcfour fuzz clean compare-nginx
 
@@ -47,17 +55,18 @@ gotest:
 	$(GO) test -race -shuffle=on -count=1 ./...
 
 ## bench: the main job. Runs every worker sweep (arcfour, sha, primes, qsort,
-## flag downloads against a delaying flagstest server) COUNT times, writes
-## bench/results/<time>/{raw.txt,benchstat.txt,report.md,speedup.svg} and
-## bench/results/latest, and prints the scaling report.
+## the pool's grain, flag downloads against a delaying server) in rounds
+## until each is settled or the budget is spent (or COUNT rounds), writes
+## bench/results/<time>/{raw.txt,benchstat.txt,report.md,report.html,
+## speedup.svg,profiles/} and bench/results/latest, and prints the report.
 bench:
-	./scripts/bench.sh
+	$(call benchrun,bench)
 
 ## bench-ab: measure two commits interleaved and gate NEW against OLD:
 ## make bench-ab OLD=<rev> NEW=<rev> (OLD defaults to HEAD, NEW to the
 ## working tree) [SUITES=arcfour,sha] [COUNT=6] [THRESHOLD=5%].
 bench-ab:
-	@bash scripts/bench-ab.sh
+	$(call benchrun,ab)
 
 ## bench-compare: compare two results folders (or raw files) with benchstat's
 ## statistics; exits as benchreport compare does: 1 on a regression over

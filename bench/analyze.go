@@ -8,7 +8,9 @@ import (
 	"github.com/futuresbench/futures/sweep"
 )
 
-// Confidence is the level of every interval in the report.
+// Confidence is the level of every interval in the report of a fixed
+// number of runs; a run that looks at its sweeps as it goes spends it
+// among its looks (Level).
 const Confidence = 0.95
 
 // evidenceUnits are the units of package sweep's evidence that the model
@@ -19,14 +21,16 @@ var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sw
 func Analyze(samples *Samples) []*Analysis {
 	var out []*Analysis
 	for _, s := range samples.Sweeps() {
-		out = append(out, analyze(s))
+		a := analyze(s, Level(samples.Looks, s.Runs()))
+		a.Looked = len(samples.Looks) > 0
+		out = append(out, a)
 	}
 	return out
 }
 
-func summarize(values []float64) benchmath.Summary {
+func summarize(values []float64, level float64) benchmath.Summary {
 	sample := benchmath.NewSample(values, &benchmath.DefaultThresholds)
-	return benchmath.AssumeNothing.Summary(sample, Confidence)
+	return benchmath.AssumeNothing.Summary(sample, level)
 }
 
 func finite(x float64) float64 {
@@ -44,8 +48,8 @@ func metricMedian(p Point, unit string) float64 {
 	return math.NaN()
 }
 
-func analyze(s *Sweep) *Analysis {
-	a := &Analysis{Sweep: s, Base: s.Points[0].X}
+func analyze(s *Sweep, level float64) *Analysis {
+	a := &Analysis{Sweep: s, Base: s.Points[0].X, Level: level}
 	if a.Base != 1 {
 		a.Notes = append(a.Notes, Note{Kind: NoteNoBase})
 	}
@@ -64,7 +68,7 @@ func analyze(s *Sweep) *Analysis {
 	fewRuns := false
 	var base benchmath.Summary
 	for i, p := range s.Points {
-		sum := summarize(p.Values)
+		sum := summarize(p.Values, level)
 		if i == 0 {
 			base = sum
 		}
@@ -81,7 +85,7 @@ func analyze(s *Sweep) *Analysis {
 		r.Efficiency = r.Speedup * float64(a.Base) / float64(p.X)
 		r.CPU, r.CPULo, r.CPUHi, r.CPUShare = math.NaN(), math.NaN(), math.NaN(), math.NaN()
 		if len(p.CPU) > 0 {
-			c := summarize(p.CPU)
+			c := summarize(p.CPU, level)
 			r.CPU, r.CPULo, r.CPUHi = c.Center, finite(c.Lo), finite(c.Hi)
 			r.CPUShare = r.CPU / (r.Median * float64(a.cores(p.X)))
 		}
@@ -119,6 +123,9 @@ func analyze(s *Sweep) *Analysis {
 	}
 	if fewRuns {
 		a.Notes = append(a.Notes, Note{Kind: NoteFewRuns})
+	}
+	if level != Confidence {
+		a.Notes = append(a.Notes, Note{Kind: NoteLevel, N: s.Runs()})
 	}
 	a.Scaling, a.Finding = judge(a)
 	return a

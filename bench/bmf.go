@@ -85,7 +85,7 @@ func NewBMF(s *Samples, as []*Analysis) (out BMFReport, leftOut []string) {
 			if len(vs) == 0 {
 				continue
 			}
-			sum := summarize(vs)
+			sum := summarize(vs, Confidence)
 			measure, scale := BMFMeasure(unit)
 			add(BMFName(b.Pkg, b.Name), measure, metric(sum.Center, sum.Lo, sum.Hi, scale))
 		}

@@ -63,8 +63,13 @@ type JSONSweep struct {
 	Scaling        JSONScaling `json:"scaling"`
 	Finding        JSONFinding `json:"finding"`
 	Warnings       []string    `json:"warnings"`
-	Failed         []string    `json:"failed"`
-	Points         []JSONPoint `json:"points"`
+	// Level is the confidence of its intervals (0.95, or more where the
+	// run looked at it more than once); Undecided the claims its
+	// intervals do not decide, in words (none: settled).
+	Level     Num         `json:"level"`
+	Undecided []string    `json:"undecided"`
+	Failed    []string    `json:"failed"`
+	Points    []JSONPoint `json:"points"`
 }
 
 // JSONPoint is one worker count of a sweep.
@@ -216,6 +221,7 @@ func NewJSONReport(as []*Analysis, leftOut []string) JSONReport {
 			BestRule: a.BestRule(), Limit: a.Limit.String(), LimitPhrase: a.Limit.Phrase(), LimitAt: a.At,
 			SerialFraction: Num(a.Serial), Diagnosis: a.Diagnosis(), Verdict: a.Verdict(), Distrust: a.Distrust(),
 			Warnings: orEmpty(a.Warnings()), Failed: orEmpty(a.Failed), Points: []JSONPoint{},
+			Level: Num(a.Level), Undecided: orEmpty(a.UndecidedWords()),
 		}
 		sc, f := a.Scaling, a.Finding
 		s.Scaling = JSONScaling{Kind: sc.Kind.String(), Knee: sc.Knee, Top: sc.Top, Tail: sc.Tail.String(),

@@ -121,6 +121,9 @@ const (
 	NoteFailed
 	// NoteFewRuns: fewer than 6 runs at some counts: no interval there.
 	NoteFewRuns
+	// NoteLevel: the sweep ran N rounds, past a run's first look: its
+	// intervals are at Level (see Level).
+	NoteLevel
 	// NoteAboveBest: the point at X has a median faster than the best
 	// allowed (OfBest above 1) that its interval does not rule out: a
 	// word, not a distrust.
@@ -323,6 +326,13 @@ type Finding struct {
 type Analysis struct {
 	*Sweep
 	Base int // the X speedups are relative to (1 unless missing)
+	// Level is the confidence of its intervals: Confidence, or less
+	// error where the run looked at it more than once (see Level).
+	Level float64
+	// Looked says the run looked at its sweeps as it went, and stopped
+	// measuring those it found settled (a "looks:" line): the report
+	// then names the claims that stayed undecided.
+	Looked bool
 	// Bound is how many workers can run at once: GOMAXPROCS, or the
 	// machine's cores where the input says they are fewer.
 	Bound int

@@ -72,6 +72,9 @@ type Samples struct {
 	// ab"): measured in alternation with the other side, so that a
 	// difference is the code's or noise, even with one commit on both.
 	Interleaved bool
+	// Looks are the rounds after which the run looked at its sweeps (a
+	// "looks:" configuration line, as make bench writes it; see Level).
+	Looks []int
 	// Sites are the sites package sweep's pass found, by benchmark (the
 	// log line under its result, sweep.SitesPrefix); the first of each.
 	Sites map[string]*sweep.Sites
@@ -113,7 +116,9 @@ func Read(inputs ...Input) (*Samples, error) {
 			case *benchfmt.SyntaxError:
 				return nil, rec
 			case *benchfmt.Result:
-				s.add(rec)
+				if err := s.add(rec); err != nil {
+					return nil, err
+				}
 			}
 		}
 		if err := reader.Err(); err != nil {
@@ -134,10 +139,18 @@ func Read(inputs ...Input) (*Samples, error) {
 	return s, nil
 }
 
-func (s *Samples) add(rec *benchfmt.Result) {
+func (s *Samples) add(rec *benchfmt.Result) error {
+	if l := rec.GetConfig("looks"); l != "" && s.Looks == nil {
+		looks, err := ParseLooks(l)
+		if err != nil {
+			file, line := rec.Pos()
+			return fmt.Errorf("%s:%d: %w", file, line, err)
+		}
+		s.Looks = looks
+	}
 	if why := checkResult(rec); why != "" {
 		s.Bad = append(s.Bad, why)
-		return
+		return nil
 	}
 	if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
 		s.Commits = append(s.Commits, c)
@@ -171,6 +184,7 @@ func (s *Samples) add(rec *benchfmt.Result) {
 		run[v.Unit] = v.Value
 	}
 	b.Runs = append(b.Runs, run)
+	return nil
 }
 
 // checkResult returns why a result cannot be computed on ("" if it can): a

@@ -342,6 +342,39 @@ func (a *Analysis) Distrust() string {
 
 // Warnings are the sweep's notes in words.
 func (a *Analysis) Warnings() []string {
+	out := a.notes()
+	if a.Looked {
+		for _, u := range a.UndecidedWords() {
+			out = append(out, fmt.Sprintf("undecided after %d runs: %s", a.Runs(), u))
+		}
+	}
+	return out
+}
+
+// UndecidedWords says each claim of Undecided.
+func (a *Analysis) UndecidedWords() []string {
+	var out []string
+	for _, u := range a.Undecided() {
+		switch u.Claim {
+		case ClaimDisturbed:
+			out = append(out, fmt.Sprintf("%s=%d was disturbed, and the claims it takes part in are not made", a.Key, u.X))
+		case ClaimIntervals:
+			out = append(out, "too few runs for an interval at some counts")
+		case ClaimKnee:
+			out = append(out, fmt.Sprintf("%s=%d can neither be told apart from %s=%d, the fastest, nor shown within %.0f%% of it: the knee may move", a.Key, u.X, a.Key, u.Top, 100*SettleMargin))
+		case ClaimLimit:
+			out = append(out, fmt.Sprintf("the CPU per op at %s=%d grew %s, an interval that holds no change: the limit may be another", a.Key, u.X, fmtRatio(a.Ratio, u.Lo, u.Hi)))
+		}
+	}
+	return out
+}
+
+func fmtRatio(x, lo, hi float64) string {
+	return fmt.Sprintf("%.2fx [%.2f, %.2f]", x, lo, hi)
+}
+
+// notes says each Note.
+func (a *Analysis) notes() []string {
 	var out []string
 	for _, n := range a.Notes {
 		switch n.Kind {
@@ -355,6 +388,8 @@ func (a *Analysis) Warnings() []string {
 			out = append(out, fmt.Sprintf("Benchmark%s failed: its point is missing", n.Name))
 		case NoteFewRuns:
 			out = append(out, "fewer than 6 runs at some counts: no confidence interval there (go test -count 6 or more)")
+		case NoteLevel:
+			out = append(out, fmt.Sprintf("%d runs, past the run's first look: intervals at %.1f%%, so that every look together errs at most %.0f%% of the time", n.N, 100*a.Level, 100*(1-Confidence)))
 		case NoteAboveBest:
 			out = append(out, fmt.Sprintf("%s=%d at %s of the best allowed: above the bound, but within its interval (noise, not a speedup the cores allow)", a.Key, n.X, pct(n.OfBest)))
 		}

@@ -1,0 +1,208 @@
+package benchrun
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/futuresbench/futures/internal/cli"
+)
+
+// AB is make bench-ab: it measures two revisions of the module
+// interleaved on this machine and gates NEW against OLD with benchreport
+// compare, so that whatever the machine does in the meantime hits both
+// alike. OLD is a revision (default HEAD), NEW a revision or, empty, the
+// working tree with its uncommitted changes. Each side is built from its
+// own tree (a git worktree of the revision, detached, in a temporary
+// folder), every package's test binary once; then Count rounds (6 unless
+// set) run every suite on both sides in ABBA order, the canary (the
+// working tree's binary for both) opening and closing every round on
+// both sides. It writes bench/results/ab-<time>/ (old.txt, new.txt,
+// compare.txt) and returns compare's status: 0 no regression, 1 a
+// regression, 3 the machine changed; a revision that is not one, or a
+// suite a side lacks, is a usage error (2). A revision is never run by a
+// shell: it goes to git as one argument, after --end-of-options.
+func AB(ctx context.Context, env Env) error {
+	k, err := ReadKnobs(env.Getenv)
+	if err != nil {
+		return &cli.UsageError{Msg: err.Error()}
+	}
+	if k.Count == 0 {
+		k.Count = 6
+	}
+	all := procs(env.Getenv)
+	suites, err := Choose(Table(k, all), k.Suites, IDs(Table(k, 2)))
+	if err != nil {
+		return &cli.UsageError{Msg: err.Error()}
+	}
+	if err := exec.Command("git", "-C", env.Dir, "rev-parse", "--is-inside-work-tree").Run(); err != nil {
+		return cli.Usagef("not in a git work tree: OLD and NEW are revisions")
+	}
+	old := k.Old
+	if old == "" {
+		old = "HEAD"
+	}
+	oldCommit, err := resolve(env.Dir, old)
+	if err != nil {
+		return err
+	}
+	newCommit, newLabel := "", commit(env.Dir)
+	if k.New != "" {
+		if newCommit, err = resolve(env.Dir, k.New); err != nil {
+			return err
+		}
+		newLabel = newCommit[:min(7, len(newCommit))]
+	}
+	oldLabel := oldCommit[:min(7, len(oldCommit))]
+
+	tmp, err := os.MkdirTemp("", "benchrun-ab-")
+	if err != nil {
+		return err
+	}
+	trees := map[Side]string{One: env.Dir, Old: filepath.Join(tmp, "old"), New: env.Dir}
+	defer func() {
+		for _, side := range []Side{Old, New} {
+			if t := trees[side]; t != env.Dir {
+				exec.Command("git", "-C", env.Dir, "worktree", "remove", "--force", t).Run()
+			}
+		}
+		os.RemoveAll(tmp)
+		exec.Command("git", "-C", env.Dir, "worktree", "prune").Run()
+	}()
+	if err := worktree(env.Dir, trees[Old], oldCommit); err != nil {
+		return err
+	}
+	if newCommit != "" {
+		trees[New] = filepath.Join(tmp, "new")
+		if err := worktree(env.Dir, trees[New], newCommit); err != nil {
+			return err
+		}
+	}
+	plan := Plan{Canary: Canary(k), Suites: suites, Sides: []Side{Old, New}, Count: k.Count}
+	bins := map[Side]string{Old: filepath.Join(tmp, "bin", "old"), New: filepath.Join(tmp, "bin", "new")}
+	for _, side := range []Side{Old, New} {
+		for _, pkg := range packages(suites) {
+			if st, err := os.Stat(filepath.Join(trees[side], pkg)); err != nil || !st.IsDir() {
+				return cli.Usagef("%s has no package %s: choose SUITES that both sides have", strings.ToUpper(string(side)), pkg)
+			}
+		}
+	}
+	fmt.Fprintf(env.Stdout, "bench-ab: OLD %s (%s) against NEW %s (%s), %d rounds\n", old, oldLabel, orTree(k.New), newLabel, k.Count)
+	for _, side := range []Side{Old, New} {
+		for _, pkg := range packages(suites) {
+			if err := goRun(ctx, k.Go, trees[side], env.Stderr, "test", "-c", "-o", filepath.Join(bins[side], filepath.Base(pkg)+".test"), pkg); err != nil {
+				return err
+			}
+		}
+	}
+	canaryBin := filepath.Join(tmp, "bin", "canary")
+	if err := build(ctx, k.Go, env.Dir, canaryBin, []string{plan.Canary.Pkg}, env.Stderr); err != nil {
+		return err
+	}
+
+	stamp := env.Now().UTC().Format("20060102T150405Z")
+	out := filepath.Join(env.Dir, results, "ab-"+stamp)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(out)
+		}
+	}()
+	files := map[Side]*os.File{}
+	for side, label := range map[Side]string{Old: oldLabel, New: newLabel} {
+		f, err := os.Create(filepath.Join(out, string(side)+".txt"))
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := io.WriteString(f, configLines(k, env, all, label, plan)+"interleaved: ab\n"); err != nil {
+			return err
+		}
+		files[side] = f
+	}
+	took := map[string]time.Duration{}
+	good := map[Side]int64{}
+	for side, f := range files {
+		off, _ := f.Seek(0, io.SeekCurrent)
+		good[side] = off
+	}
+	m := &measurer{plan: plan, name: "bench-ab", trees: trees, bins: bins, canaryBin: filepath.Join(canaryBin, plan.Canary.Binary()),
+		files: files, progress: newProgress(env.Stdout, "bench-ab", env.TTY, took), suiteOut: map[string]*bytes.Buffer{},
+		good: good, took: took}
+	res, err := m.run(ctx)
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(env.Stdout)
+		if res.rounds == 0 {
+			fmt.Fprintln(env.Stderr, "bench-ab: interrupted before the first round ended: nothing kept")
+			return &cli.ExitError{Code: cli.ExitInterrupted}
+		}
+		keep = true
+		if err := m.truncate(); err != nil {
+			return err
+		}
+		fmt.Fprintf(env.Stderr, "bench-ab: interrupted after round %d of %d; the runs so far are in %s (not gated)\n", res.rounds, k.Count, rel(env.Dir, out))
+		return &cli.ExitError{Code: cli.ExitInterrupted}
+	case err != nil:
+		keep = true
+		fmt.Fprintln(env.Stdout)
+		return err
+	}
+	keep = true
+	m.progress.finish(fmt.Sprintf("bench-ab: measured %d rounds in %s", res.rounds, roundSecs(res.spent)))
+	var cmp bytes.Buffer
+	cmd := exec.CommandContext(ctx, filepath.Join(canaryBin, "benchreport"), "compare", "-threshold", k.Threshold, "--", files[Old].Name(), files[New].Name())
+	cmd.Stdout, cmd.Stderr = &cmp, &cmp
+	status := 0
+	if err := cmd.Run(); err != nil {
+		var exit *exec.ExitError
+		if !errors.As(err, &exit) {
+			return err
+		}
+		status = exit.ExitCode()
+	}
+	if err := os.WriteFile(filepath.Join(out, "compare.txt"), cmp.Bytes(), 0o644); err != nil {
+		return err
+	}
+	env.Stdout.Write(cmp.Bytes())
+	fmt.Fprintf(env.Stdout, "bench-ab: exit %d; old.txt, new.txt and compare.txt in %s\n", status, rel(env.Dir, out))
+	if status != 0 {
+		return &cli.ExitError{Code: status}
+	}
+	return nil
+}
+
+func orTree(rev string) string {
+	if rev == "" {
+		return "the working tree"
+	}
+	return rev
+}
+
+// resolve returns rev's commit, or a usage error naming it.
+func resolve(dir, rev string) (string, error) {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--verify", "--quiet", "--end-of-options", rev+"^{commit}").Output()
+	if err != nil || strings.HasPrefix(rev, "-") {
+		return "", cli.Usagef("unknown revision %q (want a commit, a branch or a tag)", rev)
+	}
+	return strings.TrimSpace(string(out)), nil
+}
+
+// worktree checks commit out, detached, into dir.
+func worktree(repo, dir, commit string) error {
+	out, err := exec.Command("git", "-C", repo, "worktree", "add", "--detach", "-q", "--", dir, commit).CombinedOutput()
+	if err != nil {
+		return fmt.Errorf("git worktree add %s: %v: %s", commit, err, bytes.TrimSpace(out))
+	}
+	return nil
+}

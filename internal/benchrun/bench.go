@@ -1,0 +1,246 @@
+// Package benchrun is the engine of make bench and make bench-ab: the
+// suites as a table, the schedule of their rounds as a pure function
+// (Plan), and the runs that build each package's test binary once and
+// measure it one process per GOMAXPROCS setting, round after round, so
+// that the samples of one count are spread over the whole run. make bench
+// looks at its suites after the rounds of Looks and stops measuring those
+// whose every claim is decided (bench.Settled), within a time budget; its
+// report spends its error among the looks (bench.Level).
+package benchrun
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/futuresbench/futures/internal/cli"
+)
+
+// Env is what a run needs of its surroundings.
+type Env struct {
+	Dir            string // the module's root (the working tree)
+	Stdout, Stderr io.Writer
+	TTY            bool // stdout is a terminal: the progress line redraws
+	Getenv         func(string) string
+	Now            func() time.Time
+}
+
+// results is the folder the runs write into, under the module's root.
+const results = "bench/results"
+
+// Bench is make bench: it measures every chosen suite, writes
+// bench/results/<time>/ (raw.txt, benchstat.txt, report.md, report.html,
+// speedup.svg, profiles/), points bench/results/latest at it, and prints
+// the report. Ctrl-C keeps the rounds measured to the end: raw.txt is cut
+// back to the last complete round, and the folder's report says so;
+// latest is not moved. Interrupted before the first round ends, the
+// folder goes.
+func Bench(ctx context.Context, env Env) error {
+	k, err := ReadKnobs(env.Getenv)
+	if err != nil {
+		return &cli.UsageError{Msg: err.Error()}
+	}
+	all := procs(env.Getenv)
+	table := Table(k, all)
+	suites, err := Choose(table, k.Suites, IDs(Table(k, 2)))
+	if err != nil {
+		return &cli.UsageError{Msg: err.Error()}
+	}
+	plan := Plan{Canary: Canary(k), Suites: suites, Sides: []Side{One}, Count: k.Count, Sites: true}
+	if k.Count == 0 {
+		plan.Looks = Looks
+	}
+	stamp := env.Now().UTC().Format("20060102T150405Z")
+	out := filepath.Join(env.Dir, results, stamp)
+	tmp, err := os.MkdirTemp("", "benchrun-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := build(ctx, k.Go, env.Dir, tmp, packages(append(suites, plan.Canary)), env.Stderr); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return err
+	}
+	keep := false
+	defer func() {
+		if !keep {
+			os.RemoveAll(out)
+		}
+	}()
+	raw, err := os.Create(filepath.Join(out, "raw.txt"))
+	if err != nil {
+		return err
+	}
+	defer raw.Close()
+	header := configLines(k, env, all, commit(env.Dir), plan)
+	if _, err := io.WriteString(raw, header); err != nil {
+		return err
+	}
+	took := map[string]time.Duration{}
+	m := &measurer{plan: plan, name: "bench", trees: map[Side]string{One: env.Dir}, bins: map[Side]string{One: tmp},
+		files: map[Side]*os.File{One: raw}, header: header, profiles: filepath.Join(out, "profiles"), budget: k.Budget,
+		progress: newProgress(env.Stdout, "bench", env.TTY, took), suiteOut: map[string]*bytes.Buffer{},
+		good: map[Side]int64{One: int64(len(header))}, took: took}
+	res, err := m.run(ctx)
+	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...)}
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(env.Stdout)
+		if res.rounds == 0 {
+			fmt.Fprintln(env.Stderr, "bench: interrupted before the first round ended: nothing kept")
+			return &cli.ExitError{Code: cli.ExitInterrupted}
+		}
+		keep = true
+		if terr := m.truncate(); terr != nil {
+			return terr
+		}
+		note := fmt.Sprintf("interrupted after round %d of %s (the rounds after it were not measured; latest still points to the last complete run)", res.rounds, plan.of())
+		if rerr := rep.finish(context.WithoutCancel(ctx), note); rerr != nil {
+			fmt.Fprintln(env.Stderr, "bench:", rerr)
+		}
+		fmt.Fprintf(env.Stderr, "bench: interrupted after round %d of %s; kept in %s\n", res.rounds, plan.of(), rel(env.Dir, out))
+		return &cli.ExitError{Code: cli.ExitInterrupted}
+	case err != nil:
+		keep = true
+		fmt.Fprintln(env.Stdout)
+		return err
+	}
+	keep = true
+	m.progress.finish(fmt.Sprintf("bench: measured %d %s in %s%s", res.rounds, plural(res.rounds, "round", "rounds"), roundSecs(res.spent), stopWords(res, plan, k)))
+	if err := rep.finish(ctx, ""); err != nil {
+		return err
+	}
+	latest := filepath.Join(env.Dir, results, "latest")
+	if err := os.Symlink(stamp, latest+".tmp"); err == nil {
+		if err := os.Rename(latest+".tmp", latest); err != nil {
+			return err
+		}
+	} else {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "\nbench: done; results in %s (%s/latest):\n", rel(env.Dir, out), results)
+	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/ (go tool pprof, go tool trace)")
+	return nil
+}
+
+// of is the rounds a run plans, as "6" or "at most 20".
+func (p Plan) of() string {
+	if p.Count > 0 {
+		return fmt.Sprint(p.Count)
+	}
+	return fmt.Sprintf("at most %d", p.Rounds())
+}
+
+// stopWords says why the rounds ended, for a looking run.
+func stopWords(res result, p Plan, k Knobs) string {
+	switch res.stop {
+	case Settled:
+		return ": every suite settled"
+	case Last:
+		return fmt.Sprintf(": the last look; still undecided: %s", strings.Join(IDs(res.open), ", "))
+	case Budget:
+		return fmt.Sprintf(": the next look would pass the budget (BUDGET=%s); still undecided: %s", k.Budget, strings.Join(IDs(res.open), ", "))
+	}
+	return ""
+}
+
+func plural(n int, one, many string) string {
+	if n == 1 {
+		return one
+	}
+	return many
+}
+
+func rel(dir, path string) string {
+	if r, err := filepath.Rel(dir, path); err == nil {
+		return r
+	}
+	return path
+}
+
+// procs is the GOMAXPROCS of the parallel runs: GOMAXPROCS if set, else
+// every core.
+func procs(getenv func(string) string) int {
+	var n int
+	if _, err := fmt.Sscan(getenv("GOMAXPROCS"), &n); err == nil && n > 0 {
+		return n
+	}
+	return runtime.NumCPU()
+}
+
+// packages are the suites' packages, each once, in order.
+func packages(suites []Suite) []string {
+	var out []string
+	for _, s := range suites {
+		if !slices.Contains(out, s.Pkg) {
+			out = append(out, s.Pkg)
+		}
+	}
+	return out
+}
+
+// build compiles each package's test binary into bin, from the tree dir,
+// and the report's command.
+func build(ctx context.Context, goCmd, dir, bin string, pkgs []string, stderr io.Writer) error {
+	for _, pkg := range pkgs {
+		if err := goRun(ctx, goCmd, dir, stderr, "test", "-c", "-o", filepath.Join(bin, filepath.Base(pkg)+".test"), pkg); err != nil {
+			return err
+		}
+	}
+	return goRun(ctx, goCmd, dir, stderr, "build", "-o", filepath.Join(bin, "benchreport"), "./cmd/benchreport")
+}
+
+// goRun runs the go command in dir, its output to stderr.
+func goRun(ctx context.Context, goCmd, dir string, stderr io.Writer, args ...string) error {
+	cmd := exec.CommandContext(ctx, goCmd, args...)
+	cmd.Dir, cmd.Stdout, cmd.Stderr = dir, stderr, stderr
+	if err := cmd.Run(); err != nil {
+		if ctx.Err() != nil {
+			return ctx.Err()
+		}
+		return fmt.Errorf("%s %s in %s: %v", goCmd, strings.Join(args, " "), dir, err)
+	}
+	return nil
+}
+
+// commit is the tree's commit, short, with -dirty for uncommitted changes.
+func commit(dir string) string {
+	out, err := exec.Command("git", "-C", dir, "rev-parse", "--short", "HEAD").Output()
+	if err != nil {
+		return "unknown"
+	}
+	c := strings.TrimSpace(string(out))
+	if exec.Command("git", "-C", dir, "diff", "--quiet", "HEAD").Run() != nil {
+		c += "-dirty"
+	}
+	return c
+}
+
+// configLines are the benchfmt configuration lines ("key: value") that
+// describe a whole run: a fixed count, or the looks (bench.Level).
+func configLines(k Knobs, env Env, all int, commit string, p Plan) string {
+	goversion := runtime.Version()
+	if out, err := exec.Command(k.Go, "env", "GOVERSION").Output(); err == nil {
+		goversion = strings.TrimSpace(string(out))
+	}
+	s := fmt.Sprintf("goversion: %s\ngomaxprocs: %d\ncores: %d\ncommit: %s\n", goversion, all, runtime.NumCPU(), commit)
+	if p.Count > 0 {
+		return s + fmt.Sprintf("count: %d\n", p.Count)
+	}
+	looks := make([]string, len(p.Looks))
+	for i, l := range p.Looks {
+		looks[i] = fmt.Sprint(l)
+	}
+	return s + "looks: " + strings.Join(looks, " ") + "\n"
+}

@@ -1,0 +1,83 @@
+package benchrun
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Knobs are make bench's and make bench-ab's settings, from the
+// environment (the Makefile exports them): never pasted into a command
+// line, so that a value (a revision, a path) is passed as it is.
+type Knobs struct {
+	Go string // the go command (GO)
+	// Count is the rounds of a fixed run (COUNT); 0: make bench looks
+	// after the rounds of Looks and stops measuring settled suites, within
+	// Budget. make bench-ab runs a fixed count, 6 unless set.
+	Count           int
+	Budget          time.Duration // BUDGET: the measuring time make bench may spend on unsettled suites
+	Benchtime       string        // BENCHTIME: the CPU-bound sweeps' -benchtime
+	GrainBenchtime  string        // GRAIN_BENCHTIME: the pool's granularity sweep's
+	FlagsN          int           // FLAGS_N: codes per op of the download sweep
+	FlagsDelay      time.Duration // FLAGS_DELAY: the server's delay a code
+	FlagsBenchtime  string        // FLAGS_BENCHTIME: the download sweep's -benchtime
+	CanaryBenchtime string        // CANARY_BENCHTIME
+	Suites          string        // SUITES: ids, comma-separated; empty: all
+	Threshold       string        // THRESHOLD: bench-ab's smallest change that counts
+	Old, New        string        // OLD, NEW: bench-ab's revisions (NEW empty: the working tree)
+}
+
+// Looks are the rounds after which make bench looks at its suites by
+// default: the first is the fixed count's 6 (benchmath's fewest runs for
+// a 95% interval), and each later one leaves the medians' intervals an
+// order statistic narrower at the level left (bench.Level).
+var Looks = []int{6, 12, 20}
+
+// Defaults of the knobs.
+var defaults = map[string]string{
+	"GO": "go", "BUDGET": "2m", "BENCHTIME": "150ms", "GRAIN_BENCHTIME": "20ms",
+	"FLAGS_N": "16", "FLAGS_DELAY": "20ms", "FLAGS_BENCHTIME": "1x", "CANARY_BENCHTIME": "100ms",
+	"THRESHOLD": "5%",
+}
+
+// ReadKnobs reads the knobs from getenv (os.Getenv); a value that cannot be
+// one is an error naming the variable, for a usage error.
+func ReadKnobs(getenv func(string) string) (Knobs, error) {
+	get := func(name string) string {
+		if v := getenv(name); v != "" {
+			return v
+		}
+		return defaults[name]
+	}
+	k := Knobs{Go: get("GO"), Benchtime: get("BENCHTIME"), GrainBenchtime: get("GRAIN_BENCHTIME"),
+		FlagsBenchtime: get("FLAGS_BENCHTIME"), CanaryBenchtime: get("CANARY_BENCHTIME"),
+		Suites: getenv("SUITES"), Threshold: get("THRESHOLD"), Old: getenv("OLD"), New: getenv("NEW")}
+	if c := getenv("COUNT"); c != "" {
+		n, err := strconv.Atoi(c)
+		if err != nil || n < 1 || n > 1000 {
+			return k, fmt.Errorf("COUNT %q: want a number of rounds from 1 to 1000", c)
+		}
+		k.Count = n
+	}
+	var err error
+	if k.Budget, err = time.ParseDuration(get("BUDGET")); err != nil || k.Budget < 0 {
+		return k, fmt.Errorf("BUDGET %q: want a duration (2m)", get("BUDGET"))
+	}
+	if k.FlagsDelay, err = time.ParseDuration(get("FLAGS_DELAY")); err != nil || k.FlagsDelay < 0 {
+		return k, fmt.Errorf("FLAGS_DELAY %q: want a duration (20ms)", get("FLAGS_DELAY"))
+	}
+	if k.FlagsN, err = strconv.Atoi(get("FLAGS_N")); err != nil || k.FlagsN < 1 {
+		return k, fmt.Errorf("FLAGS_N %q: want a number of codes from 1", get("FLAGS_N"))
+	}
+	for name, v := range map[string]string{"BENCHTIME": k.Benchtime, "GRAIN_BENCHTIME": k.GrainBenchtime,
+		"FLAGS_BENCHTIME": k.FlagsBenchtime, "CANARY_BENCHTIME": k.CanaryBenchtime} {
+		if err := ParseBenchtime(v); err != nil {
+			return k, fmt.Errorf("%s: %v", name, err)
+		}
+	}
+	if strings.ContainsAny(k.Go, "\x00\n") {
+		return k, fmt.Errorf("GO %q: want a command", k.Go)
+	}
+	return k, nil
+}

@@ -1,0 +1,200 @@
+package benchrun
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/chapter"
+)
+
+// measurer runs a plan's rounds, process by process, appending each
+// side's output to its file.
+type measurer struct {
+	plan  Plan
+	name  string // bench or bench-ab, for messages
+	trees map[Side]string
+	bins  map[Side]string // each side's test binaries
+	// canaryBin is the canary's binary for every side (bench-ab: the
+	// working tree's, so that both sides are measured by the same one).
+	canaryBin string
+	files     map[Side]*os.File
+	header    string // the configuration lines, for the looks
+	profiles  string
+	budget    time.Duration
+	progress  *progress
+
+	// suiteOut is each suite's output (side One), read at the looks.
+	suiteOut map[string]*bytes.Buffer
+	// good is each file's size after the last complete round.
+	good map[Side]int64
+	// took is how long each suite's processes took in the last round
+	// they ran: the estimate of the next.
+	took map[string]time.Duration
+}
+
+// result is how the rounds ended.
+type result struct {
+	rounds int
+	stop   Stop
+	open   []Suite // the suites not settled (looking runs)
+	spent  time.Duration
+}
+
+// errFailed is a step whose test binary failed; the message says where to look.
+type errFailed struct{ msg string }
+
+func (e *errFailed) Error() string { return e.msg }
+
+func (m *measurer) run(ctx context.Context) (result, error) {
+	open := slices.Clone(m.plan.Suites)
+	start := time.Now()
+	var res result
+	for r := 1; ; r++ {
+		steps := m.plan.Round(r, open)
+		m.progress.round(r, m.planned(r, open), steps)
+		for _, st := range steps {
+			m.progress.step(st)
+			t0 := time.Now()
+			if err := m.step(ctx, st); err != nil {
+				return res, err
+			}
+			m.took[st.key()] = time.Since(t0)
+			m.progress.done(st)
+		}
+		res.rounds = r
+		for side, f := range m.files {
+			off, err := f.Seek(0, io.SeekCurrent)
+			if err != nil {
+				return res, err
+			}
+			m.good[side] = off
+		}
+		if m.plan.IsLook(r) {
+			open = slices.DeleteFunc(open, func(s Suite) bool { return m.settled(s) })
+		}
+		res.spent = time.Since(start)
+		if stop := m.plan.Next(r, len(open), res.spent, m.estimate(open), m.budget); stop != Going {
+			res.stop, res.open = stop, open
+			if m.plan.Count > 0 {
+				res.open = nil
+			}
+			return res, nil
+		}
+	}
+}
+
+// planned is how many rounds the run expects to measure, seen from round r:
+// the fixed count, or the next look.
+func (m *measurer) planned(r int, open []Suite) int {
+	if m.plan.Count > 0 || len(m.plan.Looks) == 0 {
+		return m.plan.Count
+	}
+	for _, l := range m.plan.Looks {
+		if l >= r {
+			return l
+		}
+	}
+	return m.plan.Rounds()
+}
+
+func (s Step) key() string { return fmt.Sprintf("%s %s %d", s.Suite.ID, s.Side, s.Procs) }
+
+// estimate is how long a round of the open suites takes, from the last
+// round each was measured in.
+func (m *measurer) estimate(open []Suite) time.Duration {
+	var d time.Duration
+	for _, st := range m.plan.Round(2, open) {
+		d += m.took[st.key()]
+	}
+	return d
+}
+
+// settled reports whether every sweep of the suite is settled at the
+// look just made, and so is every row of the chapter's table it makes.
+func (m *measurer) settled(s Suite) bool {
+	buf := m.suiteOut[s.ID]
+	if buf == nil {
+		return false
+	}
+	samples, err := bench.Read(bench.Input{Name: s.ID, Data: append([]byte(m.header), buf.Bytes()...)})
+	if err != nil {
+		return false
+	}
+	as := bench.Analyze(samples)
+	if len(as) == 0 || !bench.Settled(as) {
+		return false
+	}
+	return !slices.ContainsFunc(chapter.Lessons(as), func(l chapter.Lesson) bool { return l.Kind == chapter.LessonUndecided })
+}
+
+// step runs one process in its package's folder, as go test runs it.
+func (m *measurer) step(ctx context.Context, st Step) error {
+	bin := filepath.Join(m.bins[st.Side], st.Suite.Binary())
+	if st.Suite.Canary && m.canaryBin != "" {
+		bin = m.canaryBin
+	}
+	tree := m.trees[st.Side]
+	if st.Suite.Canary {
+		tree = m.trees[One]
+	}
+	cmd := exec.CommandContext(ctx, bin, st.Args()...)
+	cmd.Dir = filepath.Join(tree, st.Suite.Pkg)
+	cmd.Env = append(os.Environ(), st.Env(m.profiles)...)
+	var out bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &out
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		return ctx.Err()
+	}
+	f := m.files[st.Side]
+	if _, werr := f.Write(out.Bytes()); werr != nil {
+		return werr
+	}
+	if st.Side == One && !st.Suite.Canary {
+		if m.suiteOut[st.Suite.ID] == nil {
+			m.suiteOut[st.Suite.ID] = &bytes.Buffer{}
+		}
+		m.suiteOut[st.Suite.ID].Write(out.Bytes())
+	}
+	if err != nil || failed(out.Bytes()) {
+		side := ""
+		if st.Side != One {
+			side = " (" + string(st.Side) + ")"
+		}
+		return &errFailed{fmt.Sprintf("%s%s at GOMAXPROCS=%d failed; see %s", st.Suite.Label, side, st.Procs, f.Name())}
+	}
+	return nil
+}
+
+// failed reports whether go test output says a test or benchmark failed.
+func failed(out []byte) bool {
+	sc := bufio.NewScanner(bytes.NewReader(out))
+	sc.Buffer(nil, 1<<20)
+	for sc.Scan() {
+		l := sc.Text()
+		if strings.HasPrefix(l, "--- FAIL") || strings.HasPrefix(l, "FAIL") || strings.HasPrefix(l, "panic") {
+			return true
+		}
+	}
+	return false
+}
+
+// truncate cuts every file back to its last complete round.
+func (m *measurer) truncate() error {
+	var errs []error
+	for side, f := range m.files {
+		errs = append(errs, f.Truncate(m.good[side]))
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,108 @@
+package benchrun
+
+import (
+	"fmt"
+	"io"
+	"time"
+)
+
+// progress draws one line: redrawn in place on a terminal, a line a step
+// in a log. It says the round, the step, the time so far and an estimate
+// of the time left to the rounds planned (the next look, for a looking
+// run): each process as long as it took in the round before, or as its
+// benchtime says in the first.
+type progress struct {
+	w      io.Writer
+	name   string
+	tty    bool
+	start  time.Time
+	took   map[string]time.Duration
+	rounds int    // planned
+	left   []Step // the steps of this round not yet done
+	steps  []Step // the steps of this round
+	r      int
+	n, of  int // steps done, of this round
+	line   int // width of the last line drawn
+}
+
+func newProgress(w io.Writer, name string, tty bool, took map[string]time.Duration) *progress {
+	return &progress{w: w, name: name, tty: tty, start: time.Now(), took: took}
+}
+
+func (p *progress) round(r, planned int, steps []Step) {
+	p.r, p.rounds, p.left, p.steps, p.n, p.of = r, planned, steps, steps, 0, len(steps)
+}
+
+func (p *progress) step(st Step) {
+	p.n++
+	what := st.Suite.Label
+	if st.Side != One {
+		what = string(st.Side) + " " + what
+	}
+	line := fmt.Sprintf("%s: round %d/%d [%d/%d] %-40s GOMAXPROCS=%-3d %s", p.name, p.r, p.rounds, p.n, p.of, what, st.Procs, roundSecs(time.Since(p.start)))
+	if left, ok := p.eta(); ok {
+		line += fmt.Sprintf(", ~%s left", roundSecs(left))
+	}
+	p.draw(line)
+}
+
+func (p *progress) done(Step) {
+	if len(p.left) > 0 {
+		p.left = p.left[1:]
+	}
+}
+
+// eta is the time the steps left in this round and the rounds planned
+// after it should take; false until every kind of step has run once.
+func (p *progress) eta() (time.Duration, bool) {
+	var round, left time.Duration
+	for _, st := range p.left {
+		d, ok := p.took[st.key()]
+		if !ok {
+			return 0, false
+		}
+		left += d
+	}
+	if p.r < p.rounds {
+		if round = p.roundTime(); round == 0 {
+			return 0, false
+		}
+	}
+	return left + time.Duration(max(p.rounds-p.r, 0))*round, true
+}
+
+// roundTime is a round like this one's time, as the processes took it
+// last; 0 if one has not run yet.
+func (p *progress) roundTime() time.Duration {
+	var d time.Duration
+	for _, st := range p.steps {
+		t, ok := p.took[st.key()]
+		if !ok {
+			return 0
+		}
+		d += t
+	}
+	return d
+}
+
+func (p *progress) draw(line string) {
+	if !p.tty {
+		fmt.Fprintln(p.w, line)
+		return
+	}
+	pad := max(p.line-len(line), 0)
+	fmt.Fprintf(p.w, "\r%s%*s", line, pad, "")
+	p.line = len(line)
+}
+
+// finish ends the line.
+func (p *progress) finish(msg string) {
+	if p.tty {
+		pad := max(p.line-len(msg), 0)
+		fmt.Fprintf(p.w, "\r%s%*s\n", msg, pad, "")
+		return
+	}
+	fmt.Fprintln(p.w, msg)
+}
+
+func roundSecs(d time.Duration) string { return d.Round(time.Second).String() }

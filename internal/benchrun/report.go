@@ -1,0 +1,122 @@
+package benchrun
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/atomicfile"
+)
+
+// reporter writes a run's reports from its raw.txt.
+type reporter struct {
+	k      Knobs
+	env    Env
+	tmp    string // where benchreport was built
+	out    string // the run's folder
+	raw    string
+	suites []Suite
+}
+
+// finish writes benchstat.txt, report.md, report.html and speedup.svg from
+// raw.txt (each complete or absent), note at the top of the reports, and
+// prints the report and make bench's hints.
+func (r reporter) finish(ctx context.Context, note string) error {
+	if err := atomicfile.Write(filepath.Join(r.out, "benchstat.txt"), 0o644, func(w io.Writer) error {
+		return r.benchstat(ctx, w)
+	}); err != nil {
+		return err
+	}
+	report := filepath.Join(r.tmp, "benchreport")
+	if err := atomicfile.Write(filepath.Join(r.out, "report.md"), 0o644, func(w io.Writer) error {
+		cmd := exec.CommandContext(ctx, report, "-format", "markdown", "-note", note, "-svg", filepath.Join(r.out, "speedup.svg"), "-html", filepath.Join(r.out, "report.html"), "--", r.raw)
+		cmd.Stdout, cmd.Stderr = w, r.env.Stderr
+		return cmd.Run()
+	}); err != nil {
+		return fmt.Errorf("report.md: %w", err)
+	}
+	fmt.Fprintln(r.env.Stdout)
+	cmd := exec.CommandContext(ctx, report, "-note", note, "--", r.raw)
+	cmd.Stdout, cmd.Stderr = r.env.Stdout, r.env.Stderr
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("the report: %w", err)
+	}
+	return r.hints()
+}
+
+// hints are make bench's own words on the report, read from its model,
+// not from its words: the report speaks of go test's flags, make bench of
+// its knobs.
+func (r reporter) hints() error {
+	data, err := os.ReadFile(r.raw)
+	if err != nil {
+		return err
+	}
+	samples, err := bench.Read(bench.Input{Name: r.raw, Data: data})
+	if err != nil {
+		return nil // the report has said why
+	}
+	as := bench.Analyze(samples)
+	var disturbed, few bool
+	for _, a := range as {
+		for _, row := range a.Rows {
+			disturbed = disturbed || !row.Trusted()
+			few = few || row.Runs < bench.MinLook
+		}
+	}
+	if disturbed {
+		fmt.Fprintln(r.env.Stdout, "bench: disturbed points above: run again on a quieter machine, with a larger budget (make bench BUDGET=10m) or more rounds (make bench COUNT=20)")
+	}
+	if few {
+		fmt.Fprintf(r.env.Stdout, "bench: no intervals with fewer than %d rounds (make bench COUNT=%d or more)\n", bench.MinLook, bench.MinLook)
+	}
+	return nil
+}
+
+// benchstat writes benchstat's tables, one a package's sweeps: columns by
+// worker count, rows by benchmark and GOMAXPROCS.
+func (r reporter) benchstat(ctx context.Context, w io.Writer) error {
+	module, err := exec.CommandContext(ctx, r.k.Go, "list", "-m").Output()
+	if err != nil {
+		return fmt.Errorf("%s list -m: %v", r.k.Go, err)
+	}
+	mod := strings.TrimSpace(string(module))
+	units := ".unit:(sec/op OR cpu-sec/op)"
+	var pkgs []string
+	for _, s := range r.suites {
+		if !slices.Contains(pkgs, s.Pkg) {
+			pkgs = append(pkgs, s.Pkg)
+		}
+	}
+	for _, pkg := range pkgs {
+		name := path.Base(pkg)
+		var args []string
+		switch name {
+		case "canary":
+			args = []string{"-filter", "pkg:" + mod + "/internal/canary"}
+		case "pool":
+			args = []string{"-col", "/exec", "-row", "/work", "-filter", fmt.Sprintf(".name:Grain /workers:%d .unit:sec/op", procs(r.env.Getenv))}
+		case "flags":
+			args = []string{"-col", "/concurrency", "-filter", "pkg:" + mod + "/flags " + units}
+		default:
+			args = []string{"-col", "/workers", "-filter", "pkg:" + mod + "/" + name + " /workers:/.+/ " + units}
+		}
+		var buf bytes.Buffer
+		cmd := exec.CommandContext(ctx, r.k.Go, append(append([]string{"tool", "benchstat"}, args...), r.raw)...)
+		cmd.Dir, cmd.Stdout, cmd.Stderr = r.env.Dir, &buf, &buf
+		_ = cmd.Run() // benchstat's complaints go into the table's place
+		buf.WriteString("\n")
+		if _, err := w.Write(buf.Bytes()); err != nil {
+			return err
+		}
+	}
+	return nil
+}
