@@ -131,7 +131,13 @@ func (m *measurer) settled(s Suite) bool {
 	if err != nil {
 		return false
 	}
-	as := bench.Analyze(samples)
+	return settled(bench.Analyze(samples))
+}
+
+// settled reports whether a suite's sweeps are settled: every claim of
+// each verdict decided by its intervals (bench.Undecided), and every row
+// of the chapter's table they make decided too.
+func settled(as []*bench.Analysis) bool {
 	if len(as) == 0 || !bench.Settled(as) {
 		return false
 	}
@@ -151,6 +157,10 @@ func (m *measurer) step(ctx context.Context, st Step) error {
 	cmd := exec.CommandContext(ctx, bin, st.Args()...)
 	cmd.Dir = filepath.Join(tree, st.Suite.Pkg)
 	cmd.Env = append(os.Environ(), st.Env(m.profiles)...)
+	// Interrupted, the process is asked to stop as Ctrl-C asks it, then
+	// killed if it has not within a second.
+	cmd.Cancel = func() error { return cmd.Process.Signal(os.Interrupt) }
+	cmd.WaitDelay = time.Second
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()

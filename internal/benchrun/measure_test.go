@@ -1,0 +1,176 @@
+package benchrun
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// fake writes a test binary that is a shell script printing body's output
+// (it sees GOMAXPROCS and SWEEP_ROTATE as a test binary does).
+func fake(t *testing.T, dir, name, body string) {
+	t.Helper()
+	require.NoError(t, os.WriteFile(filepath.Join(dir, name), []byte("#!/bin/sh\n"+body), 0o755))
+}
+
+// steady is a CPU-bound sweep on GOMAXPROCS cores whose every round
+// measures the same times, within 1%.
+const steady = `echo "pkg: example.com/m/sha"
+j=$((SWEEP_ROTATE % 3))
+for w in 1 2 3 4; do
+	c=$w; [ $c -gt $GOMAXPROCS ] && c=$GOMAXPROCS
+	s=""; [ $GOMAXPROCS -gt 1 ] && s="-$GOMAXPROCS"
+	echo "BenchmarkJobs/workers=$w$s 1 $((100000000 / c + j * 300000 / c)) ns/op 0.1 cpu-sec/op 0 others-sec/op 0 runq-sec/op $GOMAXPROCS gomaxprocs"
+done
+`
+
+// noisy is the same sweep, every other round twice as slow at 3 and 4
+// workers: its knee never settles.
+const noisy = `echo "pkg: example.com/m/qsort"
+for w in 1 2 3 4; do
+	c=$w; [ $c -gt $GOMAXPROCS ] && c=$GOMAXPROCS
+	f=1; [ $w -gt 2 ] && [ $((SWEEP_ROTATE % 2)) = 1 ] && f=2
+	s=""; [ $GOMAXPROCS -gt 1 ] && s="-$GOMAXPROCS"
+	echo "BenchmarkSortMany/workers=$w$s 1 $((100000000 * f / c)) ns/op 0.1 cpu-sec/op 0 others-sec/op 0 runq-sec/op $GOMAXPROCS gomaxprocs"
+done
+`
+
+const canary = `echo "pkg: example.com/m/internal/canary"
+echo "BenchmarkCanary 1 1000000 ns/op"
+`
+
+type rig struct {
+	m    *measurer
+	raw  *os.File
+	out  *bytes.Buffer
+	tree string
+}
+
+func newRig(t *testing.T, plan Plan, budget time.Duration, scripts map[string]string) *rig {
+	t.Helper()
+	tree, bin := t.TempDir(), t.TempDir()
+	for _, s := range append([]Suite{plan.Canary}, plan.Suites...) {
+		require.NoError(t, os.MkdirAll(filepath.Join(tree, s.Pkg), 0o755))
+		fake(t, bin, s.Binary(), scripts[s.ID])
+	}
+	raw, err := os.Create(filepath.Join(t.TempDir(), "raw.txt"))
+	require.NoError(t, err)
+	t.Cleanup(func() { raw.Close() })
+	header := "cores: 2\nlooks: 6 12 20\n"
+	_, err = raw.WriteString(header)
+	require.NoError(t, err)
+	out := &bytes.Buffer{}
+	took := map[string]time.Duration{}
+	m := &measurer{plan: plan, name: "bench", trees: map[Side]string{One: tree}, bins: map[Side]string{One: bin},
+		files: map[Side]*os.File{One: raw}, header: header, budget: budget, progress: newProgress(out, "bench", false, took),
+		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{One: int64(len(header))}, took: took}
+	return &rig{m: m, raw: raw, out: out, tree: tree}
+}
+
+func suite(id, pkg string, procs ...int) Suite {
+	return Suite{ID: id, Label: id, Pkg: pkg, Bench: ".", Benchtime: "1x", Procs: procs}
+}
+
+func fakeCanary() Suite {
+	return Suite{ID: "canary", Label: "canary", Pkg: "./internal/canary", Bench: ".", Benchtime: "1x", Procs: []int{1}, Canary: true}
+}
+
+func rounds(t *testing.T, path, name string) int {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	return strings.Count(string(data), name+" ")
+}
+
+func TestMeasureSettles(t *testing.T) {
+	sha, qsort := suite("sha", "./sha", 1, 2), suite("qsort", "./qsort", 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha, qsort}, Sides: []Side{One}, Looks: []int{6, 12, 20}}
+	r := newRig(t, plan, time.Hour, map[string]string{"sha": steady, "qsort": noisy, "canary": canary})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	// sha settles at the first look and stops; qsort never settles and
+	// runs to the last look.
+	assert.Equal(t, Last, res.stop)
+	assert.Equal(t, 20, res.rounds)
+	assert.Equal(t, []string{"qsort"}, IDs(res.open))
+	assert.Equal(t, 6, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=2-2"))
+	assert.Equal(t, 20, rounds(t, r.raw.Name(), "BenchmarkSortMany/workers=2-2"))
+	assert.Equal(t, 40, rounds(t, r.raw.Name(), "BenchmarkCanary"), "the canary opens and closes every round")
+	assert.Contains(t, r.out.String(), "round 7/12")
+}
+
+func TestMeasureBudget(t *testing.T) {
+	qsort := suite("qsort", "./qsort", 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{qsort}, Sides: []Side{One}, Looks: []int{6, 12, 20}}
+	r := newRig(t, plan, time.Nanosecond, map[string]string{"qsort": noisy, "canary": canary})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Budget, res.stop, "past its budget, the first look's rounds only")
+	assert.Equal(t, 6, res.rounds)
+}
+
+func TestMeasureFixedCount(t *testing.T) {
+	sha := suite("sha", "./sha", 1, 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{One}, Count: 8}
+	r := newRig(t, plan, 0, map[string]string{"sha": steady, "canary": canary})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Counted, res.stop)
+	assert.Equal(t, 8, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=1"), "a fixed count measures settled suites too")
+}
+
+// cancelAt is a progress writer that cancels when the progress reaches a
+// round.
+type cancelAt struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	round  string
+	cancel context.CancelFunc
+}
+
+func (c *cancelAt) Write(p []byte) (int, error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if bytes.Contains(p, []byte(c.round)) {
+		c.cancel()
+	}
+	return c.buf.Write(p)
+}
+
+func TestMeasureInterrupted(t *testing.T) {
+	sha := suite("sha", "./sha", 1, 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{One}, Count: 6}
+	slow := steady + "if [ $SWEEP_ROTATE = 2 ]; then sleep 5; fi\n"
+	r := newRig(t, plan, 0, map[string]string{"sha": slow, "canary": canary})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Interrupted in round 3, while sha sleeps: rounds 1 and 2 are kept,
+	// whole, and nothing of round 3.
+	r.m.progress.w = &cancelAt{round: "round 3/6 [2/", cancel: cancel}
+	res, err := r.m.run(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 2, res.rounds)
+	require.NoError(t, r.m.truncate())
+	assert.Equal(t, 2, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=1"))
+	assert.Equal(t, 4, rounds(t, r.raw.Name(), "BenchmarkCanary"))
+}
+
+func TestMeasureFailure(t *testing.T) {
+	sha := suite("sha", "./sha", 1, 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{One}, Count: 6}
+	broken := steady + `if [ $GOMAXPROCS = 2 ]; then echo "--- FAIL: BenchmarkJobs/workers=2-2"; fi` + "\n"
+	r := newRig(t, plan, 0, map[string]string{"sha": broken, "canary": canary})
+	_, err := r.m.run(context.Background())
+	var f *errFailed
+	require.True(t, errors.As(err, &f), "%v", err)
+	assert.Contains(t, err.Error(), "sha at GOMAXPROCS=2 failed; see "+r.raw.Name())
+}

@@ -1,0 +1,161 @@
+package benchrun
+
+import (
+	"compress/gzip"
+	"fmt"
+	"io"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/futuresbench/futures/bench"
+)
+
+// longRun is a real make bench COUNT=30 on this project's 2-core VM, quiet,
+// with the default knobs: the population the resamples draw rounds from.
+// (gzipped: 1.9 MB of text; the sites lines of its first round left out).
+const longRun = "real_make_bench_count30.txt.gz"
+
+// claim is what a verdict says of how far a sweep scales: its knee (the
+// base where it does not scale), 0 where it says it cannot tell.
+type claim struct {
+	knee  int
+	limit bench.Limit
+}
+
+func claimOf(a *bench.Analysis) claim {
+	switch a.Scaling.Kind {
+	case bench.ScalingScales, bench.ScalingPastCores, bench.ScalingNone:
+		return claim{a.Scaling.Knee, a.Limit}
+	}
+	return claim{0, a.Limit}
+}
+
+// subset is the samples of the rounds picked (each benchmark's runs are in
+// round order), of the benchmarks keys, with looks as the run's.
+func subset(s *bench.Samples, keys []string, rounds []int, looks []int) *bench.Samples {
+	out := &bench.Samples{Benchmarks: map[string]*bench.Benchmark{}, Meta: s.Meta, Looks: looks}
+	for _, k := range keys {
+		b := s.Benchmarks[k]
+		c := *b
+		c.Runs = nil
+		for _, r := range rounds {
+			if r < len(b.Runs) {
+				c.Runs = append(c.Runs, b.Runs[r])
+			}
+		}
+		out.Names = append(out.Names, k)
+		out.Benchmarks[k] = &c
+	}
+	return out
+}
+
+// suiteOf is a sweep's suite, as the table groups them: its package, and
+// for the downloads its GOMAXPROCS (downloads1 runs at 1).
+func suiteOf(a *bench.Analysis) string {
+	if p := path.Base(a.Pkg); p != "flags" {
+		return p
+	}
+	return fmt.Sprintf("flags-%d", a.Procs)
+}
+
+// TestOptionalStopping holds the looks (stop a suite once every claim is
+// decided, at rounds 6, 12 and 20, each later look at the error the first
+// left: bench.Level) against today's fixed 6 rounds, on resamples of a
+// real 30-round run: the false "scales to N" claims under the rule are no
+// more frequent than at the fixed count. A claim is false where the knee
+// claimed is past the truth: for the CPU-bound suites, by construction
+// (one at a time no count beats workers=1; on 2 cores none beats 2), for
+// the others the 30 rounds' own verdict (a sweep whose 30 rounds cannot
+// tell how it scales is left out).
+func TestOptionalStopping(t *testing.T) {
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", longRun))
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	data, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	all, err := bench.Read(bench.Input{Name: longRun, Data: data})
+	require.NoError(t, err)
+	full := bench.Analyze(all)
+	n := 0
+	suites := map[string][]string{} // benchmark keys by suite
+	truth := map[string]claim{}
+	var order []string
+	for _, a := range full {
+		id := a.Pkg + " " + a.Name
+		order = append(order, id)
+		truth[id] = claimOf(a)
+		switch path.Base(a.Pkg) {
+		case "arcfour", "sha", "primes", "qsort":
+			truth[id] = claim{knee: min(a.Bound, 2), limit: truth[id].limit}
+		}
+		for _, p := range a.Points {
+			suites[suiteOf(a)] = append(suites[suiteOf(a)], path.Base(a.Pkg)+" "+p.Name)
+		}
+		n = max(n, a.Runs())
+	}
+	require.GreaterOrEqual(t, n, 30)
+	resamples := 200
+	if testing.Short() {
+		resamples = 40
+	}
+	rng := rand.New(rand.NewPCG(1, 2))
+	bySuite := map[string]int{}
+	defer func() {
+		keys := slices.Sorted(maps.Keys(bySuite))
+		for _, k := range keys {
+			t.Logf("%s: %d (truth %d)", k, bySuite[k], truth[k[:strings.LastIndex(k, " ")]].knee)
+		}
+	}()
+	var fixedFalse, lookFalse, claims, lookRounds, settledFirst, suitesSeen int
+	for range resamples {
+		perm := rng.Perm(n)
+		for id, keys := range suites {
+			_ = id
+			fixed := bench.Analyze(subset(all, keys, perm[:6], nil))
+			var looked []*bench.Analysis
+			for _, l := range Looks {
+				looked = bench.Analyze(subset(all, keys, perm[:l], Looks))
+				if settled(looked) || l == Looks[len(Looks)-1] {
+					lookRounds += l
+					if l == Looks[0] {
+						settledFirst++
+					}
+					break
+				}
+			}
+			suitesSeen++
+			for i, a := range fixed {
+				id := a.Pkg + " " + a.Name
+				require.Equal(t, id, looked[i].Pkg+" "+looked[i].Name)
+				if truth[id].knee == 0 {
+					continue // the 30 rounds cannot tell: no truth to hold it to
+				}
+				claims++
+				if c := claimOf(a); c.knee > truth[id].knee {
+					fixedFalse++
+					bySuite[id+" fixed"]++
+				}
+				if c := claimOf(looked[i]); c.knee > truth[id].knee {
+					lookFalse++
+					bySuite[id+" looks"]++
+				}
+			}
+		}
+	}
+	t.Logf("%d resamples of %d suites (%d verdicts each way): false \"scales to N\" claims: fixed 6 rounds %d (%.2f%%), looks %d (%.2f%%); suites settled at the first look %.0f%%, rounds per suite %.1f",
+		resamples, len(suites), claims, fixedFalse, 100*float64(fixedFalse)/float64(claims), lookFalse, 100*float64(lookFalse)/float64(claims),
+		100*float64(settledFirst)/float64(suitesSeen), float64(lookRounds)/float64(suitesSeen))
+	assert.LessOrEqual(t, lookFalse, fixedFalse, "the looks make more false claims than the fixed count")
+	assert.True(t, slices.Contains(order, "github.com/futuresbench/futures/sha Jobs-2"), "the run holds sha's sweep")
+}
