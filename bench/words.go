@@ -351,20 +351,29 @@ func (a *Analysis) Warnings() []string {
 	return out
 }
 
-// UndecidedWords says each claim of Undecided.
+// UndecidedWords says the claims of Undecided, the points whose knee is
+// open in one sentence.
 func (a *Analysis) UndecidedWords() []string {
 	var out []string
+	var knee, disturbed []string
+	top := 0
 	for _, u := range a.Undecided() {
 		switch u.Claim {
 		case ClaimDisturbed:
-			out = append(out, fmt.Sprintf("%s=%d was disturbed, and the claims it takes part in are not made", a.Key, u.X))
+			disturbed = append(disturbed, strconv.Itoa(u.X))
 		case ClaimIntervals:
 			out = append(out, "too few runs for an interval at some counts")
 		case ClaimKnee:
-			out = append(out, fmt.Sprintf("%s=%d can neither be told apart from %s=%d, the fastest, nor shown within %.0f%% of it: the knee may move", a.Key, u.X, a.Key, u.Top, 100*SettleMargin))
+			knee, top = append(knee, strconv.Itoa(u.X)), u.Top
 		case ClaimLimit:
 			out = append(out, fmt.Sprintf("the CPU per op at %s=%d grew %s, an interval that holds no change: the limit may be another", a.Key, u.X, fmtRatio(a.Ratio, u.Lo, u.Hi)))
 		}
+	}
+	if len(disturbed) > 0 {
+		out = append(out, fmt.Sprintf("%s=%s disturbed: the claims they take part in are not made", a.Key, strings.Join(disturbed, ", ")))
+	}
+	if len(knee) > 0 {
+		out = append(out, fmt.Sprintf("%s=%s can neither be told apart from %s=%d, the fastest, nor shown within %.0f%% of it: the knee may move", a.Key, strings.Join(knee, ", "), a.Key, top, 100*SettleMargin))
 	}
 	return out
 }

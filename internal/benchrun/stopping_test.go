@@ -24,6 +24,20 @@ import (
 // (gzipped: 1.9 MB of text; the sites lines of its first round left out).
 const longRun = "real_make_bench_count30.txt.gz"
 
+func readLongRun(t *testing.T) *bench.Samples {
+	t.Helper()
+	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", longRun))
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	data, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	all, err := bench.Read(bench.Input{Name: longRun, Data: data})
+	require.NoError(t, err)
+	return all
+}
+
 // claim is what a verdict says of how far a sweep scales: its knee (the
 // base where it does not scale), 0 where it says it cannot tell.
 type claim struct {
@@ -77,15 +91,7 @@ func suiteOf(a *bench.Analysis) string {
 // the others the 30 rounds' own verdict (a sweep whose 30 rounds cannot
 // tell how it scales is left out).
 func TestOptionalStopping(t *testing.T) {
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", longRun))
-	require.NoError(t, err)
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	data, err := io.ReadAll(zr)
-	require.NoError(t, err)
-	all, err := bench.Read(bench.Input{Name: longRun, Data: data})
-	require.NoError(t, err)
+	all := readLongRun(t)
 	full := bench.Analyze(all)
 	n := 0
 	suites := map[string][]string{} // benchmark keys by suite
@@ -158,4 +164,35 @@ func TestOptionalStopping(t *testing.T) {
 		100*float64(settledFirst)/float64(suitesSeen), float64(lookRounds)/float64(suitesSeen))
 	assert.LessOrEqual(t, lookFalse, fixedFalse, "the looks make more false claims than the fixed count")
 	assert.True(t, slices.Contains(order, "github.com/futuresbench/futures/sha Jobs-2"), "the run holds sha's sweep")
+}
+
+// TestGateAAResampled: make bench-ab's gate, at its fixed 6 rounds a side
+// (it has no looks), on A/A resamples of the same 30-round run: two
+// disjoint sets of 6 rounds of one commit, marked interleaved as bench-ab
+// marks its sides. Every regression it reports is false; the canary's
+// correction and the U test with apart intervals keep them rare.
+func TestGateAAResampled(t *testing.T) {
+	all := readLongRun(t)
+	rng := rand.New(rand.NewPCG(3, 4))
+	n := 30
+	resamples := 100
+	if testing.Short() {
+		resamples = 20
+	}
+	fails, machine := 0, 0
+	for range resamples {
+		perm := rng.Perm(n)
+		old, new := subset(all, all.Names, perm[:6], nil), subset(all, all.Names, perm[6:12], nil)
+		old.Interleaved, new.Interleaved = true, true
+		g, err := bench.Gate(old, new, bench.GateOptions{Thresholds: bench.Uniform(0.05)})
+		require.NoError(t, err)
+		switch g.Status {
+		case bench.GateFail:
+			fails++
+		case bench.GateMachine:
+			machine++
+		}
+	}
+	t.Logf("%d A/A resamples of 6 rounds against 6: %d failed (false regressions), %d said the machine changed", resamples, fails, machine)
+	assert.LessOrEqual(t, float64(fails), 0.05*float64(resamples), "more than 5%% of A/A gates failed")
 }
