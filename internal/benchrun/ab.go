@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"time"
 
 	"github.com/futuresbench/futures/internal/cli"
 )
@@ -130,35 +129,18 @@ func AB(ctx context.Context, env Env) error {
 		}
 		files[side] = f
 	}
-	took := map[string]time.Duration{}
-	good := map[Side]int64{}
-	for side, f := range files {
-		off, _ := f.Seek(0, io.SeekCurrent)
-		good[side] = off
-	}
-	m := &measurer{plan: plan, name: "bench-ab", trees: trees, bins: bins, canaryBin: filepath.Join(canaryBin, plan.Canary.Binary()),
-		files: files, progress: newProgress(env.Stdout, "bench-ab", env.TTY, took), suiteOut: map[string]*bytes.Buffer{},
-		good: good, took: took}
-	res, err := m.run(ctx)
-	switch {
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		fmt.Fprintln(env.Stdout)
-		if res.rounds == 0 {
-			fmt.Fprintln(env.Stderr, "bench-ab: interrupted before the first round ended: nothing kept")
-			return &cli.ExitError{Code: cli.ExitInterrupted}
-		}
-		keep = true
-		if err := m.truncate(); err != nil {
-			return err
-		}
-		fmt.Fprintf(env.Stderr, "bench-ab: interrupted after round %d of %d; the runs so far are in %s (not gated)\n", res.rounds, k.Count, rel(env.Dir, out))
-		return &cli.ExitError{Code: cli.ExitInterrupted}
-	case err != nil:
-		keep = true
-		fmt.Fprintln(env.Stdout)
+	m, err := newMeasurer(plan, "bench-ab", env, trees, bins, files)
+	if err != nil {
 		return err
 	}
-	keep = true
+	m.canaryBin = filepath.Join(canaryBin, plan.Canary.Binary())
+	res, kept, err := m.measure(ctx, env, func(rounds int) {
+		fmt.Fprintf(env.Stderr, "bench-ab: interrupted after round %d of %d; the runs so far are in %s (not gated)\n", rounds, k.Count, rel(env.Dir, out))
+	})
+	keep = kept
+	if err != nil {
+		return err
+	}
 	m.progress.finish(fmt.Sprintf("bench-ab: measured %d rounds in %s", res.rounds, roundSecs(res.spent)))
 	var cmp bytes.Buffer
 	cmd := exec.CommandContext(ctx, filepath.Join(canaryBin, "benchreport"), "compare", "-threshold", k.Threshold, "--", files[Old].Name(), files[New].Name())

@@ -9,9 +9,7 @@
 package benchrun
 
 import (
-	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -87,36 +85,23 @@ func Bench(ctx context.Context, env Env) error {
 	if _, err := io.WriteString(raw, header); err != nil {
 		return err
 	}
-	took := map[string]time.Duration{}
-	m := &measurer{plan: plan, name: "bench", trees: map[Side]string{One: env.Dir}, bins: map[Side]string{One: tmp},
-		files: map[Side]*os.File{One: raw}, header: header, profiles: filepath.Join(out, "profiles"), budget: k.Budget,
-		progress: newProgress(env.Stdout, "bench", env.TTY, took), suiteOut: map[string]*bytes.Buffer{},
-		good: map[Side]int64{One: int64(len(header))}, took: took}
-	res, err := m.run(ctx)
-	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...)}
-	switch {
-	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
-		fmt.Fprintln(env.Stdout)
-		if res.rounds == 0 {
-			fmt.Fprintln(env.Stderr, "bench: interrupted before the first round ended: nothing kept")
-			return &cli.ExitError{Code: cli.ExitInterrupted}
-		}
-		keep = true
-		if terr := m.truncate(); terr != nil {
-			return terr
-		}
-		note := fmt.Sprintf("interrupted after round %d of %s (the rounds after it were not measured; latest still points to the last complete run)", res.rounds, plan.of())
-		if rerr := rep.finish(context.WithoutCancel(ctx), note); rerr != nil {
-			fmt.Fprintln(env.Stderr, "bench:", rerr)
-		}
-		fmt.Fprintf(env.Stderr, "bench: interrupted after round %d of %s; kept in %s\n", res.rounds, plan.of(), rel(env.Dir, out))
-		return &cli.ExitError{Code: cli.ExitInterrupted}
-	case err != nil:
-		keep = true
-		fmt.Fprintln(env.Stdout)
+	m, err := newMeasurer(plan, "bench", env, map[Side]string{One: env.Dir}, map[Side]string{One: tmp}, map[Side]*os.File{One: raw})
+	if err != nil {
 		return err
 	}
-	keep = true
+	m.header, m.profiles, m.budget = header, filepath.Join(out, "profiles"), k.Budget
+	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...)}
+	res, kept, err := m.measure(ctx, env, func(rounds int) {
+		note := fmt.Sprintf("interrupted after round %d of %s (the rounds after it were not measured; latest still points to the last complete run)", rounds, plan.of())
+		if err := rep.finish(context.WithoutCancel(ctx), note); err != nil {
+			fmt.Fprintln(env.Stderr, "bench:", err)
+		}
+		fmt.Fprintf(env.Stderr, "bench: interrupted after round %d of %s; kept in %s\n", rounds, plan.of(), rel(env.Dir, out))
+	})
+	keep = kept
+	if err != nil {
+		return err
+	}
 	m.progress.finish(fmt.Sprintf("bench: measured %d %s in %s%s", res.rounds, plural(res.rounds, "round", "rounds"), roundSecs(res.spent), stopWords(res, plan, k)))
 	if err := rep.finish(ctx, ""); err != nil {
 		return err

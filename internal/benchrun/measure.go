@@ -16,6 +16,7 @@ import (
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/chapter"
+	"github.com/futuresbench/futures/internal/cli"
 )
 
 // measurer runs a plan's rounds, process by process, appending each
@@ -55,6 +56,48 @@ type result struct {
 type errFailed struct{ msg string }
 
 func (e *errFailed) Error() string { return e.msg }
+
+// newMeasurer measures plan into files, each holding its configuration
+// lines already; its progress line goes to env.Stdout.
+func newMeasurer(plan Plan, name string, env Env, trees, bins map[Side]string, files map[Side]*os.File) (*measurer, error) {
+	m := &measurer{plan: plan, name: name, trees: trees, bins: bins, files: files,
+		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{}, took: map[string]time.Duration{}}
+	m.progress = newProgress(env.Stdout, name, env.TTY, m.took)
+	for side, f := range files {
+		off, err := f.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return nil, err
+		}
+		m.good[side] = off
+	}
+	return m, nil
+}
+
+// measure runs the rounds and says how they ended, with keep saying
+// whether the run's folder stays: done; failed (kept, to be read);
+// interrupted before the first round ended (nothing kept); or interrupted
+// after it, the files cut back to the last complete round, when
+// interrupted says what is kept. Interrupted, err is exit status 130.
+func (m *measurer) measure(ctx context.Context, env Env, interrupted func(rounds int)) (res result, keep bool, err error) {
+	res, err = m.run(ctx)
+	switch {
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		fmt.Fprintln(env.Stdout)
+		if res.rounds == 0 {
+			fmt.Fprintf(env.Stderr, "%s: interrupted before the first round ended: nothing kept\n", m.name)
+			return res, false, &cli.ExitError{Code: cli.ExitInterrupted}
+		}
+		if err := m.truncate(); err != nil {
+			return res, true, err
+		}
+		interrupted(res.rounds)
+		return res, true, &cli.ExitError{Code: cli.ExitInterrupted}
+	case err != nil:
+		fmt.Fprintln(env.Stdout)
+		return res, true, err
+	}
+	return res, true, nil
+}
 
 func (m *measurer) run(ctx context.Context) (result, error) {
 	open := slices.Clone(m.plan.Suites)

@@ -69,10 +69,9 @@ func newRig(t *testing.T, plan Plan, budget time.Duration, scripts map[string]st
 	_, err = raw.WriteString(header)
 	require.NoError(t, err)
 	out := &bytes.Buffer{}
-	took := map[string]time.Duration{}
-	m := &measurer{plan: plan, name: "bench", trees: map[Side]string{One: tree}, bins: map[Side]string{One: bin},
-		files: map[Side]*os.File{One: raw}, header: header, budget: budget, progress: newProgress(out, "bench", false, took),
-		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{One: int64(len(header))}, took: took}
+	m, err := newMeasurer(plan, "bench", Env{Stdout: out}, map[Side]string{One: tree}, map[Side]string{One: bin}, map[Side]*os.File{One: raw})
+	require.NoError(t, err)
+	m.header, m.budget = header, budget
 	return &rig{m: m, raw: raw, out: out, tree: tree}
 }
 
