@@ -113,7 +113,7 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 				return res, err
 			}
 			m.took[st.key()] = time.Since(t0)
-			m.progress.done(st)
+			m.progress.stepDone(st)
 		}
 		res.rounds = r
 		for side, f := range m.files {

@@ -3,6 +3,7 @@ package benchrun
 import (
 	"fmt"
 	"io"
+	"strings"
 	"time"
 )
 
@@ -22,6 +23,7 @@ type progress struct {
 	steps  []Step // the steps of this round
 	r      int
 	n, of  int // steps done, of this round
+	done   int // steps done in every round
 	line   int // width of the last line drawn
 }
 
@@ -39,14 +41,24 @@ func (p *progress) step(st Step) {
 	if st.Side != One {
 		what = string(st.Side) + " " + what
 	}
-	line := fmt.Sprintf("%s: round %d/%d [%d/%d] %-40s GOMAXPROCS=%-3d %s", p.name, p.r, p.rounds, p.n, p.of, what, st.Procs, roundSecs(time.Since(p.start)))
+	// The share done, of the steps planned: this round's left, and as
+	// many as this round's a round to the rounds planned.
+	planned := p.done + len(p.left) + len(p.steps)*max(p.rounds-p.r, 0)
+	pct := 100 * p.done / max(planned, 1)
+	bar := ""
+	if p.tty {
+		const width = 20
+		bar = "[" + strings.Repeat("#", pct*width/100) + strings.Repeat(".", width-pct*width/100) + "] "
+	}
+	line := fmt.Sprintf("%s: %s%3d%% round %d/%d [%d/%d] %-40s GOMAXPROCS=%-3d %s", p.name, bar, pct, p.r, p.rounds, p.n, p.of, what, st.Procs, roundSecs(time.Since(p.start)))
 	if left, ok := p.eta(); ok {
 		line += fmt.Sprintf(", ~%s left", roundSecs(left))
 	}
 	p.draw(line)
 }
 
-func (p *progress) done(Step) {
+func (p *progress) stepDone(Step) {
+	p.done++
 	if len(p.left) > 0 {
 		p.left = p.left[1:]
 	}

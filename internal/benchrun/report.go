@@ -7,10 +7,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"slices"
-	"strings"
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -81,36 +79,17 @@ func (r reporter) hints() error {
 	return nil
 }
 
-// benchstat writes benchstat's tables, one a package's sweeps: columns by
-// worker count, rows by benchmark and GOMAXPROCS.
+// benchstat writes benchstat's tables, each suite's (Suite.Benchstat)
+// once.
 func (r reporter) benchstat(ctx context.Context, w io.Writer) error {
-	module, err := exec.CommandContext(ctx, r.k.Go, "list", "-m").Output()
-	if err != nil {
-		return fmt.Errorf("%s list -m: %v", r.k.Go, err)
-	}
-	mod := strings.TrimSpace(string(module))
-	units := ".unit:(sec/op OR cpu-sec/op)"
-	var pkgs []string
+	var done [][]string
 	for _, s := range r.suites {
-		if !slices.Contains(pkgs, s.Pkg) {
-			pkgs = append(pkgs, s.Pkg)
+		if slices.ContainsFunc(done, func(args []string) bool { return slices.Equal(args, s.Benchstat) }) {
+			continue
 		}
-	}
-	for _, pkg := range pkgs {
-		name := path.Base(pkg)
-		var args []string
-		switch name {
-		case "canary":
-			args = []string{"-filter", "pkg:" + mod + "/internal/canary"}
-		case "pool":
-			args = []string{"-col", "/exec", "-row", "/work", "-filter", fmt.Sprintf(".name:Grain /workers:%d .unit:sec/op", procs(r.env.Getenv))}
-		case "flags":
-			args = []string{"-col", "/concurrency", "-filter", "pkg:" + mod + "/flags " + units}
-		default:
-			args = []string{"-col", "/workers", "-filter", "pkg:" + mod + "/" + name + " /workers:/.+/ " + units}
-		}
+		done = append(done, s.Benchstat)
 		var buf bytes.Buffer
-		cmd := exec.CommandContext(ctx, r.k.Go, append(append([]string{"tool", "benchstat"}, args...), r.raw)...)
+		cmd := exec.CommandContext(ctx, r.k.Go, append(append([]string{"tool", "benchstat"}, s.Benchstat...), r.raw)...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = r.env.Dir, &buf, &buf
 		_ = cmd.Run() // benchstat's complaints go into the table's place
 		buf.WriteString("\n")

@@ -25,6 +25,9 @@ type Suite struct {
 	Procs     []int    // the GOMAXPROCS settings, one process each
 	Flags     []string // more test binary flags
 	Canary    bool     // the machine's reference, opening and closing every round
+	// Benchstat are the arguments of its table in benchstat.txt (before
+	// the file); suites with the same arguments share one table.
+	Benchstat []string
 }
 
 // Binary is the name of the suite's test binary.
@@ -43,15 +46,24 @@ func Table(k Knobs, all int) []Suite {
 	}
 	delay := k.FlagsDelay.String()
 	download := []string{"-download.n=" + strconv.Itoa(k.FlagsN), "-download.delay=" + delay}
+	// benchstat's tables: columns by worker count, rows by benchmark and
+	// GOMAXPROCS (the -N suffix; none for 1), time and CPU time per op.
+	units := " .unit:(sec/op OR cpu-sec/op)"
+	workers := func(pkg string) []string {
+		return []string{"-col", "/workers", "-filter", "pkg:/\\/" + pkg + "$/ /workers:/.+/" + units}
+	}
+	flags := []string{"-col", "/concurrency", "-filter", "pkg:/\\/flags$/" + units}
 	suites := []Suite{
-		{ID: "arcfour", Label: "arcfour jobs", Pkg: "./arcfour", Bench: "^BenchmarkJobs$", Benchtime: k.Benchtime, Scaled: true, Procs: both},
-		{ID: "sha", Label: "sha jobs", Pkg: "./sha", Bench: "^BenchmarkJobs$", Benchtime: k.Benchtime, Scaled: true, Procs: both},
-		{ID: "primes", Label: "primes map", Pkg: "./primes", Bench: "^BenchmarkMap$", Benchtime: k.Benchtime, Scaled: true, Procs: both},
-		{ID: "qsort", Label: "qsort sort many", Pkg: "./qsort", Bench: "^BenchmarkSortMany$", Benchtime: k.Benchtime, Scaled: true, Procs: both},
-		{ID: "grain", Label: "pool grain (where futures pay off)", Pkg: "./pool", Bench: "^BenchmarkGrain$", Benchtime: k.GrainBenchtime, Scaled: true, Procs: []int{all}},
-		{ID: "downloads", Label: "flag downloads, delay " + delay, Pkg: "./flags", Bench: "^BenchmarkDownload$/^delay=" + delay + "$", Benchtime: k.FlagsBenchtime, Procs: []int{all}, Flags: download},
+		{ID: "arcfour", Label: "arcfour jobs", Pkg: "./arcfour", Bench: "^BenchmarkJobs$", Benchtime: k.Benchtime, Scaled: true, Procs: both, Benchstat: workers("arcfour")},
+		{ID: "sha", Label: "sha jobs", Pkg: "./sha", Bench: "^BenchmarkJobs$", Benchtime: k.Benchtime, Scaled: true, Procs: both, Benchstat: workers("sha")},
+		{ID: "primes", Label: "primes map", Pkg: "./primes", Bench: "^BenchmarkMap$", Benchtime: k.Benchtime, Scaled: true, Procs: both, Benchstat: workers("primes")},
+		{ID: "qsort", Label: "qsort sort many", Pkg: "./qsort", Bench: "^BenchmarkSortMany$", Benchtime: k.Benchtime, Scaled: true, Procs: both, Benchstat: workers("qsort")},
+		// The grain sweep: executors by task size, at every core.
+		{ID: "grain", Label: "pool grain (where futures pay off)", Pkg: "./pool", Bench: "^BenchmarkGrain$", Benchtime: k.GrainBenchtime, Scaled: true, Procs: []int{all},
+			Benchstat: []string{"-col", "/exec", "-row", "/work", "-filter", fmt.Sprintf(".name:Grain /workers:%d .unit:sec/op", all)}},
+		{ID: "downloads", Label: "flag downloads, delay " + delay, Pkg: "./flags", Bench: "^BenchmarkDownload$/^delay=" + delay + "$", Benchtime: k.FlagsBenchtime, Procs: []int{all}, Flags: download, Benchstat: flags},
 		// At GOMAXPROCS=1 the downloads suite already runs at 1.
-		{ID: "downloads1", Label: "pool downloads, one at a time", Pkg: "./flags", Bench: "^BenchmarkDownload$/^delay=" + delay + "$/^n=/^mode=pool$", Benchtime: k.FlagsBenchtime, Procs: []int{1}, Flags: download},
+		{ID: "downloads1", Label: "pool downloads, one at a time", Pkg: "./flags", Bench: "^BenchmarkDownload$/^delay=" + delay + "$/^n=/^mode=pool$", Benchtime: k.FlagsBenchtime, Procs: []int{1}, Flags: download, Benchstat: flags},
 	}
 	if all == 1 {
 		suites = slices.DeleteFunc(suites, func(s Suite) bool { return s.ID == "downloads1" })
@@ -64,7 +76,8 @@ func Table(k Knobs, all int) []Suite {
 // anything else. It opens and closes every round, one at a time: twice a
 // round gives its median an interval half as wide.
 func Canary(k Knobs) Suite {
-	return Suite{ID: "canary", Label: "canary (the machine's reference)", Pkg: "./internal/canary", Bench: "^BenchmarkCanary$", Benchtime: k.CanaryBenchtime, Procs: []int{1}, Canary: true}
+	return Suite{ID: "canary", Label: "canary (the machine's reference)", Pkg: "./internal/canary", Bench: "^BenchmarkCanary$", Benchtime: k.CanaryBenchtime, Procs: []int{1}, Canary: true,
+		Benchstat: []string{"-filter", "pkg:/\\/internal\\/canary$/"}}
 }
 
 // IDs are the suites' ids.
