@@ -7,8 +7,8 @@ GO        ?= go
 # COUNT: a fixed number of rounds (at least 6 for a confidence interval).
 #   Unset, make bench looks at its suites after rounds 6, 12 and 20 and
 #   stops measuring those whose verdict is settled (bench-ab: 6 rounds).
-# BUDGET (2m): the measuring time make bench may spend on suites still
-#   undecided after round 6.
+# BUDGET (2m): the measuring time make bench may take: past round 6 it
+#   measures the suites still undecided only while the next look fits.
 # BENCHTIME (150ms): go test -benchtime of the CPU-bound sweeps (1s, 20x).
 # GRAIN_BENCHTIME (20ms): of the pool's granularity sweep.
 # FLAGS_N (16), FLAGS_DELAY (20ms): codes per op and server delay of the

@@ -35,6 +35,11 @@
 // (Lessons): one at a time, like threads under the GIL, against in
 // parallel, like a process pool.
 //
+// A run that looks at its sweeps as it goes (make bench: after rounds 6,
+// 12 and 20, stopping those settled) says so with a "looks:" line; the
+// report then spends its 5% error among the looks (Level), and names the
+// claims its intervals leave undecided (Analysis.Undecided).
+//
 // It is built on golang.org/x/perf: benchfmt reads the results, benchproc
 // groups them by projections of their names, and benchmath gives the
 // medians, intervals and Mann-Whitney U tests. The command is

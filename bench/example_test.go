@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/futuresbench/futures/bench"
 )
@@ -34,4 +35,35 @@ BenchmarkWork/workers=2-2 10 91000000 ns/op 0.111 cpu-sec/op 0.061 lockwait-sec/
 	// lock
 	// 1.11x = 2.00 cores × 0.65 lock × 0.94 idle × 0.91 work
 	// scales to 2 workers (1.11x, 56% of the best allowed), still scaling at the largest count measured (no intervals: fewer than 6 runs; medians within 5% counted as equal); limit: a lock: goroutines waited on locks for 67% of the wall time at workers=2 (summed over them), and the cores sat idle 39% of the time
+}
+
+// A run that looked at its sweep after 6 rounds ("looks: 6 12 20", as
+// make bench writes it): every claim is decided by the intervals, so the
+// sweep is settled and needs no more rounds; a point whose interval
+// reaches from the base's speed to the top's is not, and says why.
+func ExampleAnalysis_Undecided() {
+	var settled, open strings.Builder
+	for _, b := range []*strings.Builder{&settled, &open} {
+		b.WriteString("looks: 6 12 20\ncores: 2\npkg: example.com/m\n")
+	}
+	for r := range 6 {
+		for w, ns := range []int{100, 50, 50} {
+			fmt.Fprintf(&settled, "BenchmarkWork/workers=%d-2 1 %d000000 ns/op\n", w+1, ns+r%2)
+			if w == 2 && r == 0 {
+				ns = 95 // one slow run at 3 workers
+			}
+			fmt.Fprintf(&open, "BenchmarkWork/workers=%d-2 1 %d000000 ns/op\n", w+1, ns+r%2)
+		}
+	}
+	for _, text := range []string{settled.String(), open.String()} {
+		d, err := bench.Read(bench.Input{Name: "out.txt", Data: []byte(text)})
+		if err != nil {
+			panic(err)
+		}
+		as := bench.Analyze(d)
+		fmt.Println(bench.Settled(as), as[0].UndecidedWords())
+	}
+	// Output:
+	// true []
+	// false [workers=3 can neither be told apart from workers=2, the fastest, nor shown within 25% of it: the knee may move]
 }

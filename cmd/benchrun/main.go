@@ -6,8 +6,8 @@
 // Its settings come from the environment, as the Makefile exports them:
 // COUNT (a fixed number of rounds; unset, make bench looks at its suites
 // after rounds 6, 12 and 20 and stops measuring the settled ones),
-// BUDGET (2m: the measuring time make bench may spend on suites still
-// undecided after round 6), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
+// BUDGET (2m: the measuring time make bench may take; past round 6 it
+// measures the suites still undecided only while the next look fits), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
 // FLAGS_N (16), FLAGS_DELAY (20ms), FLAGS_BENCHTIME (1x),
 // CANARY_BENCHTIME (100ms), SUITES (ids, comma-separated), GO (go), and
 // for bench-ab OLD (HEAD), NEW (empty: the working tree) and THRESHOLD

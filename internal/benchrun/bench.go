@@ -104,7 +104,17 @@ func Bench(ctx context.Context, env Env) error {
 	}
 	m.progress.finish(fmt.Sprintf("bench: measured %d %s in %s%s", res.rounds, plural(res.rounds, "round", "rounds"), roundSecs(res.spent), stopWords(res, plan, k)))
 	if err := rep.finish(ctx, ""); err != nil {
-		return err
+		if ctx.Err() == nil {
+			return err
+		}
+		// Interrupted while writing the reports: they are written again,
+		// saying so, and latest stays where it was.
+		note := fmt.Sprintf("interrupted while writing the report, after its %d rounds (latest still points to the last complete run)", res.rounds)
+		if err := rep.finish(context.WithoutCancel(ctx), note); err != nil {
+			fmt.Fprintln(env.Stderr, "bench:", err)
+		}
+		fmt.Fprintf(env.Stderr, "bench: interrupted while writing the report; kept in %s\n", rel(env.Dir, out))
+		return &cli.ExitError{Code: cli.ExitInterrupted}
 	}
 	latest := filepath.Join(env.Dir, results, "latest")
 	if err := os.Symlink(stamp, latest+".tmp"); err == nil {

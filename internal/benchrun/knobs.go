@@ -16,7 +16,7 @@ type Knobs struct {
 	// after the rounds of Looks and stops measuring settled suites, within
 	// Budget. make bench-ab runs a fixed count, 6 unless set.
 	Count           int
-	Budget          time.Duration // BUDGET: the measuring time make bench may spend on unsettled suites
+	Budget          time.Duration // BUDGET: the measuring time past which make bench starts no look's rounds
 	Benchtime       string        // BENCHTIME: the CPU-bound sweeps' -benchtime
 	GrainBenchtime  string        // GRAIN_BENCHTIME: the pool's granularity sweep's
 	FlagsN          int           // FLAGS_N: codes per op of the download sweep

@@ -179,9 +179,10 @@ func (m *measurer) settled(s Suite) bool {
 
 // settled reports whether a suite's sweeps are settled: every claim of
 // each verdict decided by its intervals (bench.Undecided), and every row
-// of the chapter's table they make decided too.
+// of the chapter's table they make decided too. A suite with no sweep has
+// nothing more rounds could decide.
 func settled(as []*bench.Analysis) bool {
-	if len(as) == 0 || !bench.Settled(as) {
+	if !bench.Settled(as) {
 		return false
 	}
 	return !slices.ContainsFunc(chapter.Lessons(as), func(l chapter.Lesson) bool { return l.Kind == chapter.LessonUndecided })
