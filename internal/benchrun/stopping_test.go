@@ -189,6 +189,9 @@ func TestGateAAResampled(t *testing.T) {
 		switch g.Status {
 		case bench.GateFail:
 			fails++
+			for _, c := range g.Regressions() {
+				t.Logf("A/A regression: %s %s %+.1f%%", c.Name, c.Unit, 100*c.Delta)
+			}
 		case bench.GateMachine:
 			machine++
 		}
