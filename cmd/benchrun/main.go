@@ -79,11 +79,11 @@ func run(ctx context.Context, args []string, _ io.Reader, stdout, stderr io.Writ
 	if err != nil {
 		return err
 	}
-	tty := false
-	if f, ok := stdout.(*os.File); ok {
-		tty = term.IsTerminal(int(f.Fd()))
+	env := benchrun.Env{Dir: dir, Stdout: stdout, Stderr: stderr, Getenv: os.Getenv, Now: time.Now}
+	if f, ok := stdout.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		env.TTY = true
+		env.Width, _, _ = term.GetSize(int(f.Fd()))
 	}
-	env := benchrun.Env{Dir: dir, Stdout: stdout, Stderr: stderr, TTY: tty, Getenv: os.Getenv, Now: time.Now}
 	if args[0] == "ab" {
 		return benchrun.AB(ctx, env)
 	}

@@ -28,6 +28,7 @@ type Env struct {
 	Dir            string // the module's root (the working tree)
 	Stdout, Stderr io.Writer
 	TTY            bool // stdout is a terminal: the progress line redraws
+	Width          int  // the terminal's columns (0: unknown)
 	Getenv         func(string) string
 	Now            func() time.Time
 }

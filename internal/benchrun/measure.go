@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/futuresbench/futures/bench"
@@ -63,6 +64,7 @@ func newMeasurer(plan Plan, name string, env Env, trees, bins map[Side]string, f
 	m := &measurer{plan: plan, name: name, trees: trees, bins: bins, files: files,
 		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{}, took: map[string]time.Duration{}}
 	m.progress = newProgress(env.Stdout, name, env.TTY, m.took)
+	m.progress.width = env.Width
 	for side, f := range files {
 		off, err := f.Seek(0, io.SeekCurrent)
 		if err != nil {
@@ -208,6 +210,14 @@ func (m *measurer) step(ctx context.Context, st Step) error {
 	var out bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	err := cmd.Run()
+	if interruptedBy(err) {
+		// Ctrl-C reaches the whole process group at once: the test binary
+		// may die of it before this process's own handler cancels ctx.
+		select {
+		case <-ctx.Done():
+		case <-time.After(2 * time.Second):
+		}
+	}
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
@@ -251,4 +261,15 @@ func (m *measurer) truncate() error {
 		errs = append(errs, f.Truncate(m.good[side]))
 	}
 	return errors.Join(errs...)
+}
+
+// interruptedBy reports whether err is a process's death by SIGINT or
+// SIGTERM.
+func interruptedBy(err error) bool {
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) {
+		return false
+	}
+	ws, ok := exit.Sys().(syscall.WaitStatus)
+	return ok && ws.Signaled() && (ws.Signal() == syscall.SIGINT || ws.Signal() == syscall.SIGTERM)
 }

@@ -173,3 +173,22 @@ func TestMeasureFailure(t *testing.T) {
 	require.True(t, errors.As(err, &f), "%v", err)
 	assert.Contains(t, err.Error(), "sha at GOMAXPROCS=2 failed; see "+r.raw.Name())
 }
+
+// TestMeasureInterruptedGroup: Ctrl-C reaches the test binary too, which
+// may die of it before the run's own context is cancelled; the run still
+// ends as interrupted, not as a failure.
+func TestMeasureInterruptedGroup(t *testing.T) {
+	sha := suite("sha", "./sha", 1, 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{One}, Count: 6}
+	dies := steady + "if [ $SWEEP_ROTATE = 1 ]; then kill -INT $$; sleep 1; fi\n"
+	r := newRig(t, plan, 0, map[string]string{"sha": dies, "canary": canary})
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go func() {
+		time.Sleep(300 * time.Millisecond) // after the binary died
+		cancel()
+	}()
+	res, err := r.m.run(ctx)
+	require.ErrorIs(t, err, context.Canceled)
+	assert.Equal(t, 1, res.rounds)
+}

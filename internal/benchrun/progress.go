@@ -25,6 +25,7 @@ type progress struct {
 	n, of  int // steps done, of this round
 	done   int // steps done in every round
 	line   int // width of the last line drawn
+	width  int // the terminal's columns: a longer line would wrap, and redraw below itself
 }
 
 func newProgress(w io.Writer, name string, tty bool, took map[string]time.Duration) *progress {
@@ -50,10 +51,12 @@ func (p *progress) step(st Step) {
 		const width = 20
 		bar = "[" + strings.Repeat("#", pct*width/100) + strings.Repeat(".", width-pct*width/100) + "] "
 	}
-	line := fmt.Sprintf("%s: %s%3d%% round %d/%d [%d/%d] %-40s GOMAXPROCS=%-3d %s", p.name, bar, pct, p.r, p.rounds, p.n, p.of, what, st.Procs, roundSecs(time.Since(p.start)))
-	if left, ok := p.eta(); ok {
-		line += fmt.Sprintf(", ~%s left", roundSecs(left))
+	// The label last: on a narrow terminal it is what is cut.
+	left := ""
+	if d, ok := p.eta(); ok {
+		left = ", ~" + roundSecs(d) + " left"
 	}
+	line := fmt.Sprintf("%s: %s%3d%% %s%s; round %d/%d [%d/%d] GOMAXPROCS=%d %s", p.name, bar, pct, roundSecs(time.Since(p.start)), left, p.r, p.rounds, p.n, p.of, st.Procs, what)
 	p.draw(line)
 }
 
@@ -101,6 +104,9 @@ func (p *progress) draw(line string) {
 	if !p.tty {
 		fmt.Fprintln(p.w, line)
 		return
+	}
+	if p.width > 1 && len(line) >= p.width {
+		line = line[:p.width-1]
 	}
 	pad := max(p.line-len(line), 0)
 	fmt.Fprintf(p.w, "\r%s%*s", line, pad, "")
