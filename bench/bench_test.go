@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"flag"
 	"fmt"
 	"io"
@@ -30,6 +31,12 @@ func load(t testing.TB, names ...string) (*bench.Samples, error) {
 	for _, n := range names {
 		b, err := os.ReadFile(filepath.Join(shared, n))
 		require.NoError(t, err)
+		if strings.HasSuffix(n, ".gz") {
+			zr, err := gzip.NewReader(bytes.NewReader(b))
+			require.NoError(t, err)
+			b, err = io.ReadAll(zr)
+			require.NoError(t, err)
+		}
 		inputs = append(inputs, bench.Input{Name: n, Data: b})
 	}
 	return bench.Read(inputs...)
