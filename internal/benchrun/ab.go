@@ -106,9 +106,8 @@ func AB(ctx context.Context, env Env) error {
 		return err
 	}
 
-	stamp := env.Now().UTC().Format("20060102T150405Z")
-	out := filepath.Join(env.Dir, results, "ab-"+stamp)
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	out, err := runFolder(env, "ab-")
+	if err != nil {
 		return err
 	}
 	keep := false

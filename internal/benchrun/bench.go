@@ -10,8 +10,10 @@ package benchrun
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -58,8 +60,6 @@ func Bench(ctx context.Context, env Env) error {
 	if k.Count == 0 {
 		plan.Looks = Looks
 	}
-	stamp := env.Now().UTC().Format("20060102T150405Z")
-	out := filepath.Join(env.Dir, results, stamp)
 	tmp, err := os.MkdirTemp("", "benchrun-")
 	if err != nil {
 		return err
@@ -68,9 +68,11 @@ func Bench(ctx context.Context, env Env) error {
 	if err := build(ctx, k.Go, env.Dir, tmp, packages(append(suites, plan.Canary)), env.Stderr); err != nil {
 		return err
 	}
-	if err := os.MkdirAll(out, 0o755); err != nil {
+	out, err := runFolder(env, "")
+	if err != nil {
 		return err
 	}
+	stamp := filepath.Base(out)
 	keep := false
 	defer func() {
 		if !keep {
@@ -117,17 +119,41 @@ func Bench(ctx context.Context, env Env) error {
 		fmt.Fprintf(env.Stderr, "bench: interrupted while writing the report; kept in %s\n", rel(env.Dir, out))
 		return &cli.ExitError{Code: cli.ExitInterrupted}
 	}
+	// latest moves by a rename: it always points to a complete run.
 	latest := filepath.Join(env.Dir, results, "latest")
-	if err := os.Symlink(stamp, latest+".tmp"); err == nil {
-		if err := os.Rename(latest+".tmp", latest); err != nil {
-			return err
-		}
-	} else {
+	os.Remove(latest + ".tmp") // left by a run that died here
+	if err := os.Symlink(stamp, latest+".tmp"); err != nil {
+		return err
+	}
+	if err := os.Rename(latest+".tmp", latest); err != nil {
 		return err
 	}
 	fmt.Fprintf(env.Stdout, "\nbench: done; results in %s (%s/latest):\n", rel(env.Dir, out), results)
 	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/ (go tool pprof, go tool trace)")
 	return nil
+}
+
+// runFolder makes a run's folder under bench/results, named by the time
+// (prefix, then the UTC time to the second): two runs started in the same
+// second get -2, -3, ... rather than one folder.
+func runFolder(env Env, prefix string) (string, error) {
+	stamp := prefix + env.Now().UTC().Format("20060102T150405Z")
+	if err := os.MkdirAll(filepath.Join(env.Dir, results), 0o755); err != nil {
+		return "", err
+	}
+	for i := 1; ; i++ {
+		out := filepath.Join(env.Dir, results, stamp)
+		if i > 1 {
+			out += fmt.Sprintf("-%d", i)
+		}
+		err := os.Mkdir(out, 0o755)
+		if err == nil {
+			return out, nil
+		}
+		if !errors.Is(err, fs.ErrExist) || i >= 100 {
+			return "", err
+		}
+	}
 }
 
 // of is the rounds a run plans, as "6" or "at most 20".

@@ -2,6 +2,7 @@ package benchrun
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -180,4 +181,17 @@ func TestSitesWindow(t *testing.T) {
 		fmt.Sscan(in, &bt, &n)
 		assert.Equal(t, want, SitesWindow(bt, n), in)
 	}
+}
+
+func TestRunFolder(t *testing.T) {
+	dir := t.TempDir()
+	at := time.Date(2026, 12, 6, 5, 40, 0, 0, time.UTC)
+	env := Env{Dir: dir, Now: func() time.Time { return at }}
+	var got []string
+	for range 3 {
+		out, err := runFolder(env, "ab-")
+		require.NoError(t, err)
+		got = append(got, filepath.Base(out))
+	}
+	assert.Equal(t, []string{"ab-20261206T054000Z", "ab-20261206T054000Z-2", "ab-20261206T054000Z-3"}, got, "two runs in one second get two folders")
 }
