@@ -128,6 +128,13 @@ func Bench(ctx context.Context, env Env) error {
 	if err := os.Rename(latest+".tmp", latest); err != nil {
 		return err
 	}
+	switch res.stop {
+	case Budget:
+		fmt.Fprintf(env.Stdout, "bench: still undecided after %d rounds: %s (their notes above say why); a larger budget gives them the next look (make bench BUDGET=%s)\n",
+			res.rounds, strings.Join(IDs(res.open), ", "), res.need.Truncate(time.Minute)+time.Minute)
+	case Last:
+		fmt.Fprintf(env.Stdout, "bench: still undecided after the last look, %d rounds: %s (their notes above say why)\n", res.rounds, strings.Join(IDs(res.open), ", "))
+	}
 	fmt.Fprintf(env.Stdout, "\nbench: done; results in %s (%s/latest):\n", rel(env.Dir, out), results)
 	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/ (go tool pprof, go tool trace)")
 	return nil

@@ -51,6 +51,7 @@ type result struct {
 	stop   Stop
 	open   []Suite // the suites not settled (looking runs)
 	spent  time.Duration
+	need   time.Duration // the budget the next look would have needed (Budget)
 }
 
 // errFailed is a step whose test binary failed; the message says where to look.
@@ -129,8 +130,12 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 			open = slices.DeleteFunc(open, func(s Suite) bool { return m.settled(s) })
 		}
 		res.spent = time.Since(start)
-		if stop := m.plan.Next(r, len(open), res.spent, m.estimate(open), m.budget); stop != Going {
+		perRound := m.estimate(open)
+		if stop := m.plan.Next(r, len(open), res.spent, perRound, m.budget); stop != Going {
 			res.stop, res.open = stop, open
+			if i := slices.Index(m.plan.Looks, r); stop == Budget && i >= 0 && i+1 < len(m.plan.Looks) {
+				res.need = res.spent + time.Duration(m.plan.Looks[i+1]-r)*perRound
+			}
 			if m.plan.Count > 0 {
 				res.open = nil
 			}

@@ -115,6 +115,7 @@ func TestMeasureBudget(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, Budget, res.stop, "past its budget, the first look's rounds only")
 	assert.Equal(t, 6, res.rounds)
+	assert.Greater(t, res.need, res.spent, "it says what budget the next look needs")
 }
 
 func TestMeasureFixedCount(t *testing.T) {
