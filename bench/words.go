@@ -37,7 +37,7 @@ func ci(r Row) string {
 	if math.IsNaN(r.SpeedupLo) {
 		return fmt.Sprintf("%.2fx", r.Speedup)
 	}
-	return fmt.Sprintf("%.2fx [%.2f, %.2f]", r.Speedup, r.SpeedupLo, r.SpeedupHi)
+	return fmtRatio(r.Speedup, r.SpeedupLo, r.SpeedupHi)
 }
 
 // scalingWords is the first clause of the verdict: how far the sweep scales.

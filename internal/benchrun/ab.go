@@ -37,7 +37,7 @@ func AB(ctx context.Context, env Env) error {
 		k.Count = 6
 	}
 	all := procs(env.Getenv)
-	suites, err := Choose(Table(k, all), k.Suites, IDs(Table(k, 2)))
+	suites, err := Choose(k, all, k.Suites)
 	if err != nil {
 		return &cli.UsageError{Msg: err.Error()}
 	}
@@ -95,10 +95,8 @@ func AB(ctx context.Context, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "bench-ab: OLD %s (%s) against NEW %s (%s), %d rounds\n", old, oldLabel, orTree(k.New), newLabel, k.Count)
 	for _, side := range []Side{Old, New} {
-		for _, pkg := range packages(suites) {
-			if err := goRun(ctx, k.Go, trees[side], env.Stderr, "test", "-c", "-o", filepath.Join(bins[side], filepath.Base(pkg)+".test"), pkg); err != nil {
-				return err
-			}
+		if err := buildTests(ctx, k.Go, trees[side], bins[side], packages(suites), env.Stderr); err != nil {
+			return err
 		}
 	}
 	canaryBin := filepath.Join(tmp, "bin", "canary")
@@ -123,7 +121,7 @@ func AB(ctx context.Context, env Env) error {
 			return err
 		}
 		defer f.Close()
-		if _, err := io.WriteString(f, configLines(k, env, all, label, plan)+"interleaved: ab\n"); err != nil {
+		if _, err := io.WriteString(f, configLines(k, all, label, plan)+"interleaved: ab\n"); err != nil {
 			return err
 		}
 		files[side] = f

@@ -51,8 +51,7 @@ func Bench(ctx context.Context, env Env) error {
 		return &cli.UsageError{Msg: err.Error()}
 	}
 	all := procs(env.Getenv)
-	table := Table(k, all)
-	suites, err := Choose(table, k.Suites, IDs(Table(k, 2)))
+	suites, err := Choose(k, all, k.Suites)
 	if err != nil {
 		return &cli.UsageError{Msg: err.Error()}
 	}
@@ -84,7 +83,7 @@ func Bench(ctx context.Context, env Env) error {
 		return err
 	}
 	defer raw.Close()
-	header := configLines(k, env, all, commit(env.Dir), plan)
+	header := configLines(k, all, commit(env.Dir), plan)
 	if _, err := io.WriteString(raw, header); err != nil {
 		return err
 	}
@@ -222,12 +221,21 @@ func packages(suites []Suite) []string {
 // build compiles each package's test binary into bin, from the tree dir,
 // and the report's command.
 func build(ctx context.Context, goCmd, dir, bin string, pkgs []string, stderr io.Writer) error {
+	if err := buildTests(ctx, goCmd, dir, bin, pkgs, stderr); err != nil {
+		return err
+	}
+	return goRun(ctx, goCmd, dir, stderr, "build", "-o", filepath.Join(bin, "benchreport"), "./cmd/benchreport")
+}
+
+// buildTests compiles each package's test binary into bin, from the tree
+// dir.
+func buildTests(ctx context.Context, goCmd, dir, bin string, pkgs []string, stderr io.Writer) error {
 	for _, pkg := range pkgs {
-		if err := goRun(ctx, goCmd, dir, stderr, "test", "-c", "-o", filepath.Join(bin, filepath.Base(pkg)+".test"), pkg); err != nil {
+		if err := goRun(ctx, goCmd, dir, stderr, "test", "-c", "-o", filepath.Join(bin, testBinary(pkg)), pkg); err != nil {
 			return err
 		}
 	}
-	return goRun(ctx, goCmd, dir, stderr, "build", "-o", filepath.Join(bin, "benchreport"), "./cmd/benchreport")
+	return nil
 }
 
 // goRun runs the go command in dir, its output to stderr.
@@ -258,7 +266,7 @@ func commit(dir string) string {
 
 // configLines are the benchfmt configuration lines ("key: value") that
 // describe a whole run: a fixed count, or the looks (bench.Level).
-func configLines(k Knobs, env Env, all int, commit string, p Plan) string {
+func configLines(k Knobs, all int, commit string, p Plan) string {
 	goversion := runtime.Version()
 	if out, err := exec.Command(k.Go, "env", "GOVERSION").Output(); err == nil {
 		goversion = strings.TrimSpace(string(out))

@@ -66,14 +66,22 @@ func newMeasurer(plan Plan, name string, env Env, trees, bins map[Side]string, f
 		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{}, took: map[string]time.Duration{}}
 	m.progress = newProgress(env.Stdout, name, env.TTY, m.took)
 	m.progress.width = env.Width
-	for side, f := range files {
+	if err := m.mark(); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// mark notes each file's size as that of its last complete round.
+func (m *measurer) mark() error {
+	for side, f := range m.files {
 		off, err := f.Seek(0, io.SeekCurrent)
 		if err != nil {
-			return nil, err
+			return err
 		}
 		m.good[side] = off
 	}
-	return m, nil
+	return nil
 }
 
 // measure runs the rounds and says how they ended, with keep saying
@@ -108,7 +116,7 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 	var res result
 	for r := 1; ; r++ {
 		steps := m.plan.Round(r, open)
-		m.progress.round(r, m.planned(r, open), steps)
+		m.progress.round(r, m.planned(r), steps)
 		for _, st := range steps {
 			m.progress.step(st)
 			t0 := time.Now()
@@ -119,12 +127,8 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 			m.progress.stepDone(st)
 		}
 		res.rounds = r
-		for side, f := range m.files {
-			off, err := f.Seek(0, io.SeekCurrent)
-			if err != nil {
-				return res, err
-			}
-			m.good[side] = off
+		if err := m.mark(); err != nil {
+			return res, err
 		}
 		if m.plan.IsLook(r) {
 			open = slices.DeleteFunc(open, func(s Suite) bool { return m.settled(s) })
@@ -146,7 +150,7 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 
 // planned is how many rounds the run expects to measure, seen from round r:
 // the fixed count, or the next look.
-func (m *measurer) planned(r int, open []Suite) int {
+func (m *measurer) planned(r int) int {
 	if m.plan.Count > 0 || len(m.plan.Looks) == 0 {
 		return m.plan.Count
 	}

@@ -10,8 +10,8 @@ import (
 // progress draws one line: redrawn in place on a terminal, a line a step
 // in a log. It says the round, the step, the time so far and an estimate
 // of the time left to the rounds planned (the next look, for a looking
-// run): each process as long as it took in the round before, or as its
-// benchtime says in the first.
+// run): each process as long as it took in the round before (no estimate
+// until every kind of process has run once).
 type progress struct {
 	w      io.Writer
 	name   string
@@ -22,7 +22,6 @@ type progress struct {
 	left   []Step // the steps of this round not yet done
 	steps  []Step // the steps of this round
 	r      int
-	n, of  int // steps done, of this round
 	done   int // steps done in every round
 	line   int // width of the last line drawn
 	width  int // the terminal's columns: a longer line would wrap, and redraw below itself
@@ -33,11 +32,10 @@ func newProgress(w io.Writer, name string, tty bool, took map[string]time.Durati
 }
 
 func (p *progress) round(r, planned int, steps []Step) {
-	p.r, p.rounds, p.left, p.steps, p.n, p.of = r, planned, steps, steps, 0, len(steps)
+	p.r, p.rounds, p.left, p.steps = r, planned, steps, steps
 }
 
 func (p *progress) step(st Step) {
-	p.n++
 	what := st.Suite.Label
 	if st.Side != One {
 		what = string(st.Side) + " " + what
@@ -56,7 +54,7 @@ func (p *progress) step(st Step) {
 	if d, ok := p.eta(); ok {
 		left = ", ~" + roundSecs(d) + " left"
 	}
-	line := fmt.Sprintf("%s: %s%3d%% %s%s; round %d/%d [%d/%d] GOMAXPROCS=%d %s", p.name, bar, pct, roundSecs(time.Since(p.start)), left, p.r, p.rounds, p.n, p.of, st.Procs, what)
+	line := fmt.Sprintf("%s: %s%3d%% %s%s; round %d/%d [%d/%d] GOMAXPROCS=%d %s", p.name, bar, pct, roundSecs(time.Since(p.start)), left, p.r, p.rounds, len(p.steps)-len(p.left)+1, len(p.steps), st.Procs, what)
 	p.draw(line)
 }
 

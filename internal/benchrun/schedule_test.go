@@ -33,7 +33,7 @@ func show(steps []Step) []string {
 
 func TestRoundBench(t *testing.T) {
 	k := knobs(t, nil)
-	suites, err := Choose(Table(k, 2), "sha,downloads", IDs(Table(k, 2)))
+	suites, err := Choose(k, 2, "sha,downloads")
 	require.NoError(t, err)
 	p := Plan{Canary: Canary(k), Suites: suites, Sides: []Side{One}, Looks: Looks, Sites: true}
 	// The canary opens and closes the round; each suite runs one process
@@ -59,7 +59,7 @@ func TestRoundBench(t *testing.T) {
 
 func TestRoundABBA(t *testing.T) {
 	k := knobs(t, nil)
-	suites, err := Choose(Table(k, 2), "primes", IDs(Table(k, 2)))
+	suites, err := Choose(k, 2, "primes")
 	require.NoError(t, err)
 	p := Plan{Canary: Canary(k), Suites: suites, Sides: []Side{Old, New}, Count: 6}
 	odd := []string{
@@ -78,7 +78,7 @@ func TestRoundABBA(t *testing.T) {
 
 func TestRoundScalesBenchtime(t *testing.T) {
 	k := knobs(t, map[string]string{"BENCHTIME": "500ms"})
-	suites, err := Choose(Table(k, 64), "arcfour", IDs(Table(k, 2)))
+	suites, err := Choose(k, 64, "arcfour")
 	require.NoError(t, err)
 	steps := Plan{Canary: Canary(k), Suites: suites, Count: 1}.Round(1, suites)
 	// At GOMAXPROCS=64 a sweep has 16 counts: its benchtime is divided
@@ -119,14 +119,14 @@ func TestChoose(t *testing.T) {
 	k := knobs(t, nil)
 	known := IDs(Table(k, 2))
 	assert.Equal(t, []string{"arcfour", "sha", "primes", "qsort", "grain", "downloads", "downloads1"}, known)
-	got, err := Choose(Table(k, 2), "qsort,arcfour", known)
+	got, err := Choose(k, 2, "qsort,arcfour")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"arcfour", "qsort"}, IDs(got), "in the table's order")
-	got, err = Choose(Table(k, 1), "downloads,downloads1", known)
+	got, err = Choose(k, 1, "downloads,downloads1")
 	require.NoError(t, err)
 	assert.Equal(t, []string{"downloads"}, IDs(got), "on one core downloads already runs at 1")
 	for _, bad := range []string{"nope", "sha,", "$(touch /tmp/pwned)", "sha;rm"} {
-		_, err := Choose(Table(k, 2), bad, known)
+		_, err := Choose(k, 2, bad)
 		require.Error(t, err, bad)
 		assert.Contains(t, err.Error(), "unknown suite")
 		assert.NotContains(t, err.Error(), "\n")

@@ -31,7 +31,10 @@ type Suite struct {
 }
 
 // Binary is the name of the suite's test binary.
-func (s Suite) Binary() string { return path.Base(s.Pkg) + ".test" }
+func (s Suite) Binary() string { return testBinary(s.Pkg) }
+
+// testBinary is the name of a package's test binary.
+func testBinary(pkg string) string { return path.Base(pkg) + ".test" }
 
 // Table returns make bench's suites for these knobs on a machine whose
 // processes get all GOMAXPROCS: every CPU-bound sweep and the pool download
@@ -89,10 +92,13 @@ func IDs(suites []Suite) []string {
 	return ids
 }
 
-// Choose returns the suites of table that ids (comma-separated; empty: all)
-// names, in the table's order; an id the table lacks is a usage error. An
-// id the machine drops (downloads1 on one core) is left out quietly.
-func Choose(table []Suite, ids string, known []string) ([]Suite, error) {
+// Choose returns the suites of the table at all GOMAXPROCS that ids
+// (comma-separated; empty: all) names, in the table's order; an id no
+// table has is a usage error. An id the machine drops (downloads1 on one
+// core) is left out quietly.
+func Choose(k Knobs, all int, ids string) ([]Suite, error) {
+	table := Table(k, all)
+	known := IDs(Table(k, 2))
 	if ids == "" {
 		return table, nil
 	}
