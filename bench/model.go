@@ -320,6 +320,13 @@ type Finding struct {
 	// the runs carry none, or the limit has no site: the cores, the
 	// machine, the executor).
 	Where *Where
+	// Pattern is the entry of the Catalog that named the limit: a part of
+	// the idle split (a serial part, one long task, blocking on channels)
+	// where the trace named one (PatternNone where none did).
+	Pattern PatternID
+	// Accounts split the speedup lost at At among the patterns whose
+	// factors lost it, largest first.
+	Accounts []Account
 }
 
 // Analysis is a sweep with its statistics, its model and its verdict.

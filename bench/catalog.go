@@ -1,0 +1,406 @@
+package bench
+
+import (
+	"math"
+	"strings"
+)
+
+// This file is the catalog of patterns: every rule that names what limits
+// a sweep, in one table that is both its documentation and its code,
+// modeled on Scalasca's catalog of performance properties (each property:
+// its definition, the evidence it reads, its threshold and the share of
+// the loss it accounts for). It sits between the model (model.go: rows,
+// shares, factors) and the words (words.go): diagnose (verdict.go) asks
+// the catalog, in order, which limit the counters show; locate (where.go)
+// asks it which pattern the profiles and the trace show, and at which
+// call path.
+
+// PatternID names an entry of the catalog.
+type PatternID int
+
+const (
+	PatternNone PatternID = iota
+	// PatternWaiting: the work waits (IO, sleep) even one at a time; or, in
+	// the idle split, workers were blocked in sleep, IO, a WaitGroup or a
+	// Cond.
+	PatternWaiting
+	// PatternLock: goroutines wait for a lock, asleep or spinning.
+	PatternLock
+	// PatternCores: the work uses every core it can.
+	PatternCores
+	// PatternExecutor: tasks so small that the executor's cost decides.
+	PatternExecutor
+	// PatternGC: the collector and allocation.
+	PatternGC
+	// PatternBeside: work beside the workers at the base.
+	PatternBeside
+	// PatternGrowth: more CPU per op with more workers.
+	PatternGrowth
+	// PatternIdle: cores idle with nothing to run (not enough parallel
+	// work), before the trace splits it into the next four.
+	PatternIdle
+	// PatternSerial: the benchmark's own goroutine ran alone.
+	PatternSerial
+	// PatternLongTask: the other workers were done while one ran its last
+	// input (the tail).
+	PatternLongTask
+	// PatternChannels: workers blocked on a channel or in select.
+	PatternChannels
+	// PatternMachine: other processes took the cores (a busy machine), or
+	// a core got slower.
+	PatternMachine
+)
+
+// String is the pattern's stable name, as the json output gives it.
+func (p PatternID) String() string {
+	return name([]string{"", "waiting", "lock", "cores", "executor", "gc", "beside", "growth", "idle", "serial", "longTask", "channels", "machine"}, int(p), "PatternID")
+}
+
+// Pattern is one entry of the catalog.
+type Pattern struct {
+	ID PatternID
+	// Name is the pattern in a few words, as the report names it.
+	Name string
+	// Limit is the limit the verdict names where the pattern holds.
+	Limit Limit
+	// Definition says what the pattern is; Evidence what it reads;
+	// Threshold from when it holds; Share how its share of the lost
+	// speedup is computed; Site where its call path comes from.
+	Definition, Evidence, Threshold, Share, Site string
+	// rule decides the pattern from the counters of the base b and the
+	// point at, filling f; nil for a pattern only the profiles or the trace
+	// name (a part of the idle split), or one decided elsewhere (the
+	// machine, from the points' disturbances).
+	rule func(a *Analysis, b, at Row, f *Finding) bool
+}
+
+// Catalog is every pattern, in the order diagnose asks them: the first
+// whose rule holds names the limit. The patterns without a rule are parts
+// of the idle core time (PatternIdle), named from the trace of the sites
+// pass at the point, or the machine, named from the disturbed points.
+var Catalog = []Pattern{
+	{
+		ID: PatternWaiting, Name: "waiting", Limit: LimitWaiting,
+		Definition: "the work waits (IO, sleep, channels) even one at a time, so more workers than cores overlap the waits; in the idle split, workers blocked in sleep, IO, a WaitGroup or a Cond",
+		Evidence:   "cpu-sec/op over the wall time at the base (CPU share); lockwait-sec/op; the trace of the sites pass at the base: goroutines' waits by site and reason (sleep and IO too)",
+		Threshold:  "CPU share at the base under WaitShare (50%), with lock waits under LockShare (10%) of the wall time; in the idle split, half of the idle core time or more",
+		Share:      "the base's CPU share; in the idle split, the blocked time over the idle core time",
+		Site:       "where goroutines waited, by reason (trace), else the block profile: the call path from the user's call to the wait",
+		rule:       waitLimit,
+	},
+	{
+		ID: PatternLock, Name: "the lock", Limit: LimitLock,
+		Definition: "goroutines wait for a lock: asleep (blocked in Lock), runnable after the Unlock that woke them, or spinning in the mutex's spin and wake paths",
+		Evidence:   "lockwait-sec/op (runtime/metrics, sampled); the mutex profile of the sites pass (contention by critical section); the trace's idle split (blocked on sync.Mutex, runnable charged to its Unlock); the CPU that grew in lockSlow, procyield, osyield, futex, runtime.lock2, semacquire",
+		Threshold:  "lock waits LockShare (10%) of the wall time or more at a point that lost speedup (counters or mutex profile); or half of the idle core time (trace); or half of the CPU growth in the spin and wake paths",
+		Share:      "lock waits over the wall time; the blocked and woken time over the idle core time; the spin CPU over the growth",
+		Site:       "the critical section (the caller of Unlock, mutex profile), where the waiters took it (block profile), the code that spun: the library's function and the user's call",
+		rule:       lockLimit,
+	},
+	{
+		ID: PatternCores, Name: "the cores", Limit: LimitCores,
+		Definition: "the work uses every core it can: more need more cores",
+		Evidence:   "speedup against min(workers, cores), its interval, the used share of the core time",
+		Threshold:  "Near (90%) of the ideal speedup; or, where tasks are not tiny, an interval that holds the ideal with Near of the cores used",
+		Share:      "none lost: the speedup over the ideal",
+		Site:       "none: the cores have no call path",
+		rule:       coresRule,
+	},
+	{
+		ID: PatternExecutor, Name: "the executor's cost per task", Limit: LimitExecutor,
+		Definition: "tasks so small that handing them out costs as much as running them",
+		Evidence:   "tasks/op (sweep.ReportTasks) and the time per op at the base",
+		Threshold:  "a task under TinyTask (10µs), speedup lost",
+		Share:      "the core time per task added at the point",
+		Site:       "none: the executor's own code",
+		rule:       executorLimit,
+	},
+	{
+		ID: PatternGC, Name: "the collector and allocation", Limit: LimitGC,
+		Definition: "the garbage collector takes the CPU the workers would use",
+		Evidence:   "gc-sec/op (runtime/metrics) over cpu-sec/op; the allocs profile of the sites pass",
+		Threshold:  "the collector's share of the CPU GCShare (15%) or more, at the point or the base",
+		Share:      "the collector's CPU over the CPU",
+		Site:       "the allocation sites (allocs profile), the user's call first",
+		rule:       gcLimit,
+	},
+	{
+		ID: PatternBeside, Name: "work beside the workers", Limit: LimitSurplus,
+		Definition: "at the base the process already used more than its cores' share: goroutines of a library's own, or the collector, ran beside the worker, so more workers find less idle core",
+		Evidence:   "CPU share above 100% at the base (the surplus factor); the CPU profile of the base by the function each goroutine started in",
+		Threshold:  "the surplus factor the largest loss, under MinLoss (0.95)",
+		Share:      "ln(surplus) over the log of the lost speedup",
+		Site:       "the goroutines that hold none of the user's frames, by the function each started in",
+		rule:       lossRule(PatternBeside),
+	},
+	{
+		ID: PatternGrowth, Name: "more CPU per op", Limit: LimitWork,
+		Definition: "each op costs more CPU with more workers: contention for shared memory, work that grows with the workers",
+		Evidence:   "cpu-sec/op at the point over the base's, with its interval; the CPU profiles of both: the functions whose CPU grew",
+		Threshold:  "the work factor the largest loss, under MinLoss, its interval ruling out no change (or 3% clearer than the others); a function's growth past twice its standard error",
+		Share:      "ln(work) over the log of the lost speedup; a function's growth over the whole growth",
+		Site:       "the functions whose CPU grew, each with the call path from the user's call; growth in a mutex's spin and wake paths is the lock's",
+		rule:       lossRule(PatternGrowth),
+	},
+	{
+		ID: PatternIdle, Name: "not enough parallel work", Limit: LimitParallelism,
+		Definition: "cores idle with nothing to run; the trace of the sites pass splits the idle core time into the parts below",
+		Evidence:   "the idle share of the core time (what is neither the process's CPU, nor lock waits, nor others' CPU); the trace's idle split",
+		Threshold:  "the idle factor the largest loss, under MinLoss; a part is named where it holds half of the idle core time or more (IdlePart), else the report says it cannot decide",
+		Share:      "ln(idle) over the log of the lost speedup; each part's idle core time over the whole",
+		Site:       "the named part's",
+		rule:       lossRule(PatternIdle),
+	},
+	{
+		ID: PatternSerial, Name: "a serial part", Limit: LimitParallelism,
+		Definition: "the benchmark's own goroutine, the code around the executor, ran alone while the other cores sat idle",
+		Evidence:   "the trace: the time the benchmark's goroutine ran while no worker did, times the cores it left idle; without the split, its running time from the trace or the CPU profile",
+		Threshold:  "half of the idle core time or more (IdlePart)",
+		Share:      "its idle core time over the whole idle core time",
+		Site:       "the CPU profile of the benchmark's goroutine: the user's function and the library function it called",
+	},
+	{
+		ID: PatternLongTask, Name: "one long task", Limit: LimitParallelism,
+		Definition: "the tail: the other workers were done while one ran its last input",
+		Evidence:   "the trace: the time from the first worker's last task to the op's end, times the cores left idle; never inferred from what did not run",
+		Threshold:  "half of the idle core time or more (IdlePart)",
+		Share:      "the tail's idle core time over the whole idle core time",
+		Site:       "the function of the task that ran last, with the user's call (and its input, where the executor labels it)",
+	},
+	{
+		ID: PatternChannels, Name: "blocking on channels", Limit: LimitParallelism,
+		Definition: "workers blocked on a channel or in select: a stage that feeds or drains them is slower",
+		Evidence:   "the trace: time workers were blocked in chan send, chan receive or select, by site",
+		Threshold:  "half of the idle core time or more (IdlePart)",
+		Share:      "the blocked time over the idle core time",
+		Site:       "where they blocked: the user's call, then the channel operation",
+	},
+	{
+		ID: PatternMachine, Name: "the machine", Limit: LimitMachine,
+		Definition: "other processes took the cores while the work's threads waited to run (a busy machine); or a core got slower while it ran (named by the machine-speed detection)",
+		Evidence:   "others-sec/op and runq-sec/op (the least of the two is the machine's share of the core time); the canary",
+		Threshold:  "BusyShare (10%) of a point's core time: the point is disturbed, and where no trusted point is left the machine is the limit",
+		Share:      "others' CPU over the core time",
+		Site:       "none: no call path is blamed for another process",
+	},
+}
+
+// Pattern returns the catalog's entry for id (the zero Pattern if none).
+func PatternOf(id PatternID) Pattern {
+	for _, p := range Catalog {
+		if p.ID == id {
+			return p
+		}
+	}
+	return Pattern{}
+}
+
+// IdlePart is the share of the idle core time from which one part of the
+// idle split names the pattern: a part that holds less than half leaves
+// others that together hold more, and the report says it cannot decide.
+const IdlePart = 0.5
+
+// waitLimit: the base used less than WaitShare of its core, with no lock to
+// blame: the work waits, and more workers than cores overlap the waits.
+func waitLimit(a *Analysis, b, at Row, f *Finding) bool {
+	if !(b.CPUShare < WaitShare) || lockShare(b) >= LockShare {
+		return false
+	}
+	f.Limit, f.Share, f.Worst = LimitWaiting, b.CPUShare, fastest(a.trusted()).X
+	return true
+}
+
+// lockShare is the time goroutines waited on locks over the wall time.
+func lockShare(r Row) float64 { return r.Evidence.Lock / r.Median }
+
+// lockLimit: goroutines waited on locks for LockShare or more of the wall
+// time at a point past the base, which lost speedup.
+func lockLimit(a *Analysis, b, at Row, f *Finding) bool {
+	if at.X == b.X || near(at) {
+		return false
+	}
+	worst := at
+	for _, r := range a.trusted() {
+		if r.X > b.X && r.X <= at.X && lockShare(r) > lockShare(worst) {
+			worst = r
+		}
+	}
+	if !(lockShare(worst) >= LockShare) {
+		return false
+	}
+	f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(worst), worst.X, spinRatio(at)
+	return true
+}
+
+// spinRatio is how much the CPU per op rose at a point held by a lock
+// (spinning on it), where it rose 1/0.9 or more; NaN otherwise.
+func spinRatio(at Row) float64 {
+	if at.Factors.Work < 0.9 {
+		return 1 / at.Factors.Work
+	}
+	return math.NaN()
+}
+
+// near reports whether r reached Near of its ideal speedup, or cannot be
+// told from it: its speedup interval holds the ideal.
+func near(r Row) bool {
+	return r.Speedup >= Near*r.Factors.Ideal || r.SpeedupHi >= r.Factors.Ideal
+}
+
+// coresRule: the point's median reached Near of the ideal speedup; or,
+// where its tasks are not tiny (the executor's pattern, next), its
+// interval holds the ideal and its cores were busy (Used Near or more): a
+// wide interval does not name the cores where a tenth of them sat idle.
+func coresRule(a *Analysis, b, at Row, f *Finding) bool {
+	reached := at.Speedup >= Near*at.Factors.Ideal
+	if !reached && (taskTime(b) < TinyTask || !near(at) || at.Shares.Used < Near) {
+		return false
+	}
+	f.Limit, f.Share = LimitCores, at.Speedup/at.Factors.Ideal
+	return true
+}
+
+// gcShare is the collector's share of the CPU time.
+func gcShare(r Row) float64 { return r.Evidence.GC / r.CPU }
+
+// gcLimit: the collector took GCShare or more of the CPU at the point or at
+// the base.
+func gcLimit(a *Analysis, b, at Row, f *Finding) bool {
+	if !(math.Max(gcShare(at), gcShare(b)) >= GCShare) {
+		return false
+	}
+	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcShare(b)
+	return true
+}
+
+// taskTime is the time per task at the base, where the sweep declares its
+// tasks per op; NaN elsewhere.
+func taskTime(b Row) float64 { return b.Median / b.Evidence.Tasks }
+
+// executorLimit: tasks smaller than TinyTask, and speedup lost.
+func executorLimit(a *Analysis, b, at Row, f *Finding) bool {
+	t := taskTime(b)
+	if !(t < TinyTask) {
+		return false
+	}
+	f.Limit, f.Task = LimitExecutor, t
+	f.PerTask = math.Max((at.Median*float64(a.cores(at.X))-b.Median*float64(a.cores(b.X)))/b.Evidence.Tasks, 0)
+	return true
+}
+
+// MinLoss is how far below 1 a factor must be for its loss to be named.
+const MinLoss = 0.95
+
+// largestLoss is the pattern whose factor lost the most of what remains:
+// work beside the workers at the base (Surplus), more CPU per op (Work,
+// where its interval rules out no change or it lost clearly more), or
+// cores idle with nothing to run (Idle); PatternNone where no loss reaches
+// MinLoss: a smaller loss is no evidence.
+func largestLoss(at Row) PatternID {
+	fs := at.Factors
+	// More CPU per op whose interval holds no change is named only where
+	// it lost clearly more than the other two (by a margin of 3%).
+	work := fs.Work
+	if fs.WorkHi >= 1 && !(fs.Work < 0.97*min(fs.Surplus, fs.Idle)) {
+		work = 1
+	}
+	loss := min(fs.Surplus, work, fs.Idle)
+	switch {
+	case !(loss < MinLoss):
+		return PatternNone
+	case loss == fs.Surplus:
+		return PatternBeside
+	case loss == work:
+		return PatternGrowth
+	}
+	return PatternIdle
+}
+
+// lossRule is the rule of a pattern named by the largest loss.
+func lossRule(id PatternID) func(a *Analysis, b, at Row, f *Finding) bool {
+	return func(a *Analysis, b, at Row, f *Finding) bool {
+		if largestLoss(at) != id {
+			return false
+		}
+		fs := at.Factors
+		switch id {
+		case PatternBeside:
+			f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcShare(b)
+		case PatternGrowth:
+			f.Limit, f.Ratio = LimitWork, 1/fs.Work
+			f.Lo, f.Hi = 1/fs.WorkHi, 1/fs.WorkLo
+		default:
+			f.Limit, f.Share, f.Serial = LimitParallelism, at.Shares.Idle, a.fitSerial()
+		}
+		return true
+	}
+}
+
+// Account is one pattern's share of the speedup a point lost.
+type Account struct {
+	Pattern PatternID
+	// Share is its part of the lost speedup: the log of its factor over
+	// the sum of the logs of the factors below 1 (the factors multiply, so
+	// their logs add up to the loss).
+	Share float64
+}
+
+// accounts splits the speedup the point lost (ideal over speedup) among
+// the patterns whose factors are below 1, largest first: beside (surplus),
+// the machine, the lock (lock waits), idle cores, more CPU per op.
+func accounts(at Row) []Account {
+	fs := at.Factors
+	parts := []struct {
+		id PatternID
+		f  float64
+	}{{PatternBeside, fs.Surplus}, {PatternMachine, fs.Machine}, {PatternLock, fs.Lock}, {PatternIdle, fs.Idle}, {PatternGrowth, fs.Work}}
+	total := 0.0
+	for _, p := range parts {
+		if p.f < 1 && p.f > 0 {
+			total += math.Log(p.f)
+		}
+	}
+	if !(total < 0) {
+		return nil
+	}
+	var out []Account
+	for _, p := range parts {
+		if p.f < 1 && p.f > 0 {
+			out = append(out, Account{p.id, math.Log(p.f) / total})
+		}
+	}
+	sortAccounts(out)
+	return out
+}
+
+func sortAccounts(as []Account) {
+	for i := 1; i < len(as); i++ {
+		for j := i; j > 0 && as[j].Share > as[j-1].Share; j-- {
+			as[j], as[j-1] = as[j-1], as[j]
+		}
+	}
+}
+
+// spinFuncs are the functions of a mutex's spin and wake paths: CPU that
+// grew in them is the lock's (a goroutine spinning before it sleeps, or
+// the runtime waking one), not work.
+var spinFuncs = []string{
+	"sync.(*Mutex).lockSlow", "sync.(*Mutex).unlockSlow", "sync.(*RWMutex).Lock", "sync.(*RWMutex).RLock",
+	"internal/sync.(*Mutex).lockSlow", "internal/sync.(*Mutex).unlockSlow",
+	"runtime.procyield", "runtime.procyieldAsm", "runtime.osyield", "runtime.futex", "runtime.futexsleep", "runtime.futexwakeup",
+	"runtime.lock2", "runtime.unlock2", "runtime.lockWithRank", "runtime.unlockWithRank",
+	"runtime.semacquire1", "runtime.semrelease1", "sync.runtime_SemacquireMutex", "sync.runtime_Semrelease",
+	"internal/sync.runtime_SemacquireMutex", "internal/sync.runtime_Semrelease",
+	"sync.runtime_doSpin", "internal/sync.runtime_doSpin", "runtime.sync_runtime_doSpin", "runtime.internal_sync_runtime_doSpin",
+	"sync.runtime_canSpin", "internal/sync.runtime_canSpin",
+}
+
+// isSpin reports whether fn is in a mutex's spin or wake path.
+func isSpin(fn string) bool {
+	for _, s := range spinFuncs {
+		if fn == s {
+			return true
+		}
+	}
+	return strings.HasPrefix(fn, "runtime.semacquire") || strings.HasPrefix(fn, "runtime.semrelease")
+}
