@@ -58,6 +58,95 @@ type Sites struct {
 	// the executor): exact, where the CPU profile's samples are few.
 	RunTotal  float64 `json:"runTotal,omitempty"`
 	RunSerial float64 `json:"runSerial,omitempty"`
+
+	// CPUPeriod is the CPU profile's sampling period in seconds (0: the
+	// default 100 Hz, 0.01): the pass may sample faster, so that a short
+	// pass still locates a growth.
+	CPUPeriod float64 `json:"cpuPeriod,omitempty"`
+	// LockCPU is the CPU time per op spent in a lock's spin and wake
+	// paths (sync.(*Mutex).lockSlow and unlockSlow, runtime.procyield,
+	// osyield, futex, runtime.lock2, semacquire and semrelease), by the
+	// site that took the lock: Func the function that called Lock (or
+	// Unlock, for the wake path), Wait the lock's function
+	// ("sync.(*Mutex).Lock"), Kind "lock", Path the call path. This CPU is
+	// left out of CPU: it is the lock's, not growth of the code's own.
+	// LockCPUTotal is its whole per op.
+	LockCPU      []Site  `json:"lockCPU,omitempty"`
+	LockCPUTotal float64 `json:"lockCPUTotal,omitempty"`
+	// Idle splits the idle core time of the timed ops, from the trace
+	// (nil where no trace was read).
+	Idle *Idle `json:"idle,omitempty"`
+}
+
+// Idle is the idle core time of a point, split by what the trace shows
+// at each instant a core sat idle, over the timed ops only (setup before
+// b.Loop and StopTimer sections left out). Each value is in core-seconds
+// per op; the parts sum to Total.
+//
+// At each instant, the idle cores are GOMAXPROCS less the goroutines
+// running (a goroutine in a syscall holds a core). They are charged, in
+// this order: to the goroutines runnable but not running (Runnable, up to
+// one core each); where the benchmark's own goroutine runs and no worker
+// does, to a serial part (Serial); the rest in equal shares to the
+// workers not running: a worker blocked counts as Blocked if another
+// goroutine or the runtime ended its wait (a lock, a channel, a
+// WaitGroup, sleep, IO), and as Tail if it had finished (exited, or
+// waited for work the benchmark's own goroutine gave it next) while
+// another still ran its last input. What none of these explains is Other.
+// The workers are the goroutines other than the benchmark's own, the
+// harness's and the runtime's that ran in the window.
+type Idle struct {
+	Procs int     `json:"procs"` // GOMAXPROCS
+	Ops   float64 `json:"ops"`   // timed ops the trace covered
+	Span  float64 `json:"span"`  // wall seconds per op, timed ops only
+	Total float64 `json:"total"` // idle core-seconds per op: Procs×Span less the goroutines' run time
+	// Serial: the benchmark's own goroutine ran and no worker did (code
+	// around the executor); SerialSites where it ran then, from the CPU
+	// samples in the trace (Value: Serial's share, per op).
+	Serial      float64 `json:"serial,omitempty"`
+	SerialSites []Site  `json:"serialSites,omitempty"`
+	// Tail: the benchmark's goroutine waited for its workers, some of
+	// which had finished while others still ran their last input (one
+	// long task); TailSites what those ran then, from the CPU samples in
+	// the trace: Func the user's task function where the stack holds one,
+	// Path the call path.
+	Tail      float64 `json:"tail,omitempty"`
+	TailSites []Site  `json:"tailSites,omitempty"`
+	// Blocked: workers waited for something another goroutine or the
+	// runtime gave them, by Kind ("lock", "chan", "select", "waitgroup",
+	// "cond", "sleep", "io", "syscall", "other"), Wait (the std function
+	// they waited in, or the runtime's reason) and the site that waited
+	// (Func, Path). BlockedTotal is their sum.
+	Blocked      []Site  `json:"blocked,omitempty"`
+	BlockedTotal float64 `json:"blockedTotal,omitempty"`
+	// Runnable: goroutines runnable but not running while a core sat
+	// idle (the scheduler's latency), charged to what made them runnable:
+	// Func the site of the waking goroutine (for a lock, the caller of
+	// Unlock; Wait "sync.(*Mutex).Unlock"), Kind what they had waited for
+	// ("lock", "chan", ...; "preempted" or "new" where nothing woke them).
+	// RunnableTotal is their sum.
+	Runnable      []Site  `json:"runnable,omitempty"`
+	RunnableTotal float64 `json:"runnableTotal,omitempty"`
+	// Other is the idle core time none of the above explains (no worker
+	// existed, or the trace's edges).
+	Other float64 `json:"other,omitempty"`
+}
+
+// Frame is one function of a call path: the function, and the file and
+// line of its call to the next frame (or where the time went, for the
+// last).
+type Frame struct {
+	Func string `json:"func"`
+	File string `json:"file,omitempty"`
+	Line int    `json:"line,omitempty"`
+}
+
+// Where is the frame as "Func (file:line)".
+func (f Frame) Where() string {
+	if f.File == "" {
+		return f.Func
+	}
+	return fmt.Sprintf("%s (%s:%d)", f.Func, path.Base(f.File), f.Line)
 }
 
 // Site is one place where time (or memory) went.
@@ -74,6 +163,36 @@ type Site struct {
 	// the leaf.
 	Wait  string  `json:"wait,omitempty"`
 	Value float64 `json:"value"` // per op: seconds, or bytes (Alloc)
+	// Kind is what was waited for, where the site is a wait (Idle's
+	// Blocked and Runnable, LockCPU): "lock", "chan", "select",
+	// "waitgroup", "cond", "sleep", "io", "syscall", "preempted", "new",
+	// "other".
+	Kind string `json:"kind,omitempty"`
+	// Path is the call path to the site, outermost first: the user's
+	// frame that called into the library (preceded by its own caller
+	// where it is a helper, a user's function called by another), then
+	// the library function it called, then, where the time went deeper,
+	// the function where it went (a runtime leaf climbed to the first
+	// frame outside the runtime). Never a runtime leaf alone; empty
+	// where the stack holds no frame of the user's. PathString writes it.
+	Path []Frame `json:"path,omitempty"`
+}
+
+// PathString is the call path as "summarize (report_test.go:210) →
+// encoding/json.Marshal", each user frame with the line of its call; the
+// site alone (Where) where there is no path.
+func (s Site) PathString() string {
+	if len(s.Path) == 0 {
+		return s.Where()
+	}
+	parts := make([]string, len(s.Path))
+	for i, f := range s.Path {
+		parts[i] = f.Func
+		if i < len(s.Path)-1 || len(s.Path) == 1 {
+			parts[i] = f.Where()
+		}
+	}
+	return strings.Join(parts, " → ")
 }
 
 // Where is the site as "Func (file:line)".
