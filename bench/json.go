@@ -154,6 +154,23 @@ type JSONFinding struct {
 	GC      Num    `json:"gcShare"`
 	// Where is the limit's site from the sites pass (null without one).
 	Where *JSONWhere `json:"where"`
+	// Pattern is the catalog's entry that named the limit ("" if none);
+	// Accounts the patterns that lost the speedup at At, with their
+	// shares (Account).
+	Pattern  string        `json:"pattern"`
+	Accounts []JSONAccount `json:"accounts"`
+}
+
+// JSONAccount is one pattern's share of the speedup lost (Account).
+type JSONAccount struct {
+	Pattern string `json:"pattern"`
+	Share   Num    `json:"share"`
+}
+
+// JSONPart is one part of the idle core time (Part).
+type JSONPart struct {
+	Pattern string `json:"pattern"`
+	Share   Num    `json:"share"`
 }
 
 // JSONWhere is the site of a limit (Where).
@@ -165,6 +182,16 @@ type JSONWhere struct {
 	Overrode string     `json:"overrode"` // the limit the counters named, where the profile overrode it; "" if none
 	Sites    []JSONSite `json:"sites"`
 	Waiters  []JSONSite `json:"waiters"`
+	// Part is the share of the idle core time (or of the CPU growth, for
+	// spin) the site's pattern holds; Idle the idle core time per op it
+	// split; Parts the split; Measured what it was read from ("trace",
+	// "run", or "").
+	Part     Num        `json:"part"`
+	Idle     Num        `json:"idleSec"`
+	Parts    []JSONPart `json:"parts"`
+	Measured string     `json:"measured"`
+	// Paths are the sites' call paths, as the report writes them.
+	Paths []string `json:"paths"`
 }
 
 // JSONSite is one site: the function charged, the user's frame that led
@@ -191,6 +218,11 @@ func jsonWhere(w *Where) *JSONWhere {
 	}
 	for i, st := range w.Sites {
 		jw.Sites = append(jw.Sites, JSONSite{st.Func, st.File, st.Line, st.User, st.UserFile, st.UserLine, st.Wait, Num(st.Value), Num(w.Shares[i])})
+		jw.Paths = append(jw.Paths, site(st))
+	}
+	jw.Part, jw.Idle, jw.Measured, jw.Parts = Num(w.Part), Num(w.Idle), w.Measured, []JSONPart{}
+	for _, p := range w.Parts {
+		jw.Parts = append(jw.Parts, JSONPart{p.Pattern.String(), Num(p.Share)})
 	}
 	for _, st := range w.Waiters {
 		jw.Waiters = append(jw.Waiters, JSONSite{st.Func, st.File, st.Line, st.User, st.UserFile, st.UserLine, st.Wait, Num(st.Value), Num(math.NaN())})
@@ -227,7 +259,11 @@ func NewJSONReport(as []*Analysis, leftOut []string) JSONReport {
 		s.Scaling = JSONScaling{Kind: sc.Kind.String(), Knee: sc.Knee, Top: sc.Top, Tail: sc.Tail.String(),
 			Beyond: orInts(sc.Beyond), Slower: orInts(sc.Slower), Intervals: sc.Intervals}
 		s.Finding = JSONFinding{Limit: f.Limit.String(), At: f.At, Cause: f.Cause.String(), Share: Num(f.Share), Worst: f.Worst,
-			Ratio: Num(f.Ratio), Lo: Num(f.Lo), Hi: Num(f.Hi), Task: Num(f.Task), PerTask: Num(f.PerTask), Serial: Num(f.Serial), GC: Num(f.GC), Where: jsonWhere(f.Where)}
+			Ratio: Num(f.Ratio), Lo: Num(f.Lo), Hi: Num(f.Hi), Task: Num(f.Task), PerTask: Num(f.PerTask), Serial: Num(f.Serial), GC: Num(f.GC), Where: jsonWhere(f.Where),
+			Pattern: f.Pattern.String(), Accounts: []JSONAccount{}}
+		for _, ac := range f.Accounts {
+			s.Finding.Accounts = append(s.Finding.Accounts, JSONAccount{ac.Pattern.String(), Num(ac.Share)})
+		}
 		for i, r := range a.Rows {
 			p := JSONPoint{Workers: r.X, Benchmark: a.Points[i].Name, Runs: r.Runs,
 				Time:       Interval{Num(r.Median), Num(r.Lo), Num(r.Hi)},

@@ -34,13 +34,33 @@ const (
 	// the work ran on the workers, not on the benchmark's own goroutine:
 	// one task outlasted the others.
 	WhereLongTask
-	// WhereWait: the block profile of the base: where the work waited.
+	// WhereWait: the block profile of the base: where the work waited; or,
+	// in the idle split of the trace at the point, where workers slept or
+	// waited in a WaitGroup, a Cond or IO.
 	WhereWait
+	// WhereSpin: the CPU profiles of the point and of the base: the CPU
+	// per op that grew went to a mutex's spin and wake paths, by the code
+	// that took the lock.
+	WhereSpin
+	// WhereChannels: the idle split of the trace at the point: workers
+	// blocked on channels or in select, by where they blocked.
+	WhereChannels
+	// WhereUndecided: the idle split of the trace (or what was measured of
+	// it) names no part that holds half of the idle core time: the
+	// evidence cannot decide which; Parts holds what it measured.
+	WhereUndecided
 )
 
 // String is the kind's stable name, as the json output gives it.
 func (k WhereKind) String() string {
-	return name([]string{"", "lock", "alloc", "growth", "beside", "serial", "longTask", "wait"}, int(k), "WhereKind")
+	return name([]string{"", "lock", "alloc", "growth", "beside", "serial", "longTask", "wait", "spin", "channels", "undecided"}, int(k), "WhereKind")
+}
+
+// Part is one part of the idle core time at a point: the pattern it
+// stands for and its share of the whole.
+type Part struct {
+	Pattern PatternID
+	Share   float64
 }
 
 // Where is the site of a limit: the largest entries of the profile that
@@ -49,7 +69,8 @@ type Where struct {
 	Kind WhereKind
 	At   int // the point whose profile it read
 	// Sites are the largest entries, at most 3, and Shares each one's
-	// share of Total (of the growth, for WhereGrowth).
+	// share of Total (of the growth, for WhereGrowth and WhereSpin; of the
+	// idle core time, Idle, where the site was read from the idle split).
 	Sites  []sweep.Site
 	Shares []float64
 	// Total is the kind's whole per op: contention delay or waiting
@@ -64,6 +85,18 @@ type Where struct {
 	Overrode Limit
 	// Samples is the CPU profile's samples behind a CPU-based site.
 	Samples int
+	// Part is the share of the idle core time at At the site's pattern
+	// holds, where the trace's idle split named it (or the share of the
+	// CPU growth that spun on a lock, WhereSpin); 0 where it was not read
+	// from a split. Idle is the idle core time per op it split.
+	Part, Idle float64
+	// Parts is the whole split, largest first (WhereUndecided, and where
+	// a part was named).
+	Parts []Part
+	// Measured says what the split was read from: "trace" (the sites
+	// pass's trace at the point, split into every part), "run" (only the
+	// time the benchmark's goroutine ran: no split of the rest).
+	Measured string
 }
 
 // maxWhere is how many sites a Where keeps.
@@ -93,7 +126,7 @@ func sum(sites []sweep.Site) float64 {
 // sitesAt is the sites of the point at x (nil if it has none).
 func (a *Analysis) sitesAt(x int) *sweep.Sites {
 	for _, p := range a.Points {
-		if p.X == x {
+		if p.X == x && p.Sites != nil && p.Sites.Ops > 0 {
 			return p.Sites
 		}
 	}
@@ -101,8 +134,11 @@ func (a *Analysis) sitesAt(x int) *sweep.Sites {
 }
 
 // locate finds the site of the limit f names, from the sites pass, and
-// lets the mutex profile, more direct than the sampled lock-wait counter,
-// name a lock the counters missed. Without sites, f is as it was.
+// lets the more direct evidence of the profiles and the trace name a lock
+// the sampled counters missed: the mutex profile (lockFromProfile), the
+// CPU that grew spinning on a mutex (spinWhere), the idle core time spent
+// blocked on a mutex or woken by its Unlock (idleWhere). Without sites, f
+// is as it was.
 func (a *Analysis) locate(f Finding) Finding {
 	if len(a.Rows) < 2 || !a.Rows[0].Trusted() {
 		return f
@@ -117,18 +153,48 @@ func (a *Analysis) locate(f Finding) Finding {
 		w = a.allocWhere(at.X)
 	case LimitWork:
 		w = a.growthWhere(b.X, at.X)
+		if sw := a.spinWhere(b.X, at.X); sw != nil {
+			overrode, w = f.Limit, sw
+			f.Limit, f.Pattern, f.Share, f.Worst = LimitLock, PatternLock, lockShare(at), at.X
+		}
 	case LimitSurplus:
 		w = a.besideWhere(b.X)
 	case LimitParallelism:
 		w = a.idleWhere(at)
+		if w != nil && w.Kind == WhereLock {
+			overrode = f.Limit
+			f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(at), at.X, spinRatio(at)
+		}
 	case LimitWaiting:
 		w = a.waitWhere(b.X)
 	}
 	if w != nil {
 		w.Overrode = overrode
+		if p := w.pattern(); p != PatternNone {
+			f.Pattern = p
+		}
 	}
 	f.Where = w
 	return f
+}
+
+// pattern is the catalog's entry the site was read for.
+func (w *Where) pattern() PatternID {
+	switch w.Kind {
+	case WhereLock, WhereSpin:
+		return PatternLock
+	case WhereSerial:
+		return PatternSerial
+	case WhereLongTask:
+		return PatternLongTask
+	case WhereChannels:
+		return PatternChannels
+	case WhereUndecided:
+		return PatternIdle
+	case WhereWait:
+		return PatternWaiting
+	}
+	return PatternNone
 }
 
 // lockFromProfile names a lock where the mutex profile at the point shows
@@ -190,8 +256,17 @@ func (a *Analysis) allocWhere(x int) *Where {
 	return w
 }
 
+// cpuPeriod is the CPU profile's sampling period of st, in seconds.
+func cpuPeriod(st *sweep.Sites) float64 {
+	if st.CPUPeriod > 0 {
+		return st.CPUPeriod
+	}
+	return 0.01
+}
+
 // growthWhere is the functions whose CPU per op grew most from the base to
-// x, each with its share of the growth.
+// x, each with its share of the growth. CPU in a mutex's spin and wake
+// paths is the lock's (spinWhere), not a function's growth.
 func (a *Analysis) growthWhere(base, x int) *Where {
 	s0, s1 := a.sitesAt(base), a.sitesAt(x)
 	if s0 == nil || s1 == nil || len(s1.CPU) == 0 {
@@ -202,20 +277,18 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 		was[s.Func+"\x00"+s.User] += s.Value
 	}
 	// A function's samples are a Poisson count: its growth per op is named
-	// only where it exceeds twice its standard error. Each sample is 10 ms
-	// (the CPU profile's 100 Hz).
-	const period = 0.01
-	variance := func(v float64, ops int) float64 { return v * period / float64(ops) }
+	// only where it exceeds twice its standard error.
+	variance := func(v float64, st *sweep.Sites) float64 { return v * cpuPeriod(st) / float64(st.Ops) }
 	var grown []sweep.Site
 	total := 0.0
 	for _, s := range s1.CPU {
 		before := was[s.Func+"\x00"+s.User]
 		g := s.Value - before
-		if g <= 0 {
+		if g <= 0 || isSpin(s.Func) {
 			continue
 		}
 		total += g
-		if g > 2*math.Sqrt(variance(s.Value, s1.Ops)+variance(before, s0.Ops)) {
+		if g > 2*math.Sqrt(variance(s.Value, s1)+variance(before, s0)) {
 			s.Value = g
 			grown = append(grown, s)
 		}
@@ -226,6 +299,74 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 	w := &Where{Kind: WhereGrowth, At: x, Total: total, Samples: s1.Samples}
 	w.Sites, w.Shares = topSites(grown, total)
 	return w
+}
+
+// spinCPU is the CPU per op of st in a mutex's spin and wake paths, by the
+// site that took the lock: LockCPU, where the pass split it out, plus any
+// spin functions left in CPU (a file from before LockCPU: there the site
+// is the runtime's spin function, from the user's frame).
+func spinCPU(st *sweep.Sites) (total float64, sites []sweep.Site) {
+	total = st.LockCPUTotal
+	if !(total > 0) {
+		total = sum(st.LockCPU)
+	}
+	sites = append(sites, st.LockCPU...)
+	for _, s := range st.CPU {
+		if isSpin(s.Func) {
+			total += s.Value
+			sites = append(sites, s)
+		}
+	}
+	return total, sites
+}
+
+// SpinPart is the share of the CPU per op that grew from which, where it
+// grew in a mutex's spin and wake paths, the growth is the lock's.
+const SpinPart = 0.5
+
+// spinWhere names the lock where the CPU per op that grew from the base to
+// x went, SpinPart of it or more and beyond its noise, to a mutex's spin
+// and wake paths (a lock is a lock, spinning or asleep); nil otherwise.
+// Its sites are the code that took the lock, by the growth of each.
+func (a *Analysis) spinWhere(base, x int) *Where {
+	s0, s1 := a.sitesAt(base), a.sitesAt(x)
+	if s0 == nil || s1 == nil || s1.Ops == 0 || s0.Ops == 0 {
+		return nil
+	}
+	spin0, _ := spinCPU(s0)
+	spin1, sites1 := spinCPU(s1)
+	grew := s1.CPUTotal - s0.CPUTotal
+	spin := spin1 - spin0
+	noise := 2 * math.Sqrt(spin1*cpuPeriod(s1)/float64(s1.Ops)+spin0*cpuPeriod(s0)/float64(s0.Ops))
+	if !(grew > 0) || !(spin > noise) || spin < SpinPart*grew {
+		return nil
+	}
+	_, sites0 := spinCPU(s0)
+	was := map[string]float64{}
+	for _, s := range sites0 {
+		was[s.Func+"\x00"+s.Wait+"\x00"+s.User] += s.Value
+	}
+	var grown []sweep.Site
+	for _, s := range sites1 {
+		if g := s.Value - was[s.Func+"\x00"+s.Wait+"\x00"+s.User]; g > 0 {
+			s.Value = g
+			grown = append(grown, s)
+		}
+	}
+	w := &Where{Kind: WhereSpin, At: x, Total: spin, Part: math.Min(spin/grew, 1), Samples: s1.Samples}
+	w.Sites, w.Shares = topSites(grown, spin)
+	if st := a.sitesAt(x); len(st.Mutex) > 0 {
+		w.Waiters = append(w.Waiters, topOf(st.Mutex, 1)...)
+	}
+	return w
+}
+
+func topOf(sites []sweep.Site, n int) []sweep.Site {
+	s, _ := topSites(sites, 1)
+	if len(s) > n {
+		s = s[:n]
+	}
+	return s
 }
 
 // besideWhere is what ran beside the workers at the base: goroutines whose
@@ -249,53 +390,123 @@ func (a *Analysis) besideWhere(base int) *Where {
 	return w
 }
 
-// SerialShare is the share of the CPU profile's samples on the benchmark's
-// own goroutine from which idle cores are a serial part: code around the
-// executor that runs alone. With one long task instead, that goroutine only
-// waits for the workers, and takes next to none.
-const SerialShare = 0.15
+// idleKinds are the Kinds of the idle split's waits, by the pattern they
+// stand for: a mutex is the lock; a channel or select, blocking on
+// channels; sleep, IO, a WaitGroup or a Cond, waiting. The rest
+// (preempted, new, other) is the scheduler's or unexplained, and no
+// pattern.
+var idleKinds = map[string]PatternID{
+	"lock": PatternLock, "chan": PatternChannels, "select": PatternChannels,
+	"waitgroup": PatternWaiting, "cond": PatternWaiting, "sleep": PatternWaiting, "io": PatternWaiting, "syscall": PatternWaiting,
+}
 
-// idleWhere tells a serial part from one long task by who ran: the
-// benchmark's own goroutine (SerialShare or more of the CPU samples), or
-// the workers alone. Both sides come from one profile, so its sampling
-// rate cancels.
+// idleWhere names the part of the idle core time at the point that holds
+// IdlePart of it or more, from the trace of the sites pass: a serial part
+// (the benchmark's own goroutine ran alone), one long task (the tail: the
+// others done while one ran its last input), the lock (workers blocked on a
+// mutex, or runnable after the Unlock that woke them), blocking on
+// channels, or waiting. Where no part holds half, the Where says what was
+// measured and that it cannot decide (WhereUndecided). Idle cores are
+// explained by measured time only: a file whose sites hold no split (from
+// before it) measures only the time the benchmark's goroutine ran, which
+// can name a serial part, never one long task.
 func (a *Analysis) idleWhere(at Row) *Where {
 	st := a.sitesAt(at.X)
 	if st == nil {
 		return nil
 	}
-	// Who ran: from the trace, exact, where it was taken; else from the
-	// CPU profile's samples.
-	serial, total := st.RunSerial, st.RunTotal
-	if !(total > 0) {
-		serial, total = st.SerialCPU, st.CPUTotal
+	if id := st.Idle; id != nil && id.Total > 0 {
+		return idleSplit(at.X, id, st.Samples)
 	}
-	if !(total > 0) {
+	// Who ran: from the trace, exact, where it was taken; else from the
+	// CPU profile's samples. While the benchmark's goroutine runs alone,
+	// the other cores sit idle.
+	serial := st.RunSerial
+	if !(st.RunTotal > 0) {
+		serial = st.SerialCPU
+	}
+	idle := at.Shares.Idle * at.Median * float64(a.cores(at.X))
+	if !(idle > 0) || math.IsNaN(serial) {
 		return nil
 	}
-	if serial/total >= SerialShare {
-		w := &Where{Kind: WhereSerial, At: at.X, Total: serial, Samples: st.Samples}
+	part := math.Min(serial*float64(a.cores(at.X)-1)/idle, 1)
+	w := &Where{At: at.X, Idle: idle, Part: part, Samples: st.Samples, Measured: "run", Parts: []Part{{PatternSerial, part}}}
+	if part >= IdlePart {
+		w.Kind, w.Total = WhereSerial, serial
 		w.Sites, w.Shares = topSites(st.Serial, st.SerialCPU)
 		return w
 	}
-	// The work on the workers, by the user's function in it.
-	byUser := map[string]sweep.Site{}
-	for _, c := range st.CPU {
-		if c.User == "" {
-			continue
+	w.Kind, w.Total = WhereUndecided, idle
+	return w
+}
+
+// idleSplit reads the trace's split of the idle core time at x.
+func idleSplit(x int, id *sweep.Idle, samples int) *Where {
+	by := map[PatternID][]sweep.Site{}
+	val := map[PatternID]float64{PatternSerial: id.Serial, PatternLongTask: id.Tail}
+	for _, list := range [][]sweep.Site{id.Blocked, id.Runnable} {
+		for _, s := range list {
+			if p, ok := idleKinds[s.Kind]; ok {
+				val[p] += s.Value
+				by[p] = append(by[p], s)
+			}
 		}
-		u := byUser[c.User]
-		u.Func, u.File, u.Line = c.User, c.UserFile, c.UserLine
-		u.Value += c.Value
-		byUser[c.User] = u
 	}
-	var work []sweep.Site
-	for _, u := range byUser {
-		work = append(work, u)
+	w := &Where{At: x, Idle: id.Total, Samples: samples, Measured: "trace"}
+	best := PatternNone
+	for _, p := range []PatternID{PatternSerial, PatternLongTask, PatternLock, PatternChannels, PatternWaiting} {
+		share := math.Min(val[p]/id.Total, 1)
+		if share > 0 {
+			w.Parts = append(w.Parts, Part{p, share})
+		}
+		if best == PatternNone || val[p] > val[best] {
+			best = p
+		}
 	}
-	slices.SortFunc(work, func(x, y sweep.Site) int { return strings.Compare(x.Func, y.Func) })
-	w := &Where{Kind: WhereLongTask, At: at.X, Total: serial, Samples: st.Samples}
-	w.Sites, w.Shares = topSites(work, sum(work))
+	slices.SortStableFunc(w.Parts, func(x, y Part) int { return cmp.Compare(y.Share, x.Share) })
+	w.Part = math.Min(val[best]/id.Total, 1)
+	if !(w.Part >= IdlePart) {
+		w.Kind, w.Total, w.Part = WhereUndecided, id.Total, 0
+		return w
+	}
+	w.Total = val[best]
+	switch best {
+	case PatternSerial:
+		w.Kind = WhereSerial
+		w.Sites, w.Shares = topSites(id.SerialSites, id.Total)
+		// The wall time it ran alone: the cores it left idle are the
+		// rest of GOMAXPROCS.
+		w.Total = id.Serial / float64(max(id.Procs-1, 1))
+	case PatternLongTask:
+		w.Kind = WhereLongTask
+		w.Sites, w.Shares = topSites(id.TailSites, id.Total)
+	case PatternLock:
+		w.Kind = WhereLock
+		kind := func(list []sweep.Site) []sweep.Site {
+			var out []sweep.Site
+			for _, s := range list {
+				if idleKinds[s.Kind] == PatternLock {
+					out = append(out, s)
+				}
+			}
+			return out
+		}
+		blocked, woken := kind(id.Blocked), kind(id.Runnable)
+		// The critical sections that woke the waiters first (the caller
+		// of Unlock), then where they waited to take it.
+		w.Sites, w.Shares = topSites(woken, id.Total)
+		w.Waiters, _ = topSites(blocked, id.Total)
+		if len(w.Sites) == 0 {
+			w.Sites, w.Shares = topSites(blocked, id.Total)
+			w.Waiters = nil
+		}
+	case PatternChannels:
+		w.Kind = WhereChannels
+		w.Sites, w.Shares = topSites(by[best], id.Total)
+	default:
+		w.Kind = WhereWait
+		w.Sites, w.Shares = topSites(by[best], id.Total)
+	}
 	return w
 }
 

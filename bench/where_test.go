@@ -26,10 +26,11 @@ func idleSweep(sites *sweep.Sites) string {
 	return in.String()
 }
 
-// TestWhereSerialOrLongTask: idle cores are a serial part where the
-// benchmark's own goroutine took SerialShare or more of the CPU samples,
-// and one long task where the workers ran alone; the site is named either
-// way, and "cannot tell which" goes.
+// TestWhereSerialOrLongTask: on sites from before the trace's idle split,
+// idle cores are a serial part where the benchmark's own goroutine ran
+// alone for half of the idle core time or more; where the workers ran
+// alone, nothing measured a tail, so the report says it cannot decide,
+// never "one long task" by default.
 func TestWhereSerialOrLongTask(t *testing.T) {
 	tests := []struct {
 		name      string
@@ -38,7 +39,9 @@ func TestWhereSerialOrLongTask(t *testing.T) {
 		fn        string
 	}{
 		{"serial part", 0.006, bench.WhereSerial, "m.loadIndex"},
-		{"one long task", 0, bench.WhereLongTask, "m.compress"},
+		// The workers alone ran, and nothing split the rest of the idle
+		// time: one long task is not the default.
+		{"the workers alone, no split", 0, bench.WhereUndecided, "cannot decide"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -55,6 +58,7 @@ func TestWhereSerialOrLongTask(t *testing.T) {
 			assert.Equal(t, tt.want, a.Where.Kind)
 			assert.Contains(t, a.Diagnosis(), tt.fn)
 			assert.NotContains(t, a.Diagnosis(), "cannot tell which")
+			assert.NotContains(t, a.Diagnosis(), "one long task:")
 		})
 	}
 	// Without sites (a file from before the pass): today's words stay.

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"path"
 	"strconv"
 	"strings"
 
@@ -102,7 +103,43 @@ func (a *Analysis) Diagnosis() string {
 	if w := a.Where; w != nil {
 		d += "; " + a.whereWords(w)
 	}
+	if l := a.lossWords(); l != "" {
+		d += "; " + l
+	}
 	return d
+}
+
+// accountNames name the factors of the decomposition as the patterns
+// their loss stands for.
+var accountNames = map[PatternID]string{
+	PatternBeside: "work beside the workers", PatternMachine: "the machine", PatternLock: "lock waits",
+	PatternIdle: "idle cores", PatternGrowth: "more CPU per op",
+}
+
+// lossWords names the patterns that account for the speedup lost at the
+// point the limit was read at, with their shares, where more than one
+// lost it ("" otherwise, and for limits that lose nothing of their own:
+// the cores, the executor, waiting, the machine).
+func (a *Analysis) lossWords() string {
+	f := a.Finding
+	switch f.Limit {
+	case LimitLock, LimitGC, LimitParallelism, LimitWork, LimitSurplus:
+	default:
+		return ""
+	}
+	// Said where the sites pass located the limit: a report of runs
+	// without it reads as it did.
+	if len(f.Accounts) < 2 || f.Where == nil {
+		return ""
+	}
+	at := a.Row(f.At)
+	var parts []string
+	for _, ac := range f.Accounts {
+		if ac.Share >= 0.005 {
+			parts = append(parts, fmt.Sprintf("%s %s", accountNames[ac.Pattern], pct(ac.Share)))
+		}
+	}
+	return fmt.Sprintf("of the speedup lost at %s=%d (%.2fx of %.2fx): %s", a.Key, at.X, at.Speedup, at.Factors.Ideal, strings.Join(parts, ", "))
 }
 
 func (a *Analysis) diagnosis() string {
@@ -127,6 +164,14 @@ func (a *Analysis) diagnosis() string {
 		}
 		return s
 	case LimitLock:
+		if w := f.Where; w != nil && w.Kind == WhereSpin {
+			return fmt.Sprintf("a lock, spinning: CPU per op rose %.2fx at %s=%d what it costs at %d, and %s of what grew went to a mutex's spin and wake paths (the lock-wait counter read %s of the wall time)",
+				1/at.Factors.Work, a.Key, at.X, b.X, pct(w.Part), pct(lockShare(at)))
+		}
+		if w := f.Where; w != nil && w.Kind == WhereLock && w.Measured == "trace" {
+			return fmt.Sprintf("a lock: the cores sat idle %s of the time at %s=%d, and the trace puts %s of that idle core time on a mutex (the lock-wait counter read only %s of the wall time: it samples, and does not count a goroutine woken by Unlock that waits to be scheduled)",
+				pct(1-at.Shares.Used), a.Key, at.X, pct(w.Part), pct(lockShare(at)))
+		}
 		s := fmt.Sprintf("a lock: goroutines waited on locks for %s of the wall time at %s=%d (summed over them), and the cores sat idle %s of the time",
 			pct(f.Share), a.Key, f.Worst, pct(1-at.Shares.Used))
 		if !math.IsNaN(f.Ratio) {
@@ -171,16 +216,16 @@ func (a *Analysis) diagnosis() string {
 		return s + " (contention for shared memory or a shared cache line, or work that grows with the workers)"
 	case LimitParallelism:
 		s := fmt.Sprintf("not enough parallel work: the cores sat idle %s of the time at %s=%d with no lock waits and a quiet machine", pct(f.Share), a.Key, at.X)
-		told := f.Where != nil && (f.Where.Kind == WhereSerial || f.Where.Kind == WhereLongTask)
-		if !told {
-			s += ": a serial part or one long task (these metrics cannot tell which; the sites pass of package sweep, on by default, would)"
+		told := f.Where != nil && f.Where.Kind != WhereUndecided
+		if f.Where == nil {
+			s += ": a serial part or one long task (" + a.noSites(at.X) + ")"
 		}
 		if !math.IsNaN(f.Serial) && f.Serial > 0 {
 			s += fmt.Sprintf("; a serial fraction of %.2f fits the points: at most %.2fx on %d %s", f.Serial, amdahl(f.Serial, a.Bound), a.Bound, plural.Of(a.Bound, "core", "cores"))
 			switch {
 			case !told:
 				s += fmt.Sprintf(", and, if it is a serial part, %.2fx on any number", 1/f.Serial)
-			case f.Where.Kind == WhereSerial:
+			case f.Where.Kind == WhereSerial && f.Where.Part >= IdlePart:
 				s += fmt.Sprintf(", and %.2fx on any number", 1/f.Serial)
 			}
 		}
@@ -202,12 +247,80 @@ func (a *Analysis) diagnosis() string {
 	return "cannot tell what stops it"
 }
 
-// site is a site as "F (file:line)", and the user's frame that leads
+// noSites says why a point has no sites, and what would split its idle
+// time: the sites pass did not run there (it ran at other points), or the
+// runs carry no sites at all.
+func (a *Analysis) noSites(x int) string {
+	var ran []int
+	why := ""
+	for _, p := range a.Points {
+		switch {
+		case p.Sites == nil:
+		case p.Sites.Ops > 0:
+			ran = append(ran, p.X)
+		case p.X == x && len(p.Sites.Skipped) > 0:
+			// A pass that did not run says why, in a line of no ops.
+			why = " (" + strings.Join(p.Sites.Skipped, "; ") + ")"
+		}
+	}
+	if len(ran) > 0 || why != "" {
+		if len(ran) == 0 {
+			return fmt.Sprintf("these metrics cannot tell which, and the sites pass of package sweep did not run at %s=%d%s", a.Key, x, why)
+		}
+		return fmt.Sprintf("these metrics cannot tell which, and the sites pass of package sweep did not run at %s=%d%s (it ran at %s=%s)", a.Key, x, why, a.Key, joinInts(ran))
+	}
+	// No point carries sites: the pass was off, or the output is from
+	// before it.
+	return "these metrics cannot tell which; the sites pass of package sweep, on by default, would"
+}
+
+// shortFunc is a function's name without its import path's directories
+// ("github.com/hashicorp/golang-lru/v2.(*Cache).Add" is
+// "golang-lru/v2.(*Cache).Add": a major version keeps its module's name).
+func shortFunc(fn string) string {
+	slash := strings.LastIndexByte(fn, '/')
+	if slash < 0 || !strings.Contains(fn[:strings.IndexByte(fn, '/')], ".") {
+		// No path, or the standard library's ("encoding/json.Marshal"),
+		// short as it is.
+		return fn
+	}
+	last := fn[slash+1:]
+	if len(last) > 1 && last[0] == 'v' && last[1] >= '0' && last[1] <= '9' {
+		if prev := strings.LastIndexByte(fn[:slash], '/'); prev >= 0 {
+			return fn[prev+1:]
+		}
+		return fn
+	}
+	return last
+}
+
+// frameWhere is a frame as "F (file:line)", its function short.
+func frameWhere(fn, file string, line int) string {
+	if file == "" {
+		return shortFunc(fn)
+	}
+	return fmt.Sprintf("%s (%s:%d)", shortFunc(fn), path.Base(file), line)
+}
+
+// site is a site as its call path, "summarize (report_test.go:210) →
+// encoding/json.Marshal": the user's call into the library, then the
+// library's function; where the runs carry no path (a file from before
+// it), "F (file:line), from U (file:line)", the user's frame that leads
 // there where it is another.
 func site(s sweep.Site) string {
-	out := s.Where()
-	if u := s.UserWhere(); u != "" && s.User != s.Func {
-		out += ", from " + u
+	if len(s.Path) > 0 {
+		parts := make([]string, len(s.Path))
+		for i, f := range s.Path {
+			parts[i] = shortFunc(f.Func)
+			if i < len(s.Path)-1 || len(s.Path) == 1 {
+				parts[i] = frameWhere(f.Func, f.File, f.Line)
+			}
+		}
+		return strings.Join(parts, " → ")
+	}
+	out := frameWhere(s.Func, s.File, s.Line)
+	if s.User != "" && s.User != s.Func {
+		out += ", from " + frameWhere(s.User, s.UserFile, s.UserLine)
 	}
 	return out
 }
@@ -227,6 +340,10 @@ func (a *Analysis) whereWords(w *Where) string {
 	var s string
 	switch w.Kind {
 	case WhereLock:
+		if w.Measured == "trace" {
+			s = fmt.Sprintf("where: the lock, %s of the idle core time at %s: %s", pct(w.Part), at, lockSplitWords(w))
+			break
+		}
 		s = fmt.Sprintf("where: the mutex profile at %s charges %s of waiting per op to these critical sections (the callers of Unlock): %s", at, fmtSec(w.Total), sitesWords(w))
 		if len(w.Waiters) > 0 {
 			s += fmt.Sprintf("; goroutines waited for it in %s", site(w.Waiters[0]))
@@ -241,24 +358,116 @@ func (a *Analysis) whereWords(w *Where) string {
 	case WhereBeside:
 		s = fmt.Sprintf("where: at %s, beside the worker, %s of CPU per op ran in goroutines that started in %s", at, fmtSec(w.Total), sitesWords(w))
 	case WhereSerial:
-		s = fmt.Sprintf("where: a serial part: at %s the benchmark's own goroutine ran %s per op alone, around the executor", at, fmtSec(w.Total))
+		s = fmt.Sprintf("where: a serial part, %s of the idle core time at %s: the benchmark's own goroutine ran %s per op alone, around the executor", pct(w.Part), at, fmtSec(w.Total))
 		if len(w.Sites) > 0 {
 			s += ", in " + sitesWords(w)
 		} else {
-			s += " (the CPU profile caught none of it: a longer pass, SWEEP_SITES, would name its function)"
+			s += " (the CPU profile caught none of it: a longer pass, SWEEP_SITES=1s, would name its function)"
 		}
 	case WhereLongTask:
-		s = fmt.Sprintf("where: one long task: at %s the cores sat idle while the work ran on the workers (the benchmark's own goroutine ran only %s per op alone)", at, fmtSec(w.Total))
+		s = fmt.Sprintf("where: one long task, %s of the idle core time at %s: the other workers were done while one ran its last input", pct(w.Part), at)
 		if len(w.Sites) > 0 {
 			s += fmt.Sprintf(", in %s", site(w.Sites[0]))
 		}
 	case WhereWait:
-		s = fmt.Sprintf("where: at %s goroutines waited %s per op, in %s", at, fmtSec(w.Total), waitWords(w))
+		if w.Measured == "trace" {
+			s = fmt.Sprintf("where: waiting, %s of the idle core time at %s: workers waited, in %s", pct(w.Part), at, waitWords(w))
+		} else {
+			s = fmt.Sprintf("where: at %s goroutines waited %s per op, in %s", at, fmtSec(w.Total), waitWords(w))
+		}
+	case WhereChannels:
+		s = fmt.Sprintf("where: blocking on channels, %s of the idle core time at %s: workers blocked, in %s", pct(w.Part), at, waitWords(w))
+	case WhereSpin:
+		s = fmt.Sprintf("where: the CPU that spun and woke on it at %s (%s per op more than at %s=%d, %d samples) was taken in %s", at, fmtSec(w.Total), a.Key, a.Base, w.Samples, spinWords(w))
+		if len(w.Waiters) > 0 {
+			s += fmt.Sprintf("; the mutex profile's critical section: %s", site(w.Waiters[0]))
+		}
+	case WhereUndecided:
+		s = a.undecidedWords(w)
 	}
 	if w.Overrode != LimitUnknown {
-		s += fmt.Sprintf(" (the profile, more direct, overrides the counters, which read %s)", w.Overrode.Phrase())
+		by := "the profile, more direct,"
+		switch {
+		case w.Measured == "trace":
+			by = "the trace, more direct,"
+		case w.Kind == WhereSpin:
+			by = "the profiles, more direct,"
+		}
+		s += fmt.Sprintf(" (%s overrides the counters, which read %s)", by, w.Overrode.Phrase())
 	}
 	return s
+}
+
+// lockSplitWords says the lock's part of the idle split: the waiters
+// woken by an Unlock (charged to the critical section that woke them),
+// then those blocked in Lock.
+func lockSplitWords(w *Where) string {
+	var parts []string
+	for i, s := range w.Sites {
+		what := "blocked in " + shortFunc(s.Wait)
+		if s.Wait == "" {
+			what = "blocked on it"
+		}
+		if len(w.Waiters) > 0 || strings.HasSuffix(s.Wait, "Unlock") {
+			what = "runnable, waiting to be scheduled, after " + shortFunc(cmpOr(s.Wait, "an Unlock")) + " in"
+		} else {
+			what += " at"
+		}
+		parts = append(parts, fmt.Sprintf("%s %s %s", what, site(s), pct(w.Shares[i])))
+	}
+	for _, s := range w.Waiters {
+		parts = append(parts, fmt.Sprintf("blocked in %s at %s %s", shortFunc(cmpOr(s.Wait, "Lock")), site(s), pct(s.Value/w.Idle)))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func cmpOr(s, or string) string {
+	if s == "" {
+		return or
+	}
+	return s
+}
+
+// spinWords lists where a lock's spinning CPU was taken: the lock's
+// function and the call path that took it.
+func spinWords(w *Where) string {
+	var parts []string
+	for i, s := range w.Sites {
+		lock := s.Wait
+		if lock == "" && isSpin(s.Func) {
+			lock = s.Func
+		}
+		if lock != "" && lock != s.Func {
+			parts = append(parts, fmt.Sprintf("%s, by %s %s", shortFunc(lock), site(s), pct(w.Shares[i])))
+		} else {
+			parts = append(parts, fmt.Sprintf("%s %s", site(s), pct(w.Shares[i])))
+		}
+	}
+	if len(parts) == 0 {
+		return "sites too few to name"
+	}
+	return strings.Join(parts, "; ")
+}
+
+// undecidedWords says what the idle split measured where no part holds
+// half, and that it cannot decide.
+func (a *Analysis) undecidedWords(w *Where) string {
+	at := fmt.Sprintf("%s=%d", a.Key, w.At)
+	if w.Measured == "run" {
+		return fmt.Sprintf("where: at %s the benchmark's own goroutine ran alone for %s of the idle core time (of %s per op), too little for a serial part; these sites hold no split of the rest (one long task, workers blocked or waiting), so the evidence cannot decide which: the trace split of package sweep's sites pass (this version) would",
+			at, pct(w.Part), fmtSec(w.Idle))
+	}
+	var parts []string
+	named := 0.0
+	for _, p := range w.Parts {
+		parts = append(parts, fmt.Sprintf("%s %s", PatternOf(p.Pattern).Name, pct(p.Share)))
+		named += p.Share
+	}
+	if rest := 1 - named; rest > 0.005 {
+		parts = append(parts, fmt.Sprintf("unexplained %s (goroutines preempted or new, the trace's edges)", pct(rest)))
+	}
+	return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s; no part holds half, so the evidence cannot decide which limits it (a loss spread over several parts; a longer sites pass, SWEEP_SITES=1s, traces more ops)",
+		at, fmtSec(w.Idle), strings.Join(parts, ", "))
 }
 
 func waitWords(w *Where) string {
