@@ -106,8 +106,8 @@ var catalogCases = map[bench.PatternID][]struct {
 	},
 	bench.PatternLock: {
 		{name: "the counters", limit: bench.LimitLock, kind: bench.WhereLock,
-			p1: pt{op: 0.010, cpu: 0.010},
-			p2: pt{op: 0.009, cpu: 0.010, lock: 0.004, sites: &sweep.Sites{Ops: 10, Mutex: []sweep.Site{{Func: "example.com/m.(*ledger).post", File: userFile, Line: 57, Value: 0.004}}}},
+			p1:       pt{op: 0.010, cpu: 0.010},
+			p2:       pt{op: 0.009, cpu: 0.010, lock: 0.004, sites: &sweep.Sites{Ops: 10, Mutex: []sweep.Site{{Func: "example.com/m.(*ledger).post", File: userFile, Line: 57, Value: 0.004}}}},
 			contains: []string{"goroutines waited on locks for 44%", "m.(*ledger).post (m_test.go:57)"}},
 		{name: "woken by Unlock, waiting to run: the counter reads little", limit: bench.LimitLock, kind: bench.WhereLock,
 			contains: []string{"92% of the idle core time", "m.BenchmarkW.func1.1 (m_test.go:30) → golang-lru/v2.(*Cache[...]).Add", "sync.(*Mutex).Unlock"},
@@ -143,8 +143,8 @@ var catalogCases = map[bench.PatternID][]struct {
 	},
 	bench.PatternGrowth: {
 		{name: "a shared counter", limit: bench.LimitWork, kind: bench.WhereGrowth,
-			p1: pt{op: 0.010, cpu: 0.010, sites: &sweep.Sites{Ops: 100, Samples: 100, CPUTotal: 0.010, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.010, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
-			p2: pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.015, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
+			p1:       pt{op: 0.010, cpu: 0.010, sites: &sweep.Sites{Ops: 100, Samples: 100, CPUTotal: 0.010, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.010, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
+			p2:       pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.015, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
 			contains: []string{"more CPU per op: 1.50x", "m.BenchmarkW.func1.1 (m_test.go:189) → m.bounce"}, not: []string{"a lock"}},
 	},
 	bench.PatternIdle: {
@@ -169,8 +169,8 @@ var catalogCases = map[bench.PatternID][]struct {
 	},
 	bench.PatternMachine: {
 		{name: "a busy machine, and a lock's sites", limit: bench.LimitMachine,
-			p1: pt{op: 0.010, cpu: 0.010},
-			p2: pt{op: 0.008, cpu: 0.010, runq: 0.006, others: 0.006, lock: 0.002, sites: &sweep.Sites{Ops: 10, Mutex: []sweep.Site{{Func: "example.com/m.(*ledger).post", Value: 0.002}}}},
+			p1:       pt{op: 0.010, cpu: 0.010},
+			p2:       pt{op: 0.008, cpu: 0.010, runq: 0.006, others: 0.006, lock: 0.002, sites: &sweep.Sites{Ops: 10, Mutex: []sweep.Site{{Func: "example.com/m.(*ledger).post", Value: 0.002}}}},
 			contains: []string{"a busy machine"}, not: []string{"ledger"}},
 	},
 }

@@ -80,10 +80,10 @@ func TestSites(t *testing.T) {
 		kind bench.WhereKind
 		fn   string // the site's function, or its user frame
 	}{
-		"Lock":      {bench.WhereLock, "limits_test.(*ledger).post"},
-		"Wait":      {bench.WhereWait, "limits_test.callRemote"},
-		"Garbage":   {bench.WhereAlloc, "limits_test.buildRecords"},
-		"Serial":    {bench.WhereSerial, "limits_test.loadIndex"},
+		"Lock":    {bench.WhereLock, "limits_test.(*ledger).post"},
+		"Wait":    {bench.WhereWait, "limits_test.callRemote"},
+		"Garbage": {bench.WhereAlloc, "limits_test.buildRecords"},
+		"Serial":  {bench.WhereSerial, "limits_test.loadIndex"},
 		// Recorded before the trace's idle split: its sites hold only the
 		// benchmark goroutine's running time, which cannot show a tail,
 		// and one long task is never the default.
