@@ -77,8 +77,17 @@ type Pattern struct {
 // Catalog is every pattern, in the order diagnose asks them: the first
 // whose rule holds names the limit. The patterns without a rule are parts
 // of the idle core time (PatternIdle), named from the trace of the sites
-// pass at the point, or the machine, named from the disturbed points.
+// pass at the point (locate, idleWhere).
 var Catalog = []Pattern{
+	{
+		ID: PatternMachine, Name: "the machine", Limit: LimitMachine,
+		Definition: "other processes took the cores while the work's threads waited to run (a busy machine); or a core got slower while it ran (named by the machine-speed detection)",
+		Evidence:   "others-sec/op and runq-sec/op (the least of the two is the machine's share of the core time); the canary",
+		Threshold:  "BusyShare (10%) of a point's core time: the point is disturbed, and where no trusted point is left the machine is the limit (judge, before the catalog is asked); a core that got slower: as the machine-speed detection decides (coreSlowed)",
+		Share:      "others' CPU over the core time",
+		Site:       "none: no call path is blamed for another process",
+		rule:       machineRule,
+	},
 	{
 		ID: PatternWaiting, Name: "waiting", Limit: LimitWaiting,
 		Definition: "the work waits (IO, sleep, channels) even one at a time, so more workers than cores overlap the waits; in the idle split, workers blocked in sleep, IO, a WaitGroup or a Cond",
@@ -175,14 +184,6 @@ var Catalog = []Pattern{
 		Share:      "the blocked time over the idle core time",
 		Site:       "where they blocked: the user's call, then the channel operation",
 	},
-	{
-		ID: PatternMachine, Name: "the machine", Limit: LimitMachine,
-		Definition: "other processes took the cores while the work's threads waited to run (a busy machine); or a core got slower while it ran (named by the machine-speed detection)",
-		Evidence:   "others-sec/op and runq-sec/op (the least of the two is the machine's share of the core time); the canary",
-		Threshold:  "BusyShare (10%) of a point's core time: the point is disturbed, and where no trusted point is left the machine is the limit",
-		Share:      "others' CPU over the core time",
-		Site:       "none: no call path is blamed for another process",
-	},
 }
 
 // Pattern returns the catalog's entry for id (the zero Pattern if none).
@@ -193,6 +194,27 @@ func PatternOf(id PatternID) Pattern {
 		}
 	}
 	return Pattern{}
+}
+
+// coreSlowed is the hook of the machine-speed detection: where set, it
+// reports whether a core got slower while the point at ran (the same
+// instructions took longer, which no counter of the process shows), and
+// the share of the point's time it took. The busy machine is decided
+// before the catalog is asked, from the disturbed points (judge, busy).
+var coreSlowed func(a *Analysis, at Row) (share float64, slowed bool)
+
+// machineRule: a core got slower while the point ran, as coreSlowed says;
+// never without it.
+func machineRule(a *Analysis, b, at Row, f *Finding) bool {
+	if coreSlowed == nil {
+		return false
+	}
+	share, slowed := coreSlowed(a, at)
+	if !slowed {
+		return false
+	}
+	f.Limit, f.Share, f.Worst = LimitMachine, share, at.X
+	return true
 }
 
 // IdlePart is the share of the idle core time from which one part of the

@@ -290,3 +290,19 @@ func TestLossAccounts(t *testing.T) {
 }
 
 func logf(x float64) float64 { return math.Log(x) }
+
+// TestCoreSlowedHook: where the machine-speed detection says a core got
+// slower at the point, the machine is named, before any pattern of the
+// work, and no site is blamed for it.
+func TestCoreSlowedHook(t *testing.T) {
+	lock := catalogCases[bench.PatternLock][0]
+	restore := bench.SetCoreSlowed(func(a *bench.Analysis, at bench.Row) (float64, bool) { return 0.3, at.X == 2 })
+	defer restore()
+	a := analyze(t, synth(lock.p1, lock.p2))
+	assert.Equal(t, bench.LimitMachine, a.Limit, a.Diagnosis())
+	assert.Equal(t, bench.PatternMachine, a.Pattern)
+	assert.Nil(t, a.Where, "no site is blamed for the machine")
+	restore()
+	a = analyze(t, synth(lock.p1, lock.p2))
+	assert.Equal(t, bench.LimitLock, a.Limit, "without the hook, the lock")
+}

@@ -5,3 +5,11 @@ var (
 	Compare    = compare
 	FindCanary = findCanary
 )
+
+// SetCoreSlowed sets the machine-speed detection's hook for a test, and
+// returns what restores it.
+func SetCoreSlowed(f func(a *Analysis, at Row) (float64, bool)) (restore func()) {
+	was := coreSlowed
+	coreSlowed = f
+	return func() { coreSlowed = was }
+}
