@@ -157,7 +157,7 @@ var catalogCases = map[bench.PatternID][]struct {
 		{name: "results encoded after the parallel part", limit: bench.LimitParallelism, kind: bench.WhereSerial,
 			contains: []string{"a serial part, 82% of the idle core time at workers=2", "m.summarize (m_test.go:210) → encoding/json.Marshal"}, not: []string{"one long task"}},
 		{name: "a serial step of 14% of the op", limit: bench.LimitParallelism, kind: bench.WhereSerial,
-			contains: []string{"a serial part"}, not: []string{"one long task"}},
+			contains: []string{"a serial part, 57% of the idle core time"}, not: []string{"where: one long task"}},
 	},
 	bench.PatternLongTask: {
 		{name: "the tail", limit: bench.LimitParallelism, kind: bench.WhereLongTask,
@@ -193,9 +193,9 @@ func init() {
 	// 14% of the op: 1.4 ms of a 10 ms op at 2 workers ran alone, and
 	// the rest of the idle core time is the trace's edges.
 	c[bench.PatternSerial][1].p1 = pt{op: 0.0172, cpu: 0.0172, sites: &sweep.Sites{Ops: 10, CPUTotal: 0.0172}}
-	c[bench.PatternSerial][1].p2 = pt{op: 0.010, cpu: 0.0172, sites: &sweep.Sites{Ops: 20, CPUTotal: 0.0172, Idle: &sweep.Idle{Procs: 2, Span: 0.010, Total: 0.0028, Serial: 0.0014 * 1, Other: 0.0004, Tail: 0.0003,
+	c[bench.PatternSerial][1].p2 = pt{op: 0.010, cpu: 0.0172, sites: &sweep.Sites{Ops: 20, CPUTotal: 0.0172, Idle: &sweep.Idle{Procs: 2, Span: 0.010, Total: 0.0028, Serial: 0.0016, Other: 0.0002, Tail: 0.0003,
 		Blocked: []sweep.Site{{Func: "example.com/m.post", Wait: "sync.(*Mutex).Lock", Kind: "lock", Value: 0.0007}}, BlockedTotal: 0.0007,
-		SerialSites: []sweep.Site{summarize}}}}
+		SerialSites: []sweep.Site{{Func: "encoding/json.Marshal", Value: 0.0016, Path: summarize.Path}}}}}
 	set(bench.PatternLongTask, 0, &sweep.Idle{Tail: 0.003, TailSites: []sweep.Site{{Func: "example.com/m.compressFile", Value: 0.003,
 		Path: callPath("example.com/m.compressFile m_test.go:162", "compress/gzip.(*Writer).Write gzip.go:1")}}, Serial: 0.0002, Other: 0.0008})
 	set(bench.PatternChannels, 0, &sweep.Idle{Blocked: []sweep.Site{{Func: "example.com/m.produce", Wait: "chan send", Kind: "chan", Value: 0.0028,
@@ -270,23 +270,30 @@ func TestPassNotRun(t *testing.T) {
 }
 
 // TestLossAccounts: the speedup lost at the point is split among the
-// factors below 1 by their logs, which add up to the loss.
+// factors below 1 by their logs, which add up to the loss, and the idle
+// cores' share among the parts of the trace's idle split.
 func TestLossAccounts(t *testing.T) {
 	p1, p2 := idle(&sweep.Idle{Serial: 0.0033, Other: 0.0007})
 	p2.cpu, p2.op = 0.0132, 0.0088 // CPU per op 1.1x, and idle
 	a := analyze(t, synth(p1, p2))
-	require.Len(t, a.Accounts, 2, a.Diagnosis())
+	r := a.Row(2)
+	lost := -(logf(r.Factors.Idle) + logf(r.Factors.Work))
+	want := map[bench.PatternID]float64{
+		bench.PatternSerial: -logf(r.Factors.Idle) / lost * 0.0033 / 0.004,
+		bench.PatternIdle:   -logf(r.Factors.Idle) / lost * 0.0007 / 0.004,
+		bench.PatternGrowth: -logf(r.Factors.Work) / lost,
+	}
+	require.Len(t, a.Accounts, len(want), a.Diagnosis())
 	sum := 0.0
-	for _, ac := range a.Accounts {
+	for i, ac := range a.Accounts {
+		assert.InDelta(t, want[ac.Pattern], ac.Share, 1e-9, ac.Pattern)
+		if i > 0 {
+			assert.LessOrEqual(t, ac.Share, a.Accounts[i-1].Share, "largest first")
+		}
 		sum += ac.Share
 	}
 	assert.InDelta(t, 1, sum, 1e-9)
-	r := a.Row(2)
-	// idle: used 0.75 of the core time; work 1/1.1.
-	lost := -(logf(r.Factors.Idle) + logf(r.Factors.Work))
-	assert.InDelta(t, -logf(r.Factors.Idle)/lost, a.Accounts[0].Share, 1e-9)
-	assert.Equal(t, bench.PatternIdle, a.Accounts[0].Pattern)
-	assert.Contains(t, a.Diagnosis(), "of the speedup lost at workers=2")
+	assert.Contains(t, a.Diagnosis(), "of the speedup lost at workers=2 (1.36x of 2.00x): a serial part 62%")
 }
 
 func logf(x float64) float64 { return math.Log(x) }

@@ -175,7 +175,50 @@ func (a *Analysis) locate(f Finding) Finding {
 		}
 	}
 	f.Where = w
+	f.Accounts = a.refine(f.Accounts, b, at)
 	return f
+}
+
+// refine splits the accounts of the lost speedup by what the sites pass
+// measured at the point: the idle cores' share by the trace's idle split
+// (a serial part, one long task, the lock, channels, waiting; the rest
+// stays idle cores), and the growth's by the share that spun on a lock.
+// The parts of one pattern are summed; the result is largest first.
+func (a *Analysis) refine(acs []Account, b, at Row) []Account {
+	st := a.sitesAt(at.X)
+	if st == nil || len(acs) == 0 {
+		return acs
+	}
+	by := map[PatternID]float64{}
+	for _, ac := range acs {
+		switch {
+		case ac.Pattern == PatternIdle && st.Idle != nil && st.Idle.Total > 0:
+			w := idleSplit(at.X, st.Idle, st.Samples)
+			rest := 1.0
+			for _, p := range w.Parts {
+				by[p.Pattern] += ac.Share * p.Share
+				rest -= p.Share
+			}
+			by[PatternIdle] += ac.Share * math.Max(rest, 0)
+		case ac.Pattern == PatternGrowth:
+			if sw := a.spinWhere(b.X, at.X); sw != nil {
+				by[PatternLock] += ac.Share * sw.Part
+				by[PatternGrowth] += ac.Share * (1 - sw.Part)
+			} else {
+				by[PatternGrowth] += ac.Share
+			}
+		default:
+			by[ac.Pattern] += ac.Share
+		}
+	}
+	out := make([]Account, 0, len(by))
+	for _, p := range Catalog {
+		if v, ok := by[p.ID]; ok && v > 0 {
+			out = append(out, Account{p.ID, v})
+		}
+	}
+	sortAccounts(out)
+	return out
 }
 
 // pattern is the catalog's entry the site was read for.

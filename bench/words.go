@@ -112,8 +112,9 @@ func (a *Analysis) Diagnosis() string {
 // accountNames name the factors of the decomposition as the patterns
 // their loss stands for.
 var accountNames = map[PatternID]string{
-	PatternBeside: "work beside the workers", PatternMachine: "the machine", PatternLock: "lock waits",
-	PatternIdle: "idle cores", PatternGrowth: "more CPU per op",
+	PatternBeside: "work beside the workers", PatternMachine: "the machine", PatternLock: "the lock",
+	PatternIdle: "idle cores", PatternGrowth: "more CPU per op", PatternSerial: "a serial part",
+	PatternLongTask: "one long task", PatternChannels: "blocking on channels", PatternWaiting: "waiting",
 }
 
 // lossWords names the patterns that account for the speedup lost at the
