@@ -388,7 +388,7 @@ func (f frames) path(st []frame) []Frame {
 		return nil
 	}
 	var out []Frame
-	if u+1 < len(st) && f.rank(st[u+1].fn) > 0 && !f.harness(st[u+1:]) {
+	if u+1 < len(st) && f.helperOf(st[u], st[u+1]) && !f.harness(st[u+1:]) {
 		out = append(out, st[u+1].public())
 	}
 	out = append(out, st[u].public())
@@ -407,6 +407,13 @@ func (f frames) path(st []frame) []Frame {
 		out = append(out, st[leaf].public())
 	}
 	return out
+}
+
+// helperOf reports whether the user's frame u is a helper of the user's
+// frame caller: caller is of the benchmark's package, or of u's own.
+func (f frames) helperOf(u, caller frame) bool {
+	r := f.rank(caller.fn)
+	return r == 1 || r == 2 && pkgOf(caller.fn) == pkgOf(u.fn)
 }
 
 func (fr frame) public() Frame { return Frame{Func: fr.fn, File: fr.file, Line: fr.line} }
@@ -469,6 +476,13 @@ func (t *tally) addKind(at frame, st []frame, wait, kind string, v float64) {
 		s.userLines[u.line] += v
 	}
 	if p := t.f.path(st); len(p) > 0 {
+		// A wait's path ends at the std function waited in
+		// (sync.(*Mutex).Lock), not in its internals.
+		if wait != "" {
+			if i := slices.IndexFunc(p, func(fr Frame) bool { return fr.Func == wait }); i >= 0 {
+				p = p[:i+1]
+			}
+		}
 		k := fmt.Sprint(p)
 		pv := s.paths[k]
 		pv.path, pv.v = p, pv.v+v
@@ -689,7 +703,8 @@ var harnessFuncs = []string{".profilePass", ".profilePassFor", ".runOps", ".read
 
 // harness reports whether a stack is the harness's own work: runtime/pprof
 // and runtime/trace writing their data, or the pass's own code (see
-// harnessFuncs), not the benchmark's code that runs under it.
+// harnessFuncs) before any of the user's code from the leaf: the user's
+// code runs under the pass, and what it does is the user's.
 func (f frames) harness(st []frame) bool {
 	for _, fr := range st {
 		if p := pkgOf(fr.fn); p == "runtime/pprof" || p == "runtime/trace" {
@@ -697,19 +712,17 @@ func (f frames) harness(st []frame) bool {
 		}
 	}
 	for _, fr := range st {
-		p := pkgOf(fr.fn)
-		if isRuntime(fr.fn) || p == "sync" || p == "internal/sync" || p == "time" {
-			continue
-		}
-		if p == f.self {
-			name := stripGenerics(fr.fn)[len(p):]
+		if pkgOf(fr.fn) == f.self {
+			name := stripGenerics(fr.fn)[len(f.self):]
 			for _, h := range harnessFuncs {
 				if name == h || strings.HasPrefix(name, h+".") {
 					return true
 				}
 			}
 		}
-		return false
+		if f.rank(fr.fn) > 0 {
+			return false
+		}
 	}
 	return false
 }
