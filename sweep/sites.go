@@ -280,9 +280,32 @@ func shortFile(name string) string {
 	return path.Join(path.Base(dir), file)
 }
 
+// stripGenerics drops the type arguments of a generic instantiation
+// ("pool.(*collectRun[go.shape.int,go.shape.uint64]).work" is
+// "pool.(*collectRun).work"), whose dots and slashes are not the path's.
+func stripGenerics(fn string) string {
+	if !strings.Contains(fn, "[") {
+		return fn
+	}
+	var b strings.Builder
+	depth := 0
+	for _, r := range fn {
+		switch {
+		case r == '[':
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
+}
+
 // pkgOf is the import path of a function's package: "a/b/c.(*T).M" is
 // "a/b/c".
 func pkgOf(fn string) string {
+	fn = stripGenerics(fn)
 	slash := strings.LastIndexByte(fn, '/')
 	dot := strings.IndexByte(fn[slash+1:], '.')
 	if dot < 0 {
@@ -292,10 +315,18 @@ func pkgOf(fn string) string {
 }
 
 // isStd reports whether fn is of the standard library or the runtime: its
-// path's first element has no dot.
+// path's first element has no dot. A module may have such a path too
+// ("myapp"): frames.rank asks about the user's module first.
 func isStd(fn string) bool {
 	first, _, _ := strings.Cut(pkgOf(fn), "/")
 	return !strings.Contains(first, ".")
+}
+
+// isRuntime reports whether fn is the runtime's (or an internal package's,
+// which the runtime and std share): a leaf there is climbed out of.
+func isRuntime(fn string) bool {
+	p := pkgOf(fn)
+	return p == "runtime" || strings.HasPrefix(p, "runtime/internal") || strings.HasPrefix(p, "internal/")
 }
 
 // frames classifies a stack against the user's code: the benchmark's own
@@ -310,13 +341,13 @@ type frames struct {
 // rest of the user's module, 0 for any other.
 func (f frames) rank(fn string) int {
 	p := pkgOf(fn)
-	if isStd(fn) || p == f.self {
-		return 0
-	}
-	if f.bench != "" && p == f.bench {
+	switch {
+	case f.bench != "" && p == f.bench:
 		return 1
-	}
-	if f.module != "" && (p == f.module || strings.HasPrefix(p, f.module+"/") || strings.HasPrefix(p, f.module+"_test")) {
+	case f.module != "" && (p == f.module || strings.HasPrefix(p, f.module+"/") || strings.HasPrefix(p, f.module+"_test")):
+		if p == f.self {
+			return 0
+		}
 		return 2
 	}
 	return 0
@@ -325,18 +356,67 @@ func (f frames) rank(fn string) int {
 // user is the user's frame nearest the leaf: of the benchmark's own
 // package where the stack holds one, else of the user's module.
 func (f frames) user(st []frame) (frame, bool) {
-	var best frame
-	bestRank := 0
-	for _, fr := range st {
+	if i := f.userAt(st); i >= 0 {
+		return st[i], true
+	}
+	return frame{}, false
+}
+
+// userAt is the index of the frame user returns (-1 if none).
+func (f frames) userAt(st []frame) int {
+	best := -1
+	for i, fr := range st {
 		switch r := f.rank(fr.fn); {
 		case r == 1:
-			return fr, true
-		case r == 2 && bestRank == 0:
-			best, bestRank = fr, r
+			return i
+		case r == 2 && best < 0:
+			best = i
 		}
 	}
-	return best, bestRank > 0
+	return best
 }
+
+// path is the call path of a stack (leaf first) as Site.Path gives it,
+// outermost first: the user's frame nearest the leaf (preceded by its
+// caller where that is the user's too: a helper is named with its
+// caller), the function it called, and the function where the time went
+// (the first frame from the leaf outside the runtime) where that is
+// deeper still. nil where the stack holds no frame of the user's.
+func (f frames) path(st []frame) []Frame {
+	u := f.userAt(st)
+	if u < 0 {
+		return nil
+	}
+	var out []Frame
+	if u+1 < len(st) && f.helperOf(st[u], st[u+1]) && !f.harness(st[u+1:]) {
+		out = append(out, st[u+1].public())
+	}
+	out = append(out, st[u].public())
+	leaf := 0
+	for leaf < u && isRuntime(st[leaf].fn) {
+		leaf++
+	}
+	if leaf >= u {
+		return out
+	}
+	entry := u - 1
+	if !isRuntime(st[entry].fn) {
+		out = append(out, st[entry].public())
+	}
+	if leaf < entry {
+		out = append(out, st[leaf].public())
+	}
+	return out
+}
+
+// helperOf reports whether the user's frame u is a helper of the user's
+// frame caller: caller is of the benchmark's package, or of u's own.
+func (f frames) helperOf(u, caller frame) bool {
+	r := f.rank(caller.fn)
+	return r == 1 || r == 2 && pkgOf(caller.fn) == pkgOf(u.fn)
+}
+
+func (fr frame) public() Frame { return Frame{Func: fr.fn, File: fr.file, Line: fr.line} }
 
 // firstOutside is the first frame from the leaf that is not in the given
 // packages (and not in the runtime).
@@ -354,23 +434,72 @@ func firstOutside(st []frame, pkgs ...string) (frame, bool) {
 // tally sums values by site.
 type tally struct {
 	f     frames
-	sites map[string]*Site
+	sites map[string]*tallied
 }
 
-func newTally(f frames) *tally { return &tally{f: f, sites: map[string]*Site{}} }
+// tallied is one site of a tally, with its value by line of the function
+// charged and of the user's frame, so that each is named by its heaviest.
+type tallied struct {
+	Site
+	lines, userLines map[int]float64
+	paths            map[string]pathValue
+}
+
+type pathValue struct {
+	path []Frame
+	v    float64
+}
+
+func newTally(f frames) *tally { return &tally{f: f, sites: map[string]*tallied{}} }
 
 func (t *tally) add(at frame, st []frame, wait string, v float64) {
+	t.addKind(at, st, wait, "", v)
+}
+
+// addKind adds v at the site at, from the stack st (leaf first), waited
+// in wait, of the kind given.
+func (t *tally) addKind(at frame, st []frame, wait, kind string, v float64) {
 	u, hasUser := t.f.user(st)
-	key := at.fn + "\x00" + wait + "\x00" + u.fn
+	key := at.fn + "\x00" + wait + "\x00" + u.fn + "\x00" + kind
 	s := t.sites[key]
 	if s == nil {
-		s = &Site{Func: at.fn, File: at.file, Line: at.line, Wait: wait}
+		s = &tallied{Site: Site{Func: at.fn, File: at.file, Wait: wait, Kind: kind},
+			lines: map[int]float64{}, userLines: map[int]float64{}, paths: map[string]pathValue{}}
 		if hasUser {
-			s.User, s.UserFile, s.UserLine = u.fn, u.file, u.line
+			s.User, s.UserFile = u.fn, u.file
 		}
 		t.sites[key] = s
 	}
 	s.Value += v
+	s.lines[at.line] += v
+	if hasUser {
+		s.userLines[u.line] += v
+	}
+	if p := t.f.path(st); len(p) > 0 {
+		// A wait's path ends at the std function waited in
+		// (sync.(*Mutex).Lock), not in its internals.
+		if wait != "" {
+			if i := slices.IndexFunc(p, func(fr Frame) bool { return fr.Func == wait }); i >= 0 {
+				p = p[:i+1]
+			}
+		}
+		k := fmt.Sprint(p)
+		pv := s.paths[k]
+		pv.path, pv.v = p, pv.v+v
+		s.paths[k] = pv
+	}
+}
+
+// heaviest is the key of m with the largest value, the smallest key
+// among equals (0 if m is empty).
+func heaviest(m map[int]float64) int {
+	best, bv := 0, -1.0
+	for k, v := range m {
+		if v > bv || v == bv && k < best {
+			best, bv = k, v
+		}
+	}
+	return best
 }
 
 // top is the largest sites, each value divided by ops.
@@ -386,10 +515,30 @@ func (t *tally) topf(ops float64) []Site {
 		if s.Value <= 0 {
 			continue
 		}
-		c := *s
+		c := s.Site
 		c.Value /= ops
+		c.Line = heaviest(s.lines)
+		if c.User != "" {
+			c.UserLine = heaviest(s.userLines)
+		}
+		var best pathValue
+		for k, pv := range s.paths {
+			if pv.v > best.v || pv.v == best.v && best.path != nil && k < fmt.Sprint(best.path) {
+				best = pv
+			}
+		}
+		c.Path = best.path
 		out = append(out, c)
 	}
+	sortSites(out)
+	if len(out) > maxSites {
+		out = out[:maxSites]
+	}
+	return out
+}
+
+// sortSites orders sites by value, largest first, then by name.
+func sortSites(out []Site) {
 	slices.SortFunc(out, func(a, b Site) int {
 		if a.Value != b.Value {
 			if a.Value > b.Value {
@@ -397,12 +546,8 @@ func (t *tally) topf(ops float64) []Site {
 			}
 			return 1
 		}
-		return strings.Compare(a.Func+" "+a.User, b.Func+" "+b.User)
+		return strings.Compare(a.Func+" "+a.User+" "+a.Wait, b.Func+" "+b.User+" "+b.Wait)
 	})
-	if len(out) > maxSites {
-		out = out[:maxSites]
-	}
-	return out
 }
 
 // valueIndex is the index of the sample type named typ (-1 if none).
@@ -426,43 +571,157 @@ func scale(p *profile.Profile, i int) float64 {
 
 // cpuSites reads a CPU profile of ops ops: flat CPU by function, CPU by
 // goroutine root, and the benchmark goroutine's own CPU (its root in
-// package testing: code around the executor, which runs alone).
+// package testing: code around the executor, which runs alone). The
+// harness's samples are left out; those in a lock's spin and wake paths
+// go to LockCPU, by the site that took the lock, not to CPU.
 func (f frames) cpuSites(p *profile.Profile, ops int, s *Sites) {
 	i := valueIndex(p, "cpu")
 	if i < 0 {
 		return
 	}
-	flat, roots, serial := newTally(f), newTally(f), newTally(f)
+	if p.Period > 0 && p.PeriodType != nil && p.PeriodType.Unit == "nanoseconds" && p.Period != 1e7 {
+		s.CPUPeriod = float64(p.Period) * 1e-9
+	}
+	c := newCPUTally(f)
+	n := valueIndex(p, "samples")
 	for _, smp := range p.Sample {
 		st := stack(smp)
-		if len(st) == 0 {
-			continue
+		k := 1
+		if n >= 0 {
+			k = int(smp.Value[n])
 		}
-		v := float64(smp.Value[i]) * scale(p, i)
-		s.Samples += int(smp.Value[valueIndex(p, "samples")])
-		flat.add(st[0], st, "", v)
-		s.CPUTotal += v / float64(ops)
-		root := st[len(st)-1]
-		roots.add(root, st, "", v)
-		if pkgOf(root.fn) == "testing" {
-			s.SerialCPU += v / float64(ops)
-			at := st[0]
-			if u, ok := f.user(st); ok {
-				at = u
-			}
-			serial.add(at, st, "", v)
-		}
+		c.add(st, float64(smp.Value[i])*scale(p, i), k)
 	}
-	s.CPU, s.Roots, s.Serial = flat.top(ops), roots.top(ops), serial.top(ops)
+	c.into(float64(ops), s)
 }
 
-// harness reports whether a stack is the harness's own work (the pass
-// reading its profiles, runtime/pprof and runtime/trace writing them), not
-// the benchmark's.
+// cpuTally sums CPU samples, from a profile or a trace, into Sites' CPU
+// lists.
+type cpuTally struct {
+	f                          frames
+	flat, roots, serial, locks *tally
+	samples                    int
+	total, serialCPU, lockCPU  float64
+}
+
+func newCPUTally(f frames) *cpuTally {
+	return &cpuTally{f: f, flat: newTally(f), roots: newTally(f), serial: newTally(f), locks: newTally(f)}
+}
+
+// add is one stack's CPU, v seconds over k samples.
+func (c *cpuTally) add(st []frame, v float64, k int) {
+	if len(st) == 0 || c.f.harness(st) {
+		return
+	}
+	c.samples += k
+	c.total += v
+	if wait, at, ok := lockOf(st); ok {
+		c.lockCPU += v
+		c.locks.addKind(st[at], st, wait, "lock", v)
+	} else {
+		c.flat.add(st[0], st, "", v)
+	}
+	root := rootOf(st)
+	c.roots.add(root, st, "", v)
+	if pkgOf(root.fn) == "testing" {
+		c.serialCPU += v
+		at := st[0]
+		if u, ok := c.f.user(st); ok {
+			at = u
+		}
+		c.serial.add(at, st, "", v)
+	}
+}
+
+func (c *cpuTally) into(ops float64, s *Sites) {
+	if !(ops > 0) {
+		return
+	}
+	s.Samples = c.samples
+	s.CPUTotal = c.total / ops
+	s.SerialCPU = c.serialCPU / ops
+	s.LockCPUTotal = c.lockCPU / ops
+	s.CPU, s.Roots, s.Serial, s.LockCPU = c.flat.topf(ops), c.roots.topf(ops), c.serial.topf(ops), c.locks.topf(ops)
+}
+
+// rootOf is the function a goroutine started in: a stack's outermost
+// frame, past the runtime.goexit a trace's stacks end with.
+func rootOf(st []frame) frame {
+	for i := len(st) - 1; i > 0; i-- {
+		if st[i].fn != "runtime.goexit" {
+			return st[i]
+		}
+	}
+	return st[0]
+}
+
+// lockFuncs are the functions of a lock, its spin and its wake paths: a
+// CPU sample whose stack, from the leaf, runs through these (and the
+// runtime's and sync's internals) before any other frame is the lock's.
+var lockFuncs = map[string]bool{
+	"sync.(*Mutex).Lock": true, "sync.(*Mutex).Unlock": true, "sync.(*Mutex).TryLock": true,
+	"sync.(*Mutex).lockSlow": true, "sync.(*Mutex).unlockSlow": true,
+	"sync.(*RWMutex).Lock": true, "sync.(*RWMutex).Unlock": true, "sync.(*RWMutex).RLock": true,
+	"sync.(*RWMutex).RUnlock": true, "sync.(*RWMutex).rUnlockSlow": true, "sync.(*RWMutex).TryLock": true,
+	"internal/sync.(*Mutex).Lock": true, "internal/sync.(*Mutex).Unlock": true,
+	"internal/sync.(*Mutex).lockSlow": true, "internal/sync.(*Mutex).unlockSlow": true,
+	"runtime.lock": true, "runtime.unlock": true, "runtime.lock2": true, "runtime.unlock2": true,
+	"runtime.lockWithRank": true, "runtime.unlockWithRank": true,
+}
+
+// lockOf reports whether a stack (leaf first) is in a lock: wait is the
+// lock's outermost function ("sync.(*Mutex).Lock"; for the runtime's own
+// locks, the runtime function that took it, as runtime.chansend1), at
+// the index of the frame that took the lock (the first outside the
+// runtime and sync). ok is false where the stack leaves the runtime and
+// sync before any lock function, or never leaves them.
+func lockOf(st []frame) (wait string, at int, ok bool) {
+	seen := false
+	for i, fr := range st {
+		p := pkgOf(fr.fn)
+		inside := p == "sync" || p == "internal/sync" || isRuntime(fr.fn)
+		if !inside {
+			return wait, i, seen
+		}
+		switch {
+		case lockFuncs[stripGenerics(fr.fn)]:
+			seen = true
+			wait = fr.fn
+		case seen && isRuntime(fr.fn) && strings.HasPrefix(wait, "runtime."):
+			// The runtime function that took a runtime lock.
+			wait = fr.fn
+		}
+	}
+	return "", 0, false
+}
+
+// harnessFuncs are this package's functions that run the pass: a stack
+// whose first frame outside the runtime and std's sync and time is one of
+// them is the harness's own work (reading the profiles, collecting), not
+// the benchmark's, which runs under profilePass too.
+var harnessFuncs = []string{".profilePass", ".profilePassFor", ".runOps", ".readProfile", ".keepProfiles", ".sitesPass", ".traceSites"}
+
+// harness reports whether a stack is the harness's own work: runtime/pprof
+// and runtime/trace writing their data, or the pass's own code (see
+// harnessFuncs) before any of the user's code from the leaf: the user's
+// code runs under the pass, and what it does is the user's.
 func (f frames) harness(st []frame) bool {
 	for _, fr := range st {
-		if p := pkgOf(fr.fn); p == "runtime/pprof" || p == "runtime/trace" || strings.HasPrefix(fr.fn, f.self+".profilePass") {
+		if p := pkgOf(fr.fn); p == "runtime/pprof" || p == "runtime/trace" {
 			return true
+		}
+	}
+	for _, fr := range st {
+		if pkgOf(fr.fn) == f.self {
+			name := stripGenerics(fr.fn)[len(f.self):]
+			for _, h := range harnessFuncs {
+				if name == h || strings.HasPrefix(name, h+".") {
+					return true
+				}
+			}
+		}
+		if f.rank(fr.fn) > 0 {
+			return false
 		}
 	}
 	return false
@@ -482,7 +741,7 @@ func (f frames) tallySites(p *profile.Profile, ops int, typ string, byWait bool,
 	for _, smp := range p.Sample {
 		st := stack(smp)
 		at, ok := firstOutside(st, pkgs...)
-		if !ok || f.harness(st) || byWait && pkgOf(st[len(st)-1].fn) == "testing" {
+		if !ok || f.harness(st) || byWait && pkgOf(rootOf(st).fn) == "testing" {
 			continue
 		}
 		wait := ""

@@ -118,9 +118,6 @@ func setWindow(b *testing.B, w window) (ok bool) {
 	return true
 }
 
-// traceWindow bounds the execution trace of a pass.
-const traceWindow = 20 * time.Millisecond
-
 // sitesDone holds the points whose sites this process has collected: once
 // a point, however many -count runs it makes.
 var sitesDone sync.Map
@@ -200,8 +197,87 @@ func sanitize(name string) string {
 }
 
 // profilePass runs fn under the profiles and summarizes them. keep, where
-// EnvProfiles is set, is the path prefix of the files to keep.
+// EnvProfiles is set, is the path prefix of the files to keep. b's window
+// (setWindow) bounds a b.Loop; a benchmark written with b.N is run again
+// with a larger b.N until it has run for the window (or its count).
 func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Sites {
+	return profilePassFor(b, fn, benchPkg, keep, windowOf(b))
+}
+
+// windowOf is the window setWindow gave b (zero where it could not).
+func windowOf(b *testing.B) (w window) {
+	defer func() {
+		if recover() != nil {
+			w = window{}
+		}
+	}()
+	v := reflect.ValueOf(b).Elem().FieldByName("benchTime")
+	if !v.IsValid() || v.Kind() != reflect.Struct {
+		return window{}
+	}
+	d, n := v.FieldByName("d"), v.FieldByName("n")
+	if !d.IsValid() || !n.IsValid() || d.Kind() != reflect.Int64 || n.Kind() != reflect.Int {
+		return window{}
+	}
+	return window{d: time.Duration(d.Int()), n: int(n.Int())}
+}
+
+// usedLoop reports whether fn ran b.Loop (testing's unexported loop
+// count is set); ok is false where the field is not as expected.
+func usedLoop(b *testing.B) (used, ok bool) {
+	defer func() {
+		if recover() != nil {
+			used, ok = false, false
+		}
+	}()
+	v := reflect.ValueOf(b).Elem().FieldByName("loop")
+	if !v.IsValid() || v.Kind() != reflect.Struct {
+		return false, false
+	}
+	n := v.FieldByName("n")
+	if !n.IsValid() || n.Kind() != reflect.Uint64 {
+		return false, false
+	}
+	return n.Uint() > 0, true
+}
+
+// runOps runs fn for the window: once, where it ran b.Loop (which the
+// window bounds); else (a benchmark written with b.N) again with a
+// larger b.N, as testing's launch does, until the ops ran for w.d or w.n
+// ops ran. It returns the ops run and the time they took (the timer's).
+func runOps(b *testing.B, fn func(b *testing.B), w window) (ops int, took time.Duration) {
+	fn(b)
+	ops, took = max(b.N, 1), b.Elapsed()
+	if used, ok := usedLoop(b); used || !ok {
+		return ops, took
+	}
+	for range 8 {
+		var n int
+		switch {
+		case w.n > 0:
+			n = w.n - ops
+		case w.d > took:
+			per := max(took/time.Duration(ops), time.Microsecond)
+			n = int(min((w.d-took)/per+1, 1e9))
+		}
+		if n <= 0 {
+			break
+		}
+		b.StopTimer()
+		b.N = n
+		b.ResetTimer()
+		b.StartTimer()
+		fn(b)
+		b.StopTimer()
+		ops += n
+		took += b.Elapsed()
+	}
+	b.N = ops
+	return ops, took
+}
+
+// profilePassFor is profilePass for the window w.
+func profilePassFor(b *testing.B, fn func(b *testing.B), benchPkg, keep string, w window) *Sites {
 	passMu.Lock()
 	defer passMu.Unlock()
 	s := &Sites{}
@@ -221,50 +297,56 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	if !traceOn {
 		s.Skipped = append(s.Skipped, "trace: go test -trace is on, and kept whole")
 	}
+	if w == (window{}) {
+		s.Skipped = append(s.Skipped, "window: this Go's testing.B has no benchtime to bound the pass by: it ran go test's -benchtime")
+	}
 	runtime.GC()
 	runtime.GC()
 	allocs0 := readProfile("allocs")
 	var mutex0, block0 *profile.Profile
-	prevFraction := 0
 	if mutexOn {
-		prevFraction = runtime.SetMutexProfileFraction(1)
+		// The fraction the program set is put back after the pass.
+		prev := runtime.SetMutexProfileFraction(1)
+		defer runtime.SetMutexProfileFraction(prev)
 		mutex0 = readProfile("mutex")
 	}
 	if blockOn {
-		runtime.SetBlockProfileRate(1)
+		// The runtime does not say the block profile's rate. A profile
+		// that holds samples already was turned on by the program: its
+		// rate stays, and the delta is at that rate. Else it was off, and
+		// is turned off again after the pass.
 		block0 = readProfile("block")
+		if block0 != nil && len(block0.Sample) > 0 {
+			s.Skipped = append(s.Skipped, "block: on at the program's own rate, which the pass leaves as it is (delays below it are sampled)")
+		} else {
+			runtime.SetBlockProfileRate(1)
+			defer runtime.SetBlockProfileRate(0)
+		}
 	}
 	var cpu bytes.Buffer
-	if cpuOn && pprof.StartCPUProfile(&cpu) != nil {
-		cpuOn = false
-		s.Skipped = append(s.Skipped, "cpu: a CPU profile is already running")
+	hz := 100
+	if cpuOn {
+		var err error
+		if hz, err = startCPUProfile(&cpu); err != nil {
+			cpuOn = false
+			s.Skipped = append(s.Skipped, "cpu: a CPU profile is already running")
+		}
 	}
+	// The trace is of the whole pass: the timed ops' windows are found in
+	// it by testing's timer marks, so that setup and StopTimer sections
+	// are left out, and the tail of the last op is in it. The pass's
+	// length is what bounds what reading it costs.
 	var tr bytes.Buffer
 	if traceOn && trace.Start(&tr) != nil {
 		traceOn = false
 		s.Skipped = append(s.Skipped, "trace: a trace is already running")
 	}
-	// The trace is of a bounded window, traceWindow at most: a workload
-	// that starts a goroutine a task writes millions of events a second,
-	// and reading them would cost more than the pass.
-	start := time.Now()
-	var traced time.Duration
-	var stopOnce sync.Once
-	stopTrace := func() {
-		stopOnce.Do(func() {
-			if traceOn {
-				trace.Stop()
-				traced = time.Since(start)
-			}
-		})
+	ops, took := runOps(b, fn, w)
+	if traceOn {
+		trace.Stop()
 	}
-	timer := time.AfterFunc(traceWindow, stopTrace)
-	fn(b)
-	timer.Stop()
-	stopTrace()
-	passed := time.Since(start)
-	// StopCPUProfile waits for runtime/pprof's writer, which reads every
-	// 100 ms: it waits in the background while the other profiles are read.
+	// StopCPUProfile waits for runtime/pprof's writer: it waits in the
+	// background while the other profiles are read.
 	cpuDone := make(chan struct{})
 	go func() {
 		if cpuOn {
@@ -275,17 +357,15 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	var mutex1, block1 *profile.Profile
 	if mutexOn {
 		mutex1 = readProfile("mutex")
-		runtime.SetMutexProfileFraction(prevFraction)
 	}
 	if blockOn {
 		block1 = readProfile("block")
-		runtime.SetBlockProfileRate(0)
 	}
 	runtime.GC()
 	runtime.GC()
 	allocs1 := readProfile("allocs")
 
-	s.Ops = max(b.N, 1)
+	s.Ops = ops
 	f := frames{bench: benchPkg, module: mainModule(), self: selfPkg}
 	kept := map[string]*profile.Profile{}
 	if d, err := delta(mutex0, mutex1); err == nil && d != nil {
@@ -300,18 +380,29 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 		s.Alloc = f.allocSites(d, s.Ops)
 		kept["allocs"] = d
 	}
+	var fromTrace *traceResult
 	if traceOn {
-		// The ops the trace saw, in proportion to its share of the pass.
-		ops := float64(s.Ops) * min(traced.Seconds()/max(passed.Seconds(), 1e-9), 1)
-		if err := f.traceSites(tr.Bytes(), ops, s); err != nil {
+		opTime := took.Seconds() / float64(max(ops, 1))
+		res, err := f.traceSites(tr.Bytes(), runtime.GOMAXPROCS(0), opTime, 1/float64(hz), s)
+		if err != nil {
 			s.Skipped = append(s.Skipped, "trace: "+err.Error())
 		}
+		fromTrace = res
 	}
 	<-cpuDone
 	if cpuOn {
 		if p, err := profile.Parse(&cpu); err == nil {
-			f.cpuSites(p, s.Ops, s)
 			kept["cpu"] = p
+			if fromTrace != nil && fromTrace.whole && fromTrace.ops > 0 && fromTrace.cpu.samples > 0 {
+				// The trace holds the same samples, with their times: those
+				// of the timed ops only.
+				fromTrace.cpu.into(fromTrace.ops, s)
+				if hz != 100 {
+					s.CPUPeriod = 1 / float64(hz)
+				}
+			} else {
+				f.cpuSites(p, s.Ops, s)
+			}
 		}
 	}
 	// What reading the profiles leaves is garbage: collected here, so
