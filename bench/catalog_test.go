@@ -313,3 +313,20 @@ func TestCoreSlowedHook(t *testing.T) {
 	a = analyze(t, synth(lock.p1, lock.p2))
 	assert.Equal(t, bench.LimitLock, a.Limit, "without the hook, the lock")
 }
+
+// TestShortNames: a site's function is written without its import path's
+// directories, a major version with its module's name, the standard
+// library's whole, and a generic instantiation's shapes as "[...]".
+func TestShortNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"github.com/hashicorp/golang-lru/v2.(*Cache[go.shape.int,go.shape.int]).Add": "golang-lru/v2.(*Cache[...]).Add",
+		"encoding/json.Marshal": "encoding/json.Marshal",
+		"github.com/futuresbench/futures/pool.(*collectRun[go.shape.int,go.shape.uint64]).work": "pool.(*collectRun[...]).work",
+		"example.com/m.summarize":                   "m.summarize",
+		"main.main":                                 "main.main",
+		"myapp/internal/x.F":                        "myapp/internal/x.F",
+		"example.com/m.F[go.shape.[]uint8].func1":   "m.F[...].func1",
+	} {
+		assert.Equal(t, want, bench.ShortFunc(in), in)
+	}
+}

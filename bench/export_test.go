@@ -13,3 +13,6 @@ func SetCoreSlowed(f func(a *Analysis, at Row) (float64, bool)) (restore func())
 	coreSlowed = f
 	return func() { coreSlowed = was }
 }
+
+// ShortFunc is how a site's function is written.
+var ShortFunc = shortFunc

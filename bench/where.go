@@ -560,7 +560,13 @@ func (a *Analysis) waitWhere(base int) *Where {
 	if st == nil {
 		return nil
 	}
-	waits := st.Waits
+	// A goroutine preempted was runnable, not waiting: not the work's wait.
+	var waits []sweep.Site
+	for _, s := range st.Waits {
+		if s.Wait != "preempted" && s.Kind != "preempted" {
+			waits = append(waits, s)
+		}
+	}
 	if len(waits) == 0 {
 		waits = st.Block
 	}

@@ -279,6 +279,7 @@ func (a *Analysis) noSites(x int) string {
 // ("github.com/hashicorp/golang-lru/v2.(*Cache).Add" is
 // "golang-lru/v2.(*Cache).Add": a major version keeps its module's name).
 func shortFunc(fn string) string {
+	fn = shapes(fn)
 	slash := strings.LastIndexByte(fn, '/')
 	if slash < 0 || !strings.Contains(fn[:strings.IndexByte(fn, '/')], ".") {
 		// No path, or the standard library's ("encoding/json.Marshal"),
@@ -293,6 +294,27 @@ func shortFunc(fn string) string {
 		return fn
 	}
 	return last
+}
+
+// shapes writes a generic instantiation's type arguments as "[...]":
+// "pool.collect[go.shape.int,go.shape.int]" is "pool.collect[...]".
+func shapes(fn string) string {
+	var b strings.Builder
+	depth := 0
+	for _, r := range fn {
+		switch {
+		case r == '[':
+			if depth == 0 {
+				b.WriteString("[...]")
+			}
+			depth++
+		case r == ']' && depth > 0:
+			depth--
+		case depth == 0:
+			b.WriteRune(r)
+		}
+	}
+	return b.String()
 }
 
 // frameWhere is a frame as "F (file:line)", its function short.
