@@ -17,13 +17,21 @@
 // far the sweep scales, claimed only where the intervals support it, then
 // the one Limit the evidence names (the cores, a lock, waiting, the
 // collector, not enough parallel work, more CPU per op, the executor's own
-// cost, a busy machine), each by a short rule in verdict.go, and, where
-// the runs carry package sweep's sites (profiles and a trace of a pass of
-// its own), the limit's site (Where: the critical section, the allocation
-// sites, the functions whose CPU grew, what ran beside the workers, a
-// serial part told from one long task, where goroutines waited). Every
-// sentence is written in words.go, from the model; the text, markdown, csv,
-// json and html writers, and the gate's (WriteGate), read the model.
+// cost, a busy machine). Every rule that names a limit is an entry of one
+// table, the Catalog (catalog.go), modeled on Scalasca's catalog of
+// performance properties: each Pattern's definition, the evidence it reads,
+// its threshold, how its share of the lost speedup is computed, and where
+// its site comes from. Where the runs carry package sweep's sites (profiles
+// and a trace of a pass of its own), the limit's site is named as a call
+// path (Where: the critical section, the code that spun on a lock, the
+// allocation sites, the functions whose CPU grew, what ran beside the
+// workers, where goroutines waited), and idle cores are explained by the
+// trace's split of the idle core time: a serial part, one long task (only
+// where the trace shows the tail), the lock, blocking on channels, waiting;
+// where no part holds half, the report says it cannot decide. The speedup
+// lost at the point is split among the patterns (Accounts). Every sentence
+// is written in words.go, from the model; the text, markdown, csv, json and
+// html writers, and the gate's (WriteGate), read the model.
 //
 // A point is disturbed where other processes took BusyShare of its core
 // time while its threads waited to run; where the runs carry no run-queue
