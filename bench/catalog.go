@@ -19,6 +19,7 @@ import (
 type PatternID int
 
 const (
+	// PatternNone: no pattern named.
 	PatternNone PatternID = iota
 	// PatternWaiting: the work waits (IO, sleep) even one at a time; or, in
 	// the idle split, workers were blocked in sleep, IO, a WaitGroup or a
@@ -186,7 +187,7 @@ var Catalog = []Pattern{
 	},
 }
 
-// Pattern returns the catalog's entry for id (the zero Pattern if none).
+// PatternOf returns the catalog's entry for id (the zero Pattern if none).
 func PatternOf(id PatternID) Pattern {
 	for _, p := range Catalog {
 		if p.ID == id {
