@@ -38,16 +38,17 @@ type passPlan struct {
 // per op from the timed samples and the wall time the sweep's timed
 // samples took in this process (timed). The budget is passShare of the
 // sweep's wall time: this process's timed samples times -count (the
-// passes run in the first of its runs, once a process). It goes to the
+// passes run in the first of its runs, once a process), times runs where
+// the sweep runs in that many processes (EnvSites "runs:K"). It goes to the
 // points the verdict reads, in this order: GOMAXPROCS (where the cores
 // run out: the knee, where most limits are named and the idle cores are
 // split), the base (workers=1: growth, work beside the workers and
 // waiting are read against it), and the largest count (beyond the
 // cores). Each pass runs whole ops, one at least; a point whose one op
 // does not fit what is left gets none.
-func planPasses(counts []int, op map[int]time.Duration, timed time.Duration) *passPlan {
+func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
 	p := &passPlan{op: op, ratio: 2, procs: runtime.GOMAXPROCS(0)}
-	p.budget = time.Duration(passShare * float64(timed) * float64(testCount()))
+	p.budget = time.Duration(passShare * float64(timed) * float64(testCount()*max(runs, 1)))
 	if len(counts) == 0 {
 		return p
 	}
@@ -108,15 +109,22 @@ func testCount() int {
 }
 
 // envWindow is the pass's length EnvSites sets: ok false where it sets
-// none (unset: the budget decides), off true where it turns the pass off.
-func envWindow() (w window, ok, off bool) {
+// none (unset, or "runs:K": the budget decides), off true where it turns
+// the pass off. runs is K of "runs:K" (0 otherwise): the sweep runs K
+// times in processes of their own, of which this one runs the passes (make
+// bench's rounds), so that the budget is of all K.
+func envWindow() (w window, ok, off bool, runs int) {
 	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
 	case v == "off" || v == "0" || v == "false":
-		return window{}, false, true
+		return window{}, false, true, 0
+	case strings.HasPrefix(v, "runs:"):
+		if k, err := strconv.Atoi(strings.TrimPrefix(v, "runs:")); err == nil && k > 0 {
+			return window{}, false, false, k
+		}
 	case v != "":
 		if w, ok := parseWindow(v); ok {
-			return w, true, false
+			return w, true, false, 0
 		}
 	}
-	return window{}, false, false
+	return window{}, false, false, 0
 }

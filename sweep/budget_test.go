@@ -25,7 +25,7 @@ func TestPlanPasses(t *testing.T) {
 	}
 	// go test's defaults: 1s a point, one run.
 	timed := time.Duration(len(counts)) * 1200 * time.Millisecond
-	p := planPasses(counts, op, timed)
+	p := planPasses(counts, op, timed, 0)
 	require.Equal(t, procs, p.order[0], "the knee first")
 	assert.Equal(t, 1, p.order[1], "then the base")
 	assert.Equal(t, counts[len(counts)-1], p.order[len(p.order)-1], "then the largest count")
@@ -44,7 +44,7 @@ func TestPlanPasses(t *testing.T) {
 	assert.LessOrEqual(t, p.spent, time.Duration(0.05*float64(timed)), "within 5% of the wall time")
 
 	// An op longer than the whole budget gets none.
-	p = planPasses(counts, map[int]time.Duration{1: time.Hour, procs: time.Hour}, timed)
+	p = planPasses(counts, map[int]time.Duration{1: time.Hour, procs: time.Hour}, timed, 0)
 	_, ok := p.next(0)
 	assert.False(t, ok)
 }

@@ -31,7 +31,9 @@ const (
 	// EnvSites turns the pass off ("off" or "0"), or sets its length at
 	// every point: a duration ("150ms") or a count of ops ("5x"). Unset,
 	// the passes take at most 5% of the sweep's wall time, at the points
-	// the verdict reads (see planPasses), each one op at least.
+	// the verdict reads (see planPasses), each one op at least; "runs:K"
+	// says the sweep runs in K processes, of which this one takes the
+	// passes (make bench's rounds): the budget is of all K.
 	EnvSites = "SWEEP_SITES"
 	// EnvProfiles names a folder in which each point's profiles are kept
 	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,

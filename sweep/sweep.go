@@ -150,7 +150,7 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 // passes runs the sites passes of a sweep: at every point for the window
 // EnvSites sets, or as planPasses plans them.
 func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration, timed time.Duration, fn func(b *testing.B, n int)) {
-	w, set, off := envWindow()
+	w, set, off, runs := envWindow()
 	if off {
 		return
 	}
@@ -169,7 +169,7 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		}
 		return
 	}
-	plan := planPasses(counts, opTime, timed)
+	plan := planPasses(counts, opTime, timed, runs)
 	for i, n := range plan.order {
 		w, ok := plan.next(i)
 		if !ok {
