@@ -66,8 +66,18 @@ func pct(f float64) string {
 	return fmt.Sprintf("%.0f%%", 100*f)
 }
 
-// Title names an analysed sweep: its package's last element and its name.
-func (a *Analysis) Title() string { return path.Base(a.Pkg) + ": " + a.Name }
+// Title names an analysed sweep: its package as shown (PkgName) and its
+// name.
+func (a *Analysis) Title() string { return a.PkgName() + ": " + a.Name }
+
+// PkgName is the sweep's package as the report shows it: PkgShort, or,
+// for a sweep made by hand, the package's last element.
+func (s *Sweep) PkgName() string {
+	if s.PkgShort != "" {
+		return s.PkgShort
+	}
+	return path.Base(s.Pkg)
+}
 
 // Format is an output format of the report.
 type Format string

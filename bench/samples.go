@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -51,8 +50,11 @@ func (b *Benchmark) Values(unit string) []float64 {
 // Samples are the runs of every benchmark of some outputs, read once: the
 // report derives its sweeps from them, the gate compares two of them.
 type Samples struct {
-	// Names are the benchmarks by "pkg name" (the package's last element
-	// and the full name), in first-seen order; Benchmarks holds each.
+	// Names are the benchmarks by "PKG NAME" (the package's whole import
+	// path, as its "pkg:" line gives it, and the benchmark's full name):
+	// two packages that end alike (service1/cache, service2/cache) are two
+	// keys; in first-seen order. Benchmarks holds each. Labels says how a
+	// key is shown.
 	Names      []string
 	Benchmarks map[string]*Benchmark
 	// Meta is the unit metadata the output declares ("Unit widgets/s
@@ -64,6 +66,9 @@ type Samples struct {
 	// Failed names the benchmarks the output reports as failed
 	// ("--- FAIL: BenchmarkX/workers=2"), without "Benchmark".
 	Failed []string
+	// failedPkgs are the packages of Failed, one each ("" where no "pkg:"
+	// line came before).
+	failedPkgs []string
 	// Commits are the distinct values of the "commit:" configuration line
 	// (make bench writes it; "-dirty" marks uncommitted changes), in
 	// first-seen order; empty where the output has none.
@@ -101,7 +106,10 @@ func Read(inputs ...Input) (*Samples, error) {
 	s := &Samples{Benchmarks: map[string]*Benchmark{}, Meta: benchfmt.UnitMetadataMap{}}
 	var reader benchfmt.Reader
 	for _, in := range inputs {
-		s.Failed = append(s.Failed, failures(in.Data)...)
+		for _, f := range failures(in.Data) {
+			s.Failed = append(s.Failed, f.name)
+			s.failedPkgs = append(s.failedPkgs, f.pkg)
+		}
 		for key, st := range sitesOf(in.Data) {
 			if s.Sites == nil {
 				s.Sites = map[string]*sweep.Sites{}
@@ -159,10 +167,7 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Interleaved = true
 	}
 	pkg := rec.GetConfig("pkg")
-	key := path.Base(pkg) + " " + string(rec.Name)
-	if pkg == "" {
-		key = " " + string(rec.Name)
-	}
+	key := pkg + " " + string(rec.Name)
 	b := s.Benchmarks[key]
 	if b == nil {
 		b = &Benchmark{Pkg: pkg, Name: string(rec.Name)}
@@ -205,15 +210,24 @@ func checkResult(r *benchfmt.Result) string {
 // finitePositive reports whether x is a usable measurement.
 func finitePositive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
 
-// failures returns the names of the benchmarks a go test output reports as
-// failed, without the "Benchmark" prefix. benchfmt skips these lines: they
-// are not results.
-func failures(data []byte) []string {
-	var out []string
+// failure is a benchmark a go test output reports as failed: its package
+// (the "pkg:" line before it) and its name without "Benchmark".
+type failure struct{ pkg, name string }
+
+// failures returns the benchmarks a go test output reports as failed.
+// benchfmt skips these lines: they are not results.
+func failures(data []byte) []failure {
+	var out []failure
+	pkg := ""
 	for line := range bytes.Lines(data) {
-		if rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("--- FAIL: Benchmark")); ok {
+		t := bytes.TrimSpace(line)
+		if p, ok := bytes.CutPrefix(t, []byte("pkg: ")); ok {
+			pkg = string(p)
+			continue
+		}
+		if rest, ok := bytes.CutPrefix(t, []byte("--- FAIL: Benchmark")); ok {
 			name, _, _ := bytes.Cut(rest, []byte(" "))
-			out = append(out, string(name))
+			out = append(out, failure{pkg, string(name)})
 		}
 	}
 	return out
@@ -232,7 +246,7 @@ func sitesOf(data []byte) map[string]*sweep.Sites {
 			continue
 		}
 		if name, st, ok := sweep.ParseSites(t); ok {
-			key := path.Base(pkg) + " " + name
+			key := pkg + " " + name
 			if _, seen := out[key]; !seen {
 				out[key] = st
 			}

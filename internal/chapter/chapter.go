@@ -10,7 +10,6 @@ import (
 	"html"
 	"io"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -79,7 +78,7 @@ func Lessons(as []*bench.Analysis) []Lesson {
 		if a.Bound <= 1 || !ok {
 			continue
 		}
-		l := Lesson{Workload: path.Base(a.Pkg) + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
+		l := Lesson{Workload: a.PkgName() + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
 		l.Kind, l.Disturbed = lesson(l, one, a)
 		out = append(out, l)
 	}
