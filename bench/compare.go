@@ -259,13 +259,17 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 }
 
 // changeLabels are the labels (Labels) of the benchmarks of changes and of
-// more.
+// more, Printable: as a terminal shows them.
 func changeLabels(changes []Change, more []string) map[string]string {
 	keys := slices.Clone(more)
 	for _, c := range changes {
 		keys = append(keys, c.Name)
 	}
-	return Labels(keys)
+	labels := Labels(keys)
+	for k, l := range labels {
+		labels[k] = Printable(l)
+	}
+	return labels
 }
 
 func writeComparison(w io.Writer, changes []Change, alpha float64, labels map[string]string) error {

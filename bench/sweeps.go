@@ -58,8 +58,10 @@ func sweepName(full string) (name, key string, x, procs int, ok bool) {
 	base, parts := benchfmt.Name(full).Parts()
 	procs = 1
 	at := -1
+	// The last element of the key counts: a sweep run inside
+	// b.Run("workers=9") is named X/workers=9/workers=2.
 	for _, k := range sweepKeys {
-		for i, p := range parts {
+		for i, p := range slices.Backward(parts) {
 			v, found := strings.CutPrefix(string(p), "/"+k+"=")
 			if n, err := strconv.Atoi(v); found && err == nil && v != "" && strings.Trim(v, "0123456789") == "" {
 				key, x, at = k, n, i
@@ -186,14 +188,14 @@ func addRuns(p Point, runs []Run) Point {
 }
 
 // sameSweep reports whether the failed benchmark fail ("Flaky/workers=2")
-// belongs to the sweep named name ("Flaky-2") over key.
+// belongs to the sweep named name ("Flaky-2") over key: fail without its
+// last key=N element is the sweep's name without its -N suffix.
 func sameSweep(fail, name, key string) bool {
-	base := baseName(name)
-	var parts []string
-	for _, p := range strings.Split(fail, "/") {
-		if !strings.HasPrefix(p, key+"=") {
-			parts = append(parts, p)
+	parts := strings.Split(fail, "/")
+	for i, p := range slices.Backward(parts) {
+		if v, ok := strings.CutPrefix(p, key+"="); ok && v != "" && strings.Trim(v, "0123456789") == "" {
+			return strings.Join(slices.Delete(parts, i, i+1), "/") == baseName(name)
 		}
 	}
-	return strings.Join(parts, "/") == base
+	return false
 }

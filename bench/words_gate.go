@@ -27,13 +27,13 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 			100*(c.Ratio-1), pctRange(c.Lo, c.Hi), c.P)
 	}
 	if g.AA() {
-		fmt.Fprintf(out, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", g.Commit)
+		fmt.Fprintf(out, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", Printable(g.Commit))
 	}
 	if err := writeComparison(out, g.Changes, alpha, labels); err != nil {
 		return err
 	}
 	for _, l := range g.BadOld {
-		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
+		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", Printable(l))
 	}
 	for _, c := range g.Changes {
 		unit := c.Unit
@@ -61,16 +61,16 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 		}
 	}
 	if len(g.Ungated) > 0 {
-		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", strings.Join(g.Ungated, ", "))
+		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", Printable(strings.Join(g.Ungated, ", ")))
 	}
 	for _, name := range g.Missing {
 		fmt.Fprintf(errw, "benchreport: missing from NEW: %s: no usable result (removed, renamed, failed or bad)\n", labels[name])
 	}
 	for _, name := range g.Failed {
-		fmt.Fprintf(errw, "benchreport: failed in NEW: Benchmark%s\n", name)
+		fmt.Fprintf(errw, "benchreport: failed in NEW: Benchmark%s\n", Printable(name))
 	}
 	for _, l := range g.Bad {
-		fmt.Fprintf(errw, "benchreport: bad value in NEW (not a positive, finite time per op): %s\n", l)
+		fmt.Fprintf(errw, "benchreport: bad value in NEW (not a positive, finite time per op): %s\n", Printable(l))
 	}
 	if out.err != nil {
 		return out.err
