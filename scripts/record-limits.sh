@@ -3,8 +3,9 @@
 # by construction, into testdata/limits/: quiet.txt on the machine as it is,
 # and busy.txt beside one CPU hog (a shell loop on one core). package bench's
 # tests hold the report's verdicts on them to the limits the workloads were
-# built with. Settings: COUNT (6), BENCHTIME (200ms), GO (go), SITES (300ms:
-# the sites pass of package sweep, in the first round).
+# built with. Settings: COUNT (6), BENCHTIME (200ms), GO (go), SITES
+# (runs:COUNT: the sites passes of package sweep, in the first round, with
+# the budget of the COUNT rounds, as by default).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 GO=${GO:-go}
@@ -19,11 +20,10 @@ record() { # record FILE
 		echo "cores: $(nproc)"
 		echo "commit: $(git rev-parse --short HEAD 2>/dev/null || echo unknown)"
 		for round in $(seq "$COUNT"); do
-			# The sites pass (package sweep) in the first round only, long
-			# enough (SITES, 300ms) for the CPU profile's growth to stand
-			# out of its sampling noise.
+			# The sites passes (package sweep) in the first round only,
+			# with the budget of all the rounds (runs:COUNT).
 			sites=off
-			[ "$round" = 1 ] && sites=${SITES:-300ms}
+			[ "$round" = 1 ] && sites=${SITES:-runs:$COUNT}
 			SWEEP_SITES=$sites SWEEP_ROTATE=$round GOMAXPROCS=$(nproc) "$bin/limits.test" -test.run='^$' -test.bench=. \
 				-test.benchtime="$BENCHTIME" -test.count=1 | grep -v '^PASS$'
 		done

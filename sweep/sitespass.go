@@ -16,6 +16,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 	"unsafe"
@@ -27,10 +28,12 @@ import (
 
 // The environment variables of the sites pass (see [Over]).
 const (
-	// EnvSites turns the pass off ("off" or "0"), or sets its length: a
-	// duration ("150ms") or a count of ops ("5x"). Unset, the pass takes
-	// 1.6% of the time the timed samples of the point take in the process (a 64th)
-	// (-benchtime times -count).
+	// EnvSites turns the pass off ("off" or "0"), or sets its length at
+	// every point: a duration ("150ms") or a count of ops ("5x"). Unset,
+	// the passes take at most 5% of the sweep's wall time, at the points
+	// the verdict reads (see planPasses), each one op at least; "runs:K"
+	// says the sweep runs in K processes, of which this one takes the
+	// passes (make bench's rounds): the budget is of all K.
 	EnvSites = "SWEEP_SITES"
 	// EnvProfiles names a folder in which each point's profiles are kept
 	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,
@@ -44,41 +47,6 @@ const (
 type window struct {
 	d time.Duration
 	n int
-}
-
-// sitesWindow is the pass's length, from EnvSites or from -benchtime and
-// -count; ok is false where the pass is off.
-func sitesWindow() (window, bool) {
-	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
-	case v == "off" || v == "0" || v == "false":
-		return window{}, false
-	case v != "":
-		if w, ok := parseWindow(v); ok {
-			return w, true
-		}
-	}
-	count := 1
-	if f := flag.Lookup("test.count"); f != nil {
-		if c, err := strconv.Atoi(f.Value.String()); err == nil && c > 0 {
-			count = c
-		}
-	}
-	bt := "1s"
-	if f := flag.Lookup("test.benchtime"); f != nil {
-		bt = f.Value.String()
-	}
-	w, ok := parseWindow(bt)
-	if !ok {
-		return window{}, false
-	}
-	if w.n > 0 {
-		// A count of ops: the pass runs where its share is one op or more.
-		if n := w.n * count / 64; n >= 1 {
-			return window{n: n}, true
-		}
-		return window{}, false
-	}
-	return window{d: w.d * time.Duration(count) / 64}, true
 }
 
 func parseWindow(v string) (window, bool) {
@@ -145,25 +113,20 @@ func mainModule() string {
 var selfPkg = reflect.TypeFor[Sites]().PkgPath()
 
 // sitesPass runs fn once more, untimed, in a sub-benchmark of b that prints
-// no result (it is skipped), for the window, with the CPU, mutex and block
-// profiles on, and reads where the time went. It returns nil where the
-// pass is off, or one op (opTime, from the timed samples) is longer than
-// the window.
-func sitesPass(b *testing.B, name, benchPkg string, opTime time.Duration, fn func(b *testing.B)) *Sites {
-	w, on := sitesWindow()
-	// A pass runs one op at least: where one op, as the timed samples
-	// measured it, is longer than the pass's share, it is not run.
-	if !on || w.d > 0 && opTime > w.d {
-		return nil
-	}
+// no result (it is skipped), for the window w, with the CPU, mutex and
+// block profiles and an execution trace on, and reads where the time went.
+// It returns nil where this process has run the point's pass already.
+func sitesPass(b *testing.B, name, benchPkg string, w window, fn func(b *testing.B)) *Sites {
 	if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
 		return nil
 	}
 	var sites *Sites
 	point := printedName(b.Name() + "/" + name)
 	b.Run("sites-"+name, func(b *testing.B) {
-		setWindow(b, w)
-		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(point)))
+		if !setWindow(b, w) {
+			w = window{}
+		}
+		sites = profilePassFor(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(point)), w)
 		b.SkipNow()
 	})
 	return sites
@@ -312,15 +275,18 @@ func profilePassFor(b *testing.B, fn func(b *testing.B), benchPkg, keep string, 
 	}
 	if blockOn {
 		// The runtime does not say the block profile's rate. A profile
-		// that holds samples already was turned on by the program: its
-		// rate stays, and the delta is at that rate. Else it was off, and
-		// is turned off again after the pass.
+		// that holds events the passes did not leave was turned on by the
+		// program: its rate stays, and the delta is at that rate. Else it
+		// was off, and is turned off again after the pass.
 		block0 = readProfile("block")
-		if block0 != nil && len(block0.Sample) > 0 {
+		if events(block0) > blockLeft.Load() {
 			s.Skipped = append(s.Skipped, "block: on at the program's own rate, which the pass leaves as it is (delays below it are sampled)")
 		} else {
 			runtime.SetBlockProfileRate(1)
-			defer runtime.SetBlockProfileRate(0)
+			defer func() {
+				runtime.SetBlockProfileRate(0)
+				blockLeft.Store(events(readProfile("block")))
+			}()
 		}
 	}
 	var cpu bytes.Buffer
@@ -418,6 +384,25 @@ func profilePassFor(b *testing.B, fn func(b *testing.B), benchPkg, keep string, 
 		}
 	}
 	return s
+}
+
+// blockLeft is the count of events the block profile held when a pass
+// turned it off: one that holds more was turned on by the program since
+// (the runtime does not say the rate).
+var blockLeft atomic.Int64
+
+// events is the count of events a block profile holds (0 for none).
+func events(p *profile.Profile) int64 {
+	if p == nil {
+		return 0
+	}
+	n := int64(0)
+	for _, s := range p.Sample {
+		if len(s.Value) > 0 {
+			n += s.Value[0]
+		}
+	}
+	return n
 }
 
 // readProfile reads the named cumulative profile (nil if it cannot).

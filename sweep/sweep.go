@@ -132,6 +132,7 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 			b.SkipNow()
 		})
 	}
+	start := time.Now()
 	opTime := map[int]time.Duration{}
 	for _, n := range counts {
 		b.Run(fmt.Sprintf("%s=%d", key, n), func(b *testing.B) {
@@ -143,11 +144,40 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 	}
 	// The sites passes come after the timed samples, which they cannot
 	// move, and their lines after the results.
+	passes(b, key, counts, opTime, time.Since(start), fn)
+}
+
+// passes runs the sites passes of a sweep: at every point for the window
+// EnvSites sets, or as planPasses plans them.
+func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration, timed time.Duration, fn func(b *testing.B, n int)) {
+	w, set, off, runs := envWindow()
+	if off {
+		return
+	}
 	benchPkg := callerPkg()
-	for _, n := range counts {
+	run := func(n int, w window) bool {
 		name := fmt.Sprintf("%s=%d", key, n)
-		if sites := sitesPass(b, name, benchPkg, opTime[n], func(b *testing.B) { fn(b, n) }); sites != nil {
+		sites := sitesPass(b, name, benchPkg, w, func(b *testing.B) { fn(b, n) })
+		if sites != nil {
 			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
+		}
+		return sites != nil
+	}
+	if set {
+		for _, n := range counts {
+			run(n, w)
+		}
+		return
+	}
+	plan := planPasses(counts, opTime, timed, runs)
+	for i, n := range plan.order {
+		w, ok := plan.next(i)
+		if !ok {
+			continue
+		}
+		t0 := time.Now()
+		if run(n, w) {
+			plan.done(w, time.Since(t0))
 		}
 	}
 }

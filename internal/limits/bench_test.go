@@ -2,6 +2,7 @@ package limits_test
 
 import (
 	"context"
+	"encoding/json"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -201,6 +202,72 @@ func BenchmarkTiny(b *testing.B) {
 		sweep.ReportTasks(b, len(in))
 		for b.Loop() {
 			run(b, w, in, func(_ context.Context, i int) (uint64, error) { return uint64(i) * 3, nil })
+		}
+	})
+}
+
+// BenchmarkConvoy: 20,000 tasks an op, each a little work and a Get and
+// an Add on one cache under one mutex, held for a short critical section
+// (some 100 ns): a lock convoy. A worker woken by the other's Unlock
+// waits to be scheduled more than it waits in Lock, so that the sampled
+// lock-wait counter reads little. Limit: the lock; site: limits.(*Cache)
+// Get and Add, from the task.
+func BenchmarkConvoy(b *testing.B) {
+	in := tasks(20_000)
+	c := limits.NewCache()
+	sweep.Workers(b, func(b *testing.B, w int) {
+		sweep.ReportTasks(b, len(in))
+		for b.Loop() {
+			run(b, w, in, func(_ context.Context, i int) (uint64, error) {
+				v, _ := c.Get(uint64(i))
+				c.Add(uint64(i), v+limits.Spin(300))
+				return v, nil
+			})
+		}
+	})
+}
+
+// summarize is the serial step of BenchmarkSummarize: the workers'
+// results encoded to JSON on the benchmark's own goroutine, after the
+// parallel part.
+func summarize(out []uint64) int {
+	js, err := json.Marshal(out)
+	if err != nil {
+		panic(err)
+	}
+	return len(js)
+}
+
+// BenchmarkSummarize: a parallel part of 32 tasks, then the results
+// encoded to JSON on the benchmark's goroutine: about a tenth of the op
+// at workers=2 (under 15%). Limit: a serial part; site: summarize →
+// encoding/json.Marshal.
+func BenchmarkSummarize(b *testing.B) {
+	in := tasks(32)
+	report := make([]uint64, 6_000)
+	for i := range report {
+		report[i] = uint64(i) * 0x9e3779b97f4a7c15
+	}
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			out, err := pool.Collect(b.Context(), w, in, func(_ context.Context, i int) (uint64, error) { return limits.Spin(unit), nil })
+			if err != nil {
+				b.Fatal(err)
+			}
+			copy(report, out)
+			sink.Add(uint64(summarize(report)))
+		}
+	})
+}
+
+// BenchmarkLongOp: an op of about 200 ms at workers=1 (64 tasks of 3 ms),
+// longer than any per-point share of a pass. Limit: the cores; the sites
+// pass still runs it, one op at least.
+func BenchmarkLongOp(b *testing.B) {
+	in := tasks(64)
+	sweep.Workers(b, func(b *testing.B, w int) {
+		for b.Loop() {
+			run(b, w, in, func(_ context.Context, i int) (uint64, error) { return limits.Spin(60 * unit), nil })
 		}
 	})
 }

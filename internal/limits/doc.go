@@ -1,7 +1,9 @@
 // Package limits holds workloads whose limit is known by construction, one
 // per cause that stops a sweep from scaling: the cores, a lock, waiting, the
-// garbage collector, a serial phase, one long task, more CPU per op, and the
-// executor's own cost on tiny tasks. Its benchmarks (bench_test.go) are the
+// garbage collector, a serial phase, one long task, more CPU per op, the
+// executor's own cost on tiny tasks, a lock convoy (short critical
+// sections the sampled lock-wait counter misses), a serial step under 15%
+// of the op, and an op of about 200 ms. Its benchmarks (bench_test.go) are the
 // recorded runs in ../../testdata/limits, quiet and beside a CPU hog, that
 // package bench's tests hold its verdicts to.
 //

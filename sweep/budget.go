@@ -1,0 +1,130 @@
+package sweep
+
+import (
+	"flag"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// passShare is the most of a sweep's wall time its sites passes take.
+const passShare = 0.05
+
+// passCPU is the CPU time a pass's profile wants: at passHz, some 200
+// samples, enough for a growth of a fifth of the op to stand out of the
+// samples' noise (a Poisson count's standard error is its square root).
+const passCPU = 200 * time.Millisecond
+
+// passFixed is what a pass costs beside its ops, before one has been
+// measured: the collections and the profiles read around it.
+const passFixed = 20 * time.Millisecond
+
+// passPlan is where a sweep's sites passes run, and for how long.
+type passPlan struct {
+	budget time.Duration // what the passes may take in all
+	spent  time.Duration
+	// ratio is a pass's cost over the time its ops ran (reading the
+	// trace and the profiles grows with it), the largest measured.
+	ratio float64
+	order []int // the points, in the order they get the budget
+	op    map[int]time.Duration
+	procs int
+}
+
+// planPasses plans a sweep's passes over counts, given each point's time
+// per op from the timed samples and the wall time the sweep's timed
+// samples took in this process (timed). The budget is passShare of the
+// sweep's wall time: this process's timed samples times -count (the
+// passes run in the first of its runs, once a process), times runs where
+// the sweep runs in that many processes (EnvSites "runs:K"). It goes to the
+// points the verdict reads, in this order: GOMAXPROCS (where the cores
+// run out: the knee, where most limits are named and the idle cores are
+// split), the base (workers=1: growth, work beside the workers and
+// waiting are read against it), and the largest count (beyond the
+// cores). Each pass runs whole ops, one at least; a point whose one op
+// does not fit what is left gets none.
+func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
+	p := &passPlan{op: op, ratio: 2, procs: runtime.GOMAXPROCS(0)}
+	p.budget = time.Duration(passShare * float64(timed) * float64(testCount()*max(runs, 1)))
+	if len(counts) == 0 {
+		return p
+	}
+	sorted := slices.Sorted(slices.Values(counts))
+	knee := sorted[len(sorted)-1]
+	for _, c := range sorted {
+		if c >= p.procs {
+			knee = c
+			break
+		}
+	}
+	for _, c := range []int{knee, sorted[0], sorted[len(sorted)-1]} {
+		if !slices.Contains(p.order, c) {
+			p.order = append(p.order, c)
+		}
+	}
+	return p
+}
+
+// next is the window of the pass at point n, the i-th of the order; ok
+// is false where the budget left does not hold one op.
+func (p *passPlan) next(i int) (w window, ok bool) {
+	n := p.order[i]
+	op := p.op[n]
+	if op <= 0 {
+		return window{}, false
+	}
+	left := p.budget - p.spent
+	cost := func(d time.Duration) time.Duration { return passFixed + time.Duration(p.ratio*float64(d)) }
+	if cost(op) > left {
+		return window{}, false
+	}
+	want := max(op, passCPU/time.Duration(max(min(n, p.procs), 1)))
+	share := left / time.Duration(len(p.order)-i)
+	d := want
+	for d > op && cost(d) > share {
+		d = max(op, d*3/4)
+	}
+	return window{d: d}, true
+}
+
+// done records what the pass of window w cost in wall time.
+func (p *passPlan) done(w window, cost time.Duration) {
+	p.spent += cost
+	if w.d > 0 {
+		p.ratio = max(p.ratio, float64(cost-passFixed)/float64(w.d))
+	}
+}
+
+// testCount is go test's -count (1 if unset).
+func testCount() int {
+	if f := flag.Lookup("test.count"); f != nil {
+		if c, err := strconv.Atoi(f.Value.String()); err == nil && c > 0 {
+			return c
+		}
+	}
+	return 1
+}
+
+// envWindow is the pass's length EnvSites sets: ok false where it sets
+// none (unset, or "runs:K": the budget decides), off true where it turns
+// the pass off. runs is K of "runs:K" (0 otherwise): the sweep runs K
+// times in processes of their own, of which this one runs the passes (make
+// bench's rounds), so that the budget is of all K.
+func envWindow() (w window, ok, off bool, runs int) {
+	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
+	case v == "off" || v == "0" || v == "false":
+		return window{}, false, true, 0
+	case strings.HasPrefix(v, "runs:"):
+		if k, err := strconv.Atoi(strings.TrimPrefix(v, "runs:")); err == nil && k > 0 {
+			return window{}, false, false, k
+		}
+	case v != "":
+		if w, ok := parseWindow(v); ok {
+			return w, true, false, 0
+		}
+	}
+	return window{}, false, false, 0
+}

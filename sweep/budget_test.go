@@ -1,0 +1,50 @@
+package sweep
+
+import (
+	"runtime"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// TestPlanPasses: the budget is 5% of the sweep's wall time, spent at the
+// knee first, then the base, then the largest count; an op of 200 ms gets
+// a pass at go test's defaults; each pass is one op at least; the plan,
+// with what each pass costs as measured, stays within the budget.
+func TestPlanPasses(t *testing.T) {
+	procs := runtime.GOMAXPROCS(0)
+	if procs < 2 {
+		t.Skip("needs two cores")
+	}
+	counts := CountsFor(procs)
+	op := map[int]time.Duration{}
+	for _, c := range counts {
+		op[c] = 200 * time.Millisecond / time.Duration(min(c, procs))
+	}
+	// go test's defaults: 1s a point, one run.
+	timed := time.Duration(len(counts)) * 1200 * time.Millisecond
+	p := planPasses(counts, op, timed, 0)
+	require.Equal(t, procs, p.order[0], "the knee first")
+	assert.Equal(t, 1, p.order[1], "then the base")
+	assert.Equal(t, counts[len(counts)-1], p.order[len(p.order)-1], "then the largest count")
+	ran := 0
+	for i, n := range p.order {
+		w, ok := p.next(i)
+		if !ok {
+			continue
+		}
+		ran++
+		assert.GreaterOrEqual(t, w.d, op[n], "one op at least")
+		// A pass costs its ops twice over, and the fixed part.
+		p.done(w, passFixed+2*w.d)
+	}
+	assert.GreaterOrEqual(t, ran, 1, "an op of 200 ms gets a pass")
+	assert.LessOrEqual(t, p.spent, time.Duration(0.05*float64(timed)), "within 5% of the wall time")
+
+	// An op longer than the whole budget gets none.
+	p = planPasses(counts, map[int]time.Duration{1: time.Hour, procs: time.Hour}, timed, 0)
+	_, ok := p.next(0)
+	assert.False(t, ok)
+}
