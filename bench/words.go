@@ -170,8 +170,12 @@ func (a *Analysis) diagnosis() string {
 				1/at.Factors.Work, a.Key, at.X, b.X, pct(w.Part), pct(lockShare(at)))
 		}
 		if w := f.Where; w != nil && w.Kind == WhereLock && w.Measured == "trace" {
-			return fmt.Sprintf("a lock: the cores sat idle %s of the time at %s=%d, and the trace puts %s of that idle core time on a mutex (the lock-wait counter read only %s of the wall time: it samples, and does not count a goroutine woken by Unlock that waits to be scheduled)",
-				pct(1-at.Shares.Used), a.Key, at.X, pct(w.Part), pct(lockShare(at)))
+			why := "it samples"
+			if woken := wokenShare(w); woken >= 0.5 {
+				why = fmt.Sprintf("%s of it is goroutines woken by an Unlock that waited to be scheduled, which it does not count", pct(woken))
+			}
+			return fmt.Sprintf("a lock: the cores sat idle %s of the time at %s=%d, and the trace puts %s of that idle core time on a mutex (the lock-wait counter read %s of the wall time: %s)",
+				pct(1-at.Shares.Used), a.Key, at.X, pct(w.Part), pct(lockShare(at)), why)
 		}
 		s := fmt.Sprintf("a lock: goroutines waited on locks for %s of the wall time at %s=%d (summed over them), and the cores sat idle %s of the time",
 			pct(f.Share), a.Key, f.Worst, pct(1-at.Shares.Used))
@@ -419,6 +423,26 @@ func (a *Analysis) whereWords(w *Where) string {
 		s += fmt.Sprintf(" (%s overrides the counters, which read %s)", by, w.Overrode.Phrase())
 	}
 	return s
+}
+
+// wokenShare is the share of the lock's part of the idle split that was
+// goroutines runnable after an Unlock woke them (the rest: blocked in Lock).
+func wokenShare(w *Where) float64 {
+	woken, blocked := 0.0, 0.0
+	for _, s := range w.Sites {
+		if strings.HasSuffix(s.Wait, "Unlock") {
+			woken += s.Value
+		} else {
+			blocked += s.Value
+		}
+	}
+	for _, s := range w.Waiters {
+		blocked += s.Value
+	}
+	if !(woken+blocked > 0) {
+		return 0
+	}
+	return woken / (woken + blocked)
 }
 
 // lockSplitWords says the lock's part of the idle split: the waiters
