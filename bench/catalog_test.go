@@ -112,7 +112,7 @@ var catalogCases = map[bench.PatternID][]struct {
 		{name: "woken by Unlock, waiting to run: the counter reads little", limit: bench.LimitLock, kind: bench.WhereLock,
 			contains: []string{"92% of the idle core time", "m.BenchmarkW.func1.1 (m_test.go:30) → golang-lru/v2.(*Cache[...]).Add", "sync.(*Mutex).Unlock",
 				"76% of it is goroutines woken by an Unlock that waited to be scheduled"},
-			not:      []string{"one long task", "procyield"}},
+			not: []string{"one long task", "procyield"}},
 		{name: "spinning", limit: bench.LimitLock, kind: bench.WhereSpin,
 			contains: []string{"a lock, spinning", "CPU per op rose 1.50x", "go-cache.(*cache).Set", "m.BenchmarkW.func1.1 (m_test.go:98)", "sync.(*RWMutex).Lock"},
 			not:      []string{"procyieldAsm", "more CPU per op:"}},
