@@ -419,9 +419,12 @@ func (a *Analysis) besideWhere(base int) *Where {
 	if st == nil {
 		return nil
 	}
+	// The runtime's own goroutines (the collector's workers, and stacks
+	// cut short at mcall or morestack) are no library's: the collector is
+	// said from gc-sec/op, and a runtime leaf is never a site alone.
 	var beside []sweep.Site
 	for _, r := range st.Roots {
-		if r.User == "" && !strings.HasPrefix(r.Func, "testing.") {
+		if r.User == "" && !strings.HasPrefix(r.Func, "testing.") && !strings.HasPrefix(r.Func, "runtime.") {
 			beside = append(beside, r)
 		}
 	}
@@ -560,10 +563,12 @@ func (a *Analysis) waitWhere(base int) *Where {
 	if st == nil {
 		return nil
 	}
-	// A goroutine preempted was runnable, not waiting: not the work's wait.
+	// A goroutine preempted was runnable, not waiting, and one that
+	// waited for the collector ("GC mark assist wait for work") waited
+	// for the collector: neither is the work's wait.
 	var waits []sweep.Site
 	for _, s := range st.Waits {
-		if s.Wait != "preempted" && s.Kind != "preempted" {
+		if s.Wait != "preempted" && s.Kind != "preempted" && !strings.HasPrefix(s.Wait, "GC ") {
 			waits = append(waits, s)
 		}
 	}

@@ -1,0 +1,73 @@
+package bench
+
+import (
+	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// readGz reads a gzipped recording of testdata.
+func readGz(t *testing.T, name string) []*Analysis {
+	t.Helper()
+	b, err := os.ReadFile("testdata/" + name)
+	require.NoError(t, err)
+	zr, err := gzip.NewReader(bytes.NewReader(b))
+	require.NoError(t, err)
+	data, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	d, err := Read(Input{Name: name, Data: data})
+	require.NoError(t, err)
+	return Analyze(d)
+}
+
+// closureAlone is a site that is the benchmark's closure and nothing else.
+var closureAlone = regexp.MustCompile(`^\S*\.Benchmark\w*\.func[0-9.]+( \([^)]*\))?$`)
+
+// TestRealLibsBusy reads ten real libraries swept while other processes
+// kept the machine busy (testdata/real_libs_busy.txt.gz): the report names
+// the machine for each, and blames no site for it. Read as if every point
+// were trusted, every site the catalog would name is a call path: never a
+// runtime leaf alone, nor the benchmark's closure alone.
+func TestRealLibsBusy(t *testing.T) {
+	as := readGz(t, "real_libs_busy.txt.gz")
+	require.Len(t, as, 10)
+	sited := 0
+	for _, a := range as {
+		assert.Equal(t, LimitMachine, a.Limit, "%s: %s", a.Title(), a.Verdict())
+		assert.Nil(t, a.Where, "%s: no site is blamed for a busy machine", a.Title())
+		require.NotNil(t, a.sitesAt(2), "%s: the pass ran at workers=2", a.Title())
+		require.NotNil(t, a.sitesAt(2).Idle, "%s: with the trace's idle split", a.Title())
+		// As if every point were trusted: the site the catalog names,
+		// and the parts of the idle split at workers=2.
+		for i := range a.Rows {
+			a.Rows[i].Disturbed = nil
+		}
+		_, f := judge(a)
+		for _, w := range []*Where{f.Where, idleSplit(2, a.sitesAt(2).Idle, 0)} {
+			if w == nil {
+				continue
+			}
+			for _, s := range append(w.Sites, w.Waiters...) {
+				str := site(s)
+				sited++
+				assert.False(t, strings.HasPrefix(str, "runtime.") && !strings.Contains(str, " → "), "%s: %s: %s: a runtime leaf alone", a.Title(), w.Kind, str)
+				// Bytes the closure's own code allocated (a value boxed
+				// into an interface, an append) are sited at its line:
+				// the allocs profile holds no frame below it but the
+				// runtime's. Anywhere else the closure alone is no site.
+				if w.Kind == WhereAlloc && s.Line > 0 {
+					continue
+				}
+				assert.False(t, closureAlone.MatchString(str), "%s: %s: %s: the closure alone (%+v)", a.Title(), w.Kind, str, s)
+			}
+		}
+	}
+	assert.Greater(t, sited, 10, "the recording holds sites to check")
+}
