@@ -565,10 +565,11 @@ func (a *Analysis) waitWhere(base int) *Where {
 	}
 	// A goroutine preempted was runnable, not waiting, and one that
 	// waited for the collector ("GC mark assist wait for work") waited
-	// for the collector: neither is the work's wait.
+	// for the collector: neither is the work's wait; nor is package
+	// testing's (the harness waiting for the benchmark).
 	var waits []sweep.Site
 	for _, s := range st.Waits {
-		if s.Wait != "preempted" && s.Kind != "preempted" && !strings.HasPrefix(s.Wait, "GC ") {
+		if s.Wait != "preempted" && s.Kind != "preempted" && !strings.HasPrefix(s.Wait, "GC ") && !strings.HasPrefix(s.Func, "testing.") {
 			waits = append(waits, s)
 		}
 	}
