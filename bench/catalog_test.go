@@ -110,7 +110,8 @@ var catalogCases = map[bench.PatternID][]struct {
 			p2:       pt{op: 0.009, cpu: 0.010, lock: 0.004, sites: &sweep.Sites{Ops: 10, Mutex: []sweep.Site{{Func: "example.com/m.(*ledger).post", File: userFile, Line: 57, Value: 0.004}}}},
 			contains: []string{"goroutines waited on locks for 44%", "m.(*ledger).post (m_test.go:57)"}},
 		{name: "woken by Unlock, waiting to run: the counter reads little", limit: bench.LimitLock, kind: bench.WhereLock,
-			contains: []string{"92% of the idle core time", "m.BenchmarkW.func1.1 (m_test.go:30) → golang-lru/v2.(*Cache[...]).Add", "sync.(*Mutex).Unlock",
+			contains: []string{"92% of the idle core time", "after the Unlock in m.BenchmarkW.func1.1 (m_test.go:30) → golang-lru/v2.(*Cache[...]).Add (lru.go:80) → sync.(*Mutex).Unlock 70%",
+				"blocked at m.BenchmarkW.func1.1 (m_test.go:27) → golang-lru/v2.(*Cache[...]).Get (lru.go:92) → sync.(*Mutex).Lock 22%",
 				"76% of it is goroutines woken by an Unlock that waited to be scheduled"},
 			not: []string{"one long task", "procyield"}},
 		{name: "spinning", limit: bench.LimitLock, kind: bench.WhereSpin,
@@ -182,9 +183,9 @@ func init() {
 		c[id][i].p1, c[id][i].p2 = idle(split)
 	}
 	lockWoken := sweep.Site{Func: "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Add", Wait: "sync.(*Mutex).Unlock", Kind: "lock", Value: 0.0028,
-		Path: callPath(closure+" m_test.go:30", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Add lru.go:80")}
+		Path: callPath(closure+" m_test.go:30", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Add lru.go:80", "sync.(*Mutex).Unlock")}
 	lockBlocked := sweep.Site{Func: "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get", Wait: "sync.(*Mutex).Lock", Kind: "lock", Value: 0.0009,
-		Path: callPath(closure+" m_test.go:27", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get lru.go:92")}
+		Path: callPath(closure+" m_test.go:27", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get lru.go:92", "sync.(*Mutex).Lock")}
 	set(bench.PatternLock, 1, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
 	set(bench.PatternWaiting, 1, &sweep.Idle{Blocked: []sweep.Site{{Func: "example.com/m.gather", Wait: "sync.(*WaitGroup).Wait", Kind: "waitgroup", Value: 0.003,
 		Path: callPath(closure+" m_test.go:50", "example.com/m.gather m_test.go:61")}}, BlockedTotal: 0.003, Other: 0.001})

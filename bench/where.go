@@ -103,10 +103,20 @@ type Where struct {
 const maxWhere = 3
 
 func topSites(sites []sweep.Site, total float64) ([]sweep.Site, []float64) {
-	sites = slices.Clone(sites)
+	// Package testing's frames are the harness's (b.Loop, ResetTimer),
+	// never a site of the work.
+	sites = slices.DeleteFunc(slices.Clone(sites), func(s sweep.Site) bool { return strings.HasPrefix(s.Func, "testing.") })
 	slices.SortStableFunc(sites, func(a, b sweep.Site) int { return cmp.Compare(b.Value, a.Value) })
 	if len(sites) > maxWhere {
 		sites = sites[:maxWhere]
+	}
+	// A site under 1% of the whole is no evidence of anything: it is
+	// left out, but for the first.
+	for i := 1; i < len(sites); i++ {
+		if total > 0 && sites[i].Value/total < 0.01 {
+			sites = sites[:i]
+			break
+		}
 	}
 	shares := make([]float64, len(sites))
 	for i, s := range sites {

@@ -447,23 +447,21 @@ func wokenShare(w *Where) float64 {
 
 // lockSplitWords says the lock's part of the idle split: the waiters
 // woken by an Unlock (charged to the critical section that woke them),
-// then those blocked in Lock.
+// then those blocked in Lock, each with its call path (which ends in the
+// lock's own function) and its share of the idle core time.
 func lockSplitWords(w *Where) string {
 	var parts []string
 	for i, s := range w.Sites {
-		what := "blocked in " + shortFunc(s.Wait)
-		if s.Wait == "" {
-			what = "blocked on it"
-		}
+		what := "blocked at"
 		if len(w.Waiters) > 0 || strings.HasSuffix(s.Wait, "Unlock") {
-			what = "runnable, waiting to be scheduled, after " + shortFunc(cmpOr(s.Wait, "an Unlock")) + " in"
-		} else {
-			what += " at"
+			what = "runnable, waiting to be scheduled, after the Unlock in"
 		}
 		parts = append(parts, fmt.Sprintf("%s %s %s", what, site(s), pct(w.Shares[i])))
 	}
 	for _, s := range w.Waiters {
-		parts = append(parts, fmt.Sprintf("blocked in %s at %s %s", shortFunc(cmpOr(s.Wait, "Lock")), site(s), pct(s.Value/w.Idle)))
+		if share := s.Value / w.Idle; share >= 0.01 {
+			parts = append(parts, fmt.Sprintf("blocked at %s %s", site(s), pct(share)))
+		}
 	}
 	return strings.Join(parts, "; ")
 }
