@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"flag"
 	"os"
 	"runtime"
 	"slices"
@@ -36,10 +35,11 @@ type passPlan struct {
 
 // planPasses plans a sweep's passes over counts, given each point's time
 // per op from the timed samples and the wall time the sweep's timed
-// samples took in this process (timed). The budget is passShare of the
-// sweep's wall time: this process's timed samples times -count (the
-// passes run in the first of its runs, once a process), times runs where
-// the sweep runs in that many processes (EnvSites "runs:K"). It goes to the
+// samples took in this process (timed: go test runs each point -count
+// times within the one call of Over, so it holds them all). The budget is
+// passShare of the sweep's wall time: timed, times runs where the sweep
+// runs in that many processes of which this one takes the passes
+// (EnvSites "runs:K", make bench's rounds). It goes to the
 // points the verdict reads, in this order: GOMAXPROCS (where the cores
 // run out: the knee, where most limits are named and the idle cores are
 // split), the base (workers=1: growth, work beside the workers and
@@ -48,7 +48,7 @@ type passPlan struct {
 // does not fit what is left gets none.
 func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
 	p := &passPlan{op: op, ratio: 2, procs: runtime.GOMAXPROCS(0)}
-	p.budget = time.Duration(passShare * float64(timed) * float64(testCount()*max(runs, 1)))
+	p.budget = time.Duration(passShare * float64(timed) * float64(max(runs, 1)))
 	if len(counts) == 0 {
 		return p
 	}
@@ -87,25 +87,17 @@ func (p *passPlan) next(i int) (w window, ok bool) {
 	for d > op && cost(d) > share {
 		d = max(op, d*3/4)
 	}
-	return window{d: d}, true
+	// A count of ops: b.Loop runs it exactly, where a duration of a few
+	// ops would overshoot by its ramp.
+	return window{n: max(int(d/op), 1)}, true
 }
 
-// done records what the pass of window w cost in wall time.
-func (p *passPlan) done(w window, cost time.Duration) {
+// done records what the pass at point n, of window w, cost in wall time.
+func (p *passPlan) done(n int, w window, cost time.Duration) {
 	p.spent += cost
-	if w.d > 0 {
-		p.ratio = max(p.ratio, float64(cost-passFixed)/float64(w.d))
+	if d := time.Duration(w.n) * p.op[n]; d > 0 {
+		p.ratio = max(p.ratio, float64(cost-passFixed)/float64(d))
 	}
-}
-
-// testCount is go test's -count (1 if unset).
-func testCount() int {
-	if f := flag.Lookup("test.count"); f != nil {
-		if c, err := strconv.Atoi(f.Value.String()); err == nil && c > 0 {
-			return c
-		}
-	}
-	return 1
 }
 
 // envWindow is the pass's length EnvSites sets: ok false where it sets

@@ -177,7 +177,7 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		}
 		t0 := time.Now()
 		if run(n, w) {
-			plan.done(w, time.Since(t0))
+			plan.done(n, w, time.Since(t0))
 		}
 	}
 }
