@@ -170,15 +170,39 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		return
 	}
 	plan := planPasses(counts, opTime, timed, runs)
+	notRun := map[int]string{}
 	for i, n := range plan.order {
 		w, ok := plan.next(i)
 		if !ok {
+			notRun[n] = fmt.Sprintf("not run: one op (%v) is longer than what is left of the passes' budget (%v of %v: 5%% of the sweep's %v)",
+				opTime[n].Round(time.Microsecond), (plan.budget - plan.spent).Round(time.Microsecond), plan.budget.Round(time.Microsecond), timed.Round(time.Millisecond))
 			continue
 		}
 		t0 := time.Now()
 		if run(n, w) {
 			plan.done(n, w, time.Since(t0))
 		}
+	}
+	// The other points say where the budget went, so that a reader
+	// knows the pass was not lost.
+	var at []string
+	for _, n := range plan.order {
+		at = append(at, fmt.Sprintf("%s=%d", key, n))
+	}
+	for _, n := range counts {
+		why, ok := notRun[n]
+		if !ok && slices.Contains(plan.order, n) {
+			continue
+		}
+		if !ok {
+			why = "not run: the passes' budget goes to the points the verdict reads (" + strings.Join(at, ", ") + ")"
+		}
+		name := fmt.Sprintf("%s=%d", key, n)
+		if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
+			continue
+		}
+		s := &Sites{Skipped: []string{why}}
+		fmt.Fprintln(os.Stdout, s.Encode(printedName(b.Name()+"/"+name)))
 	}
 }
 
