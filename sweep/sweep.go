@@ -29,15 +29,20 @@
 //     another setting than its name says (golang/go#49980, with go test -cpu)
 //     is caught by cmd/benchreport instead of being averaged in.
 //
-// After a sweep's timed samples, once a process, a sites pass runs each
-// point once more, untimed and unreported, with the CPU, mutex, block and
-// allocs profiles and an execution trace on, and prints where the time went
-// ([Sites]) in a line after the results, where cmd/benchreport finds it:
-// the site of what limits the sweep (the critical section of a lock, the
-// sites that allocate, the functions whose CPU grew, what ran beside the
-// workers, a serial part or one long task, where goroutines waited).
-// [EnvSites] sets its length or turns it off; [EnvProfiles] keeps the
-// profiles as files for go tool pprof and go tool trace.
+// After a sweep's timed samples, once a process, a sites pass runs the
+// points the verdict reads (GOMAXPROCS, workers=1 and the largest count)
+// once more, untimed and unreported, whole ops, within 5% of the sweep's
+// wall time, with the CPU (at 1000 Hz), mutex, block and allocs profiles
+// and an execution trace on, and prints where the time went ([Sites]) in
+// a line after the results, where cmd/benchreport finds it: the site of
+// what limits the sweep, as a call path (the critical section of a lock
+// and the CPU spent spinning on it, the sites that allocate, the
+// functions whose CPU grew, what ran beside the workers, where goroutines
+// waited), and the idle core time of the timed ops split into a serial
+// part, the tail of one long task, workers blocked and goroutines
+// runnable, each with its site ([Idle]). [EnvSites] sets its length or
+// turns it off; [EnvProfiles] keeps the profiles as files for go tool
+// pprof and go tool trace.
 //
 // To measure the chapter's two executors, run the same sweep once with
 // GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do
