@@ -78,6 +78,11 @@ type Sites struct {
 	// Idle splits the idle core time of the timed ops, from the trace
 	// (nil where no trace was read).
 	Idle *Idle `json:"idle,omitempty"`
+	// PassWall is the wall time the pass took, reading its profiles
+	// included, and SweepWall that of the sweep's timed samples in the
+	// process (seconds, whole, not per op): what the pass cost, measured.
+	PassWall  float64 `json:"passWall,omitempty"`
+	SweepWall float64 `json:"sweepWall,omitempty"`
 }
 
 // Idle is the idle core time of a point, split by what the trace shows

@@ -162,8 +162,10 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 	benchPkg := callerPkg()
 	run := func(n int, w window) bool {
 		name := fmt.Sprintf("%s=%d", key, n)
+		t0 := time.Now()
 		sites := sitesPass(b, name, benchPkg, w, func(b *testing.B) { fn(b, n) })
 		if sites != nil {
+			sites.PassWall, sites.SweepWall = time.Since(t0).Seconds(), timed.Seconds()
 			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
 		}
 		return sites != nil
