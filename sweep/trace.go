@@ -101,7 +101,11 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 		if f.userAt(st) >= 0 {
 			in.user = true
 		}
-		if f.harness(st) {
+		// A goroutine that started in runtime/pprof or runtime/trace is
+		// the harness's (the benchmark's own runs the harness's code at
+		// times, as trace.Stop: that sample is left out, not the
+		// goroutine).
+		if p := pkgOf(in.root); p == "runtime/pprof" || p == "runtime/trace" {
 			in.harness = true
 		}
 	}
