@@ -18,16 +18,23 @@ const passShare = 0.05
 const passCPU = 200 * time.Millisecond
 
 // passFixed is what a pass costs beside its ops, before one has been
-// measured: the collections and the profiles read around it.
+// measured, on top of the collections it makes (five, timed before the
+// plan: a large live heap makes them the larger part): the profiles read
+// around it.
 const passFixed = 20 * time.Millisecond
+
+// passGCs is the collections a pass makes.
+const passGCs = 5
 
 // passPlan is where a sweep's sites passes run, and for how long.
 type passPlan struct {
 	budget time.Duration // what the passes may take in all
 	spent  time.Duration
-	// ratio is a pass's cost over the time its ops ran (reading the
-	// trace and the profiles grows with it), the largest measured.
+	// ratio is the wall time a pass's ops take over the time the timed
+	// samples say they take (the profiles and the trace slow them), and
+	// fixed what a pass costs beside its ops: each the largest measured.
 	ratio float64
+	fixed time.Duration
 	order []int // the points, in the order they get the budget
 	op    map[int]time.Duration
 	procs int
@@ -47,8 +54,11 @@ type passPlan struct {
 // cores). Each pass runs whole ops, one at least; a point whose one op
 // does not fit what is left gets none.
 func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
-	p := &passPlan{op: op, ratio: 2, procs: runtime.GOMAXPROCS(0)}
+	p := &passPlan{op: op, ratio: 1.5, procs: runtime.GOMAXPROCS(0)}
 	p.budget = time.Duration(passShare * float64(timed) * float64(max(runs, 1)))
+	t0 := time.Now()
+	runtime.GC()
+	p.fixed = passFixed + passGCs*time.Since(t0)
 	if len(counts) == 0 {
 		return p
 	}
@@ -77,7 +87,7 @@ func (p *passPlan) next(i int) (w window, ok bool) {
 		return window{}, false
 	}
 	left := p.budget - p.spent
-	cost := func(d time.Duration) time.Duration { return passFixed + time.Duration(p.ratio*float64(d)) }
+	cost := func(d time.Duration) time.Duration { return p.fixed + time.Duration(p.ratio*float64(d)) }
 	if cost(op) > left {
 		return window{}, false
 	}
@@ -92,11 +102,15 @@ func (p *passPlan) next(i int) (w window, ok bool) {
 	return window{n: max(int(d/op), 1)}, true
 }
 
-// done records what the pass at point n, of window w, cost in wall time.
-func (p *passPlan) done(n int, w window, cost time.Duration) {
+// done records what the pass at point n, of window w, cost in wall
+// time, of which ops for its ops.
+func (p *passPlan) done(n int, w window, cost, ops time.Duration) {
 	p.spent += cost
-	if d := time.Duration(w.n) * p.op[n]; d > 0 {
-		p.ratio = max(p.ratio, float64(cost-passFixed)/float64(d))
+	if d := time.Duration(w.n) * p.op[n]; d > 0 && ops > 0 {
+		p.ratio = max(p.ratio, float64(ops)/float64(d))
+	}
+	if ops > 0 {
+		p.fixed = max(p.fixed, cost-ops)
 	}
 }
 

@@ -37,8 +37,9 @@ func TestPlanPasses(t *testing.T) {
 		}
 		ran++
 		assert.GreaterOrEqual(t, w.n, 1, "one op at least")
-		// A pass costs its ops twice over, and the fixed part.
-		p.done(n, w, passFixed+2*time.Duration(w.n)*op[n])
+		// A pass's ops run 1.5 times slower, and it costs 30 ms beside.
+		ops := 3 * time.Duration(w.n) * op[n] / 2
+		p.done(n, w, ops+30*time.Millisecond, ops)
 	}
 	assert.GreaterOrEqual(t, ran, 1, "an op of 200 ms gets a pass")
 	assert.LessOrEqual(t, p.spent, time.Duration(0.05*float64(timed)), "within 5% of the wall time")

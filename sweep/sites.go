@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/pprof/profile"
 )
@@ -83,6 +84,8 @@ type Sites struct {
 	// process (seconds, whole, not per op): what the pass cost, measured.
 	PassWall  float64 `json:"passWall,omitempty"`
 	SweepWall float64 `json:"sweepWall,omitempty"`
+
+	opsWall time.Duration // the wall time the pass's ops ran, for the budget
 }
 
 // Idle is the idle core time of a point, split by what the trace shows

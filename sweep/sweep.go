@@ -160,7 +160,7 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		return
 	}
 	benchPkg := callerPkg()
-	run := func(n int, w window) bool {
+	run := func(n int, w window) *Sites {
 		name := fmt.Sprintf("%s=%d", key, n)
 		t0 := time.Now()
 		sites := sitesPass(b, name, benchPkg, w, func(b *testing.B) { fn(b, n) })
@@ -168,7 +168,7 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 			sites.PassWall, sites.SweepWall = time.Since(t0).Seconds(), timed.Seconds()
 			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
 		}
-		return sites != nil
+		return sites
 	}
 	if set {
 		for _, n := range counts {
@@ -186,8 +186,8 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 			continue
 		}
 		t0 := time.Now()
-		if run(n, w) {
-			plan.done(n, w, time.Since(t0))
+		if s := run(n, w); s != nil {
+			plan.done(n, w, time.Since(t0), s.opsWall)
 		}
 	}
 	// The other points say where the budget went, so that a reader
