@@ -51,8 +51,9 @@ type passPlan struct {
 // run out: the knee, where most limits are named and the idle cores are
 // split), the base (workers=1: growth, work beside the workers and
 // waiting are read against it), and the largest count (beyond the
-// cores). Each pass runs whole ops, one at least; a point whose one op
-// does not fit what is left gets none.
+// cores). Each pass runs whole ops, one at least; one op at each point
+// is planned before more at any; a point whose one op does not fit what
+// is left gets none.
 func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
 	p := &passPlan{op: op, ratio: 1.5, procs: runtime.GOMAXPROCS(0)}
 	p.budget = time.Duration(passShare * float64(timed) * float64(max(runs, 1)))
@@ -92,7 +93,15 @@ func (p *passPlan) next(i int) (w window, ok bool) {
 		return window{}, false
 	}
 	want := max(op, passCPU/time.Duration(max(min(n, p.procs), 1)))
-	share := left / time.Duration(len(p.order)-i)
+	// One op at each point after this one is kept for them (those whose
+	// one op fits at all); what is beyond is shared evenly.
+	extra := left - cost(op)
+	for _, m := range p.order[i+1:] {
+		if c := cost(p.op[m]); p.op[m] > 0 && c <= p.budget-p.spent {
+			extra -= c
+		}
+	}
+	share := cost(op) + max(extra, 0)/time.Duration(len(p.order)-i)
 	d := want
 	for d > op && cost(d) > share {
 		d = max(op, d*3/4)
