@@ -1,7 +1,6 @@
 package sweep
 
 import (
-	"flag"
 	"os"
 	"runtime"
 	"slices"
@@ -19,16 +18,23 @@ const passShare = 0.05
 const passCPU = 200 * time.Millisecond
 
 // passFixed is what a pass costs beside its ops, before one has been
-// measured: the collections and the profiles read around it.
+// measured, on top of the collections it makes (five, timed before the
+// plan: a large live heap makes them the larger part): the profiles read
+// around it.
 const passFixed = 20 * time.Millisecond
+
+// passGCs is the collections a pass makes.
+const passGCs = 5
 
 // passPlan is where a sweep's sites passes run, and for how long.
 type passPlan struct {
 	budget time.Duration // what the passes may take in all
 	spent  time.Duration
-	// ratio is a pass's cost over the time its ops ran (reading the
-	// trace and the profiles grows with it), the largest measured.
+	// ratio is the wall time a pass's ops take over the time the timed
+	// samples say they take (the profiles and the trace slow them), and
+	// fixed what a pass costs beside its ops: each the largest measured.
 	ratio float64
+	fixed time.Duration
 	order []int // the points, in the order they get the budget
 	op    map[int]time.Duration
 	procs int
@@ -36,19 +42,24 @@ type passPlan struct {
 
 // planPasses plans a sweep's passes over counts, given each point's time
 // per op from the timed samples and the wall time the sweep's timed
-// samples took in this process (timed). The budget is passShare of the
-// sweep's wall time: this process's timed samples times -count (the
-// passes run in the first of its runs, once a process), times runs where
-// the sweep runs in that many processes (EnvSites "runs:K"). It goes to the
+// samples took in this process (timed: go test runs each point -count
+// times within the one call of Over, so it holds them all). The budget is
+// passShare of the sweep's wall time: timed, times runs where the sweep
+// runs in that many processes of which this one takes the passes
+// (EnvSites "runs:K", make bench's rounds). It goes to the
 // points the verdict reads, in this order: GOMAXPROCS (where the cores
 // run out: the knee, where most limits are named and the idle cores are
 // split), the base (workers=1: growth, work beside the workers and
 // waiting are read against it), and the largest count (beyond the
-// cores). Each pass runs whole ops, one at least; a point whose one op
-// does not fit what is left gets none.
+// cores). Each pass runs whole ops, one at least; one op at each point
+// is planned before more at any; a point whose one op does not fit what
+// is left gets none.
 func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
-	p := &passPlan{op: op, ratio: 2, procs: runtime.GOMAXPROCS(0)}
-	p.budget = time.Duration(passShare * float64(timed) * float64(testCount()*max(runs, 1)))
+	p := &passPlan{op: op, ratio: 1.5, procs: runtime.GOMAXPROCS(0)}
+	p.budget = time.Duration(passShare * float64(timed) * float64(max(runs, 1)))
+	t0 := time.Now()
+	runtime.GC()
+	p.fixed = passFixed + passGCs*time.Since(t0)
 	if len(counts) == 0 {
 		return p
 	}
@@ -77,35 +88,39 @@ func (p *passPlan) next(i int) (w window, ok bool) {
 		return window{}, false
 	}
 	left := p.budget - p.spent
-	cost := func(d time.Duration) time.Duration { return passFixed + time.Duration(p.ratio*float64(d)) }
+	cost := func(d time.Duration) time.Duration { return p.fixed + time.Duration(p.ratio*float64(d)) }
 	if cost(op) > left {
 		return window{}, false
 	}
 	want := max(op, passCPU/time.Duration(max(min(n, p.procs), 1)))
-	share := left / time.Duration(len(p.order)-i)
+	// One op at each point after this one is kept for them (those whose
+	// one op fits at all); what is beyond is shared evenly.
+	extra := left - cost(op)
+	for _, m := range p.order[i+1:] {
+		if c := cost(p.op[m]); p.op[m] > 0 && c <= p.budget-p.spent {
+			extra -= c
+		}
+	}
+	share := cost(op) + max(extra, 0)/time.Duration(len(p.order)-i)
 	d := want
 	for d > op && cost(d) > share {
 		d = max(op, d*3/4)
 	}
-	return window{d: d}, true
+	// A count of ops: b.Loop runs it exactly, where a duration of a few
+	// ops would overshoot by its ramp.
+	return window{n: max(int(d/op), 1)}, true
 }
 
-// done records what the pass of window w cost in wall time.
-func (p *passPlan) done(w window, cost time.Duration) {
+// done records what the pass at point n, of window w, cost in wall
+// time, of which ops for its ops.
+func (p *passPlan) done(n int, w window, cost, ops time.Duration) {
 	p.spent += cost
-	if w.d > 0 {
-		p.ratio = max(p.ratio, float64(cost-passFixed)/float64(w.d))
+	if d := time.Duration(w.n) * p.op[n]; d > 0 && ops > 0 {
+		p.ratio = max(p.ratio, float64(ops)/float64(d))
 	}
-}
-
-// testCount is go test's -count (1 if unset).
-func testCount() int {
-	if f := flag.Lookup("test.count"); f != nil {
-		if c, err := strconv.Atoi(f.Value.String()); err == nil && c > 0 {
-			return c
-		}
+	if ops > 0 {
+		p.fixed = max(p.fixed, cost-ops)
 	}
-	return 1
 }
 
 // envWindow is the pass's length EnvSites sets: ok false where it sets

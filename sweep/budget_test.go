@@ -36,11 +36,27 @@ func TestPlanPasses(t *testing.T) {
 			continue
 		}
 		ran++
-		assert.GreaterOrEqual(t, w.d, op[n], "one op at least")
-		// A pass costs its ops twice over, and the fixed part.
-		p.done(w, passFixed+2*w.d)
+		assert.GreaterOrEqual(t, w.n, 1, "one op at least")
+		// A pass's ops run 1.5 times slower, and it costs 30 ms beside.
+		ops := 3 * time.Duration(w.n) * op[n] / 2
+		p.done(n, w, ops+30*time.Millisecond, ops)
 	}
 	assert.GreaterOrEqual(t, ran, 1, "an op of 200 ms gets a pass")
+
+	// Where the budget holds one op at each point but not more, each
+	// point gets its one op: the knee does not take the base's.
+	small := map[int]time.Duration{}
+	for _, c := range counts {
+		small[c] = 20 * time.Millisecond
+	}
+	p = planPasses(counts, small, 4*time.Second, 0) // 200 ms of budget
+	p.fixed = 30 * time.Millisecond                 // as measured: a pass of one op costs 60 ms
+	for i, n := range p.order {
+		w, ok := p.next(i)
+		require.True(t, ok, "one op at %d", n)
+		ops := 3 * time.Duration(w.n) * small[n] / 2
+		p.done(n, w, ops+p.fixed, ops)
+	}
 	assert.LessOrEqual(t, p.spent, time.Duration(0.05*float64(timed)), "within 5% of the wall time")
 
 	// An op longer than the whole budget gets none.

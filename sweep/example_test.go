@@ -65,3 +65,23 @@ func ExampleReportBest() {
 	}
 	_ = BenchmarkFetch
 }
+
+// A site's call path: the user's call, the library function it called,
+// and where the time went. Reading a sites line, and the share of the
+// idle core time each part of Idle accounts for.
+func ExampleSite_PathString() {
+	line := `    sweep-sites: BenchmarkReport/workers=2-2 {"ops":4,"idle":{"procs":2,"ops":4,"span":0.011,"total":0.003,` +
+		`"serial":0.0025,"serialSites":[{"func":"example.com/report_test.summarize","value":0.0025,` +
+		`"path":[{"func":"example.com/report_test.summarize","file":"report/report_test.go","line":210},` +
+		`{"func":"encoding/json.Marshal","file":"json/encode.go","line":160}]}],"other":0.0005}}`
+	name, s, ok := sweep.ParseSites(line)
+	if !ok {
+		return
+	}
+	id := s.Idle
+	fmt.Println(name)
+	fmt.Printf("serial part: %.0f%% of the idle core time, at %s\n", 100*id.Serial/id.Total, id.SerialSites[0].PathString())
+	// Output:
+	// Report/workers=2-2
+	// serial part: 83% of the idle core time, at example.com/report_test.summarize (report_test.go:210) → encoding/json.Marshal
+}

@@ -6,6 +6,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"time"
 
 	"github.com/google/pprof/profile"
 )
@@ -20,7 +21,9 @@ const SitesPrefix = "sweep-sites:"
 // Sites is where one point's time went, from profiles taken in a pass of
 // its own (see [Over]): each list holds the largest entries, values per op.
 type Sites struct {
-	Ops int `json:"ops"` // ops the pass ran
+	// Ops is the ops the pass ran: 0 where it did not run at this point,
+	// and Skipped says why ("not run: ...").
+	Ops int `json:"ops"`
 	// Skipped names what the pass could not collect, and why (a profile
 	// the user asked go test for, which the pass leaves whole).
 	Skipped []string `json:"skipped,omitempty"`
@@ -76,6 +79,13 @@ type Sites struct {
 	// Idle splits the idle core time of the timed ops, from the trace
 	// (nil where no trace was read).
 	Idle *Idle `json:"idle,omitempty"`
+	// PassWall is the wall time the pass took, reading its profiles
+	// included, and SweepWall that of the sweep's timed samples in the
+	// process (seconds, whole, not per op): what the pass cost, measured.
+	PassWall  float64 `json:"passWall,omitempty"`
+	SweepWall float64 `json:"sweepWall,omitempty"`
+
+	opsWall time.Duration // the wall time the pass's ops ran, for the budget
 }
 
 // Idle is the idle core time of a point, split by what the trace shows
@@ -228,7 +238,8 @@ func (s *Sites) Encode(name string) string {
 }
 
 // ParseSites reads a line written by Encode: the benchmark's name, without
-// "Benchmark", and its sites; ok is false for any other line.
+// "Benchmark", and its sites; ok is false for any other line. A line of a
+// point whose pass did not run has Ops 0 and says why in Skipped.
 func ParseSites(line string) (name string, s *Sites, ok bool) {
 	rest, found := strings.CutPrefix(strings.TrimSpace(line), SitesPrefix+" ")
 	if !found {
@@ -240,7 +251,7 @@ func ParseSites(line string) (name string, s *Sites, ok bool) {
 		return "", nil, false
 	}
 	var st Sites
-	if err := json.Unmarshal([]byte(js), &st); err != nil || st.Ops <= 0 {
+	if err := json.Unmarshal([]byte(js), &st); err != nil || st.Ops < 0 || st.Ops == 0 && len(st.Skipped) == 0 {
 		return "", nil, false
 	}
 	return name, &st, true
@@ -477,17 +488,38 @@ func (t *tally) addKind(at frame, st []frame, wait, kind string, v float64) {
 	}
 	if p := t.f.path(st); len(p) > 0 {
 		// A wait's path ends at the std function waited in
-		// (sync.(*Mutex).Lock), not in its internals.
+		// (sync.(*RWMutex).Lock), not in its internals.
 		if wait != "" {
-			if i := slices.IndexFunc(p, func(fr Frame) bool { return fr.Func == wait }); i >= 0 {
-				p = p[:i+1]
-			}
+			p = endAt(p, st, wait)
 		}
 		k := fmt.Sprint(p)
 		pv := s.paths[k]
 		pv.path, pv.v = p, pv.v+v
 		s.paths[k] = pv
 	}
+}
+
+// endAt ends a path at the std function wait: the std frames at its end
+// (sync's, the runtime's internals) give way to wait's own frame.
+func endAt(p []Frame, st []frame, wait string) []Frame {
+	p = slices.Clone(p)
+	for len(p) > 1 {
+		last := p[len(p)-1].Func
+		if q := pkgOf(last); last != wait && (isStd(last) || q == "internal/sync") {
+			p = p[:len(p)-1]
+			continue
+		}
+		break
+	}
+	if len(p) > 0 && p[len(p)-1].Func == wait {
+		return p
+	}
+	for _, fr := range st {
+		if fr.fn == wait {
+			return append(p, fr.public())
+		}
+	}
+	return p
 }
 
 // heaviest is the key of m with the largest value, the smallest key

@@ -103,6 +103,11 @@ func TestSitesLine(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, s, got)
 	assert.Equal(t, "X/size=a_b/workers=2-2", name)
+	// A point whose pass did not run says why, with no ops.
+	notRun := &Sites{Skipped: []string{"not run: the passes' budget goes to the points the verdict reads (workers=2, workers=1)"}}
+	_, got, ok = ParseSites(notRun.Encode("BenchmarkX/workers=3-2"))
+	require.True(t, ok)
+	assert.Equal(t, notRun, got)
 	for _, bad := range []string{"sweep-sites: BenchmarkX {", "sweep-sites: BenchmarkX {\"ops\":0}", "nothing",
 		"sweep-sites: BenchmarkX [1]", "sweep-sites: X {\"ops\":1}", "sweep-sites: {\"ops\":1}"} {
 		_, _, ok := ParseSites(bad)

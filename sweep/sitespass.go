@@ -307,7 +307,9 @@ func profilePassFor(b *testing.B, fn func(b *testing.B), benchPkg, keep string, 
 		traceOn = false
 		s.Skipped = append(s.Skipped, "trace: a trace is already running")
 	}
+	opsStart := time.Now()
 	ops, took := runOps(b, fn, w)
+	s.opsWall = time.Since(opsStart)
 	if traceOn {
 		trace.Stop()
 	}

@@ -29,15 +29,20 @@
 //     another setting than its name says (golang/go#49980, with go test -cpu)
 //     is caught by cmd/benchreport instead of being averaged in.
 //
-// After a sweep's timed samples, once a process, a sites pass runs each
-// point once more, untimed and unreported, with the CPU, mutex, block and
-// allocs profiles and an execution trace on, and prints where the time went
-// ([Sites]) in a line after the results, where cmd/benchreport finds it:
-// the site of what limits the sweep (the critical section of a lock, the
-// sites that allocate, the functions whose CPU grew, what ran beside the
-// workers, a serial part or one long task, where goroutines waited).
-// [EnvSites] sets its length or turns it off; [EnvProfiles] keeps the
-// profiles as files for go tool pprof and go tool trace.
+// After a sweep's timed samples, once a process, a sites pass runs the
+// points the verdict reads (GOMAXPROCS, workers=1 and the largest count)
+// once more, untimed and unreported, whole ops, within 5% of the sweep's
+// wall time, with the CPU (at 1000 Hz), mutex, block and allocs profiles
+// and an execution trace on, and prints where the time went ([Sites]) in
+// a line after the results, where cmd/benchreport finds it: the site of
+// what limits the sweep, as a call path (the critical section of a lock
+// and the CPU spent spinning on it, the sites that allocate, the
+// functions whose CPU grew, what ran beside the workers, where goroutines
+// waited), and the idle core time of the timed ops split into a serial
+// part, the tail of one long task, workers blocked and goroutines
+// runnable, each with its site ([Idle]). [EnvSites] sets its length or
+// turns it off; [EnvProfiles] keeps the profiles as files for go tool
+// pprof and go tool trace.
 //
 // To measure the chapter's two executors, run the same sweep once with
 // GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do
@@ -155,13 +160,15 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		return
 	}
 	benchPkg := callerPkg()
-	run := func(n int, w window) bool {
+	run := func(n int, w window) *Sites {
 		name := fmt.Sprintf("%s=%d", key, n)
+		t0 := time.Now()
 		sites := sitesPass(b, name, benchPkg, w, func(b *testing.B) { fn(b, n) })
 		if sites != nil {
+			sites.PassWall, sites.SweepWall = time.Since(t0).Seconds(), timed.Seconds()
 			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
 		}
-		return sites != nil
+		return sites
 	}
 	if set {
 		for _, n := range counts {
@@ -170,15 +177,39 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		return
 	}
 	plan := planPasses(counts, opTime, timed, runs)
+	notRun := map[int]string{}
 	for i, n := range plan.order {
 		w, ok := plan.next(i)
 		if !ok {
+			notRun[n] = fmt.Sprintf("not run: one op (%v) is longer than what is left of the passes' budget (%v of %v: 5%% of the sweep's %v)",
+				opTime[n].Round(time.Microsecond), (plan.budget - plan.spent).Round(time.Microsecond), plan.budget.Round(time.Microsecond), timed.Round(time.Millisecond))
 			continue
 		}
 		t0 := time.Now()
-		if run(n, w) {
-			plan.done(w, time.Since(t0))
+		if s := run(n, w); s != nil {
+			plan.done(n, w, time.Since(t0), s.opsWall)
 		}
+	}
+	// The other points say where the budget went, so that a reader
+	// knows the pass was not lost.
+	var at []string
+	for _, n := range plan.order {
+		at = append(at, fmt.Sprintf("%s=%d", key, n))
+	}
+	for _, n := range counts {
+		why, ok := notRun[n]
+		if !ok && slices.Contains(plan.order, n) {
+			continue
+		}
+		if !ok {
+			why = "not run: the passes' budget goes to the points the verdict reads (" + strings.Join(at, ", ") + ")"
+		}
+		name := fmt.Sprintf("%s=%d", key, n)
+		if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
+			continue
+		}
+		s := &Sites{Skipped: []string{why}}
+		fmt.Fprintln(os.Stdout, s.Encode(printedName(b.Name()+"/"+name)))
 	}
 }
 

@@ -101,7 +101,11 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 		if f.userAt(st) >= 0 {
 			in.user = true
 		}
-		if f.harness(st) {
+		// A goroutine that started in runtime/pprof or runtime/trace is
+		// the harness's (the benchmark's own runs the harness's code at
+		// times, as trace.Stop: that sample is left out, not the
+		// goroutine).
+		if p := pkgOf(in.root); p == "runtime/pprof" || p == "runtime/trace" {
 			in.harness = true
 		}
 	}
@@ -231,13 +235,24 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 		BlockedTotal:  rp.blockedTotal / ops,
 		RunnableTotal: rp.runnableTotal / ops,
 		Other:         rp.other / ops,
-		Blocked:       rp.blocked.topf(ops),
-		Runnable:      rp.runnable.topf(ops),
-		SerialSites:   scaled(rp.serialAt, rp.serial/ops),
-		TailSites:     scaled(rp.tailAt, rp.tail/ops),
+		Blocked:       firstN(rp.blocked.topf(ops)),
+		Runnable:      firstN(rp.runnable.topf(ops)),
+		SerialSites:   firstN(scaled(rp.serialAt, rp.serial/ops)),
+		TailSites:     firstN(scaled(rp.tailAt, rp.tail/ops)),
 	}
 	s.Idle = id
 	return res, nil
+}
+
+// maxIdleSites is how many entries each list of Idle keeps: the sites
+// line stays short.
+const maxIdleSites = 6
+
+func firstN(s []Site) []Site {
+	if len(s) > maxIdleSites {
+		return s[:maxIdleSites]
+	}
+	return s
 }
 
 // scaled is a tally's top sites with their values scaled to sum to total
