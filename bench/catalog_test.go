@@ -332,3 +332,17 @@ func TestShortNames(t *testing.T) {
 		assert.Equal(t, want, bench.ShortFunc(in), in)
 	}
 }
+
+// TestPassSkippedSaysWhy: a point the pass did not run at, whose line
+// says why (ops 0, skipped), is said so with its reason.
+func TestPassSkippedSaysWhy(t *testing.T) {
+	p1 := pt{op: 0.012, cpu: 0.012, sites: &sweep.Sites{Ops: 10, CPUTotal: 0.012}}
+	why := "not run: one op (48ms) is longer than what is left of the passes' budget (16ms of 30ms: 5% of the sweep's 600ms)"
+	p2 := pt{op: 0.008, cpu: 0.012, sites: &sweep.Sites{Skipped: []string{why}}}
+	a := analyze(t, synth(p1, p2))
+	require.Equal(t, bench.LimitParallelism, a.Limit)
+	d := a.Diagnosis()
+	assert.Contains(t, d, "did not run at workers=2 ("+why+")")
+	assert.NotContains(t, d, "would")
+	assert.Nil(t, a.Where)
+}
