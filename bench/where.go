@@ -97,6 +97,11 @@ type Where struct {
 	// pass's trace at the point, split into every part), "run" (only the
 	// time the benchmark's goroutine ran: no split of the rest).
 	Measured string
+	// Machine is the core time per op other processes took at the point
+	// while its threads waited, where it was as large as half of the part
+	// that held most (a serial part, one long task): WhereUndecided, since
+	// the machine may have made that part.
+	Machine float64
 }
 
 // maxWhere is how many sites a Where keeps.
@@ -472,7 +477,16 @@ func (a *Analysis) idleWhere(at Row) *Where {
 		return nil
 	}
 	if id := st.Idle; id != nil && id.Total > 0 {
-		return idleSplit(at.X, id, st.Samples)
+		w := idleSplit(at.X, id, st.Samples)
+		// A worker "still running its last input", or the benchmark's
+		// goroutine "running alone", whose thread the OS had given to
+		// another process is the machine's: where others' CPU at the
+		// point is half of the part or more, the part is no evidence.
+		machine := at.Shares.Machine * at.Median * float64(a.cores(at.X))
+		if (w.Kind == WhereLongTask || w.Kind == WhereSerial) && machine >= 0.5*w.Part*w.Idle {
+			w.Kind, w.Total, w.Part, w.Sites, w.Shares, w.Machine = WhereUndecided, id.Total, 0, nil, nil, machine
+		}
+		return w
 	}
 	// Who ran: from the trace, exact, where it was taken; else from the
 	// CPU profile's samples. While the benchmark's goroutine runs alone,

@@ -511,6 +511,10 @@ func (a *Analysis) undecidedWords(w *Where) string {
 	if rest := 1 - named; rest > 0.005 {
 		parts = append(parts, fmt.Sprintf("unexplained %s (goroutines preempted or new, the trace's edges)", pct(rest)))
 	}
+	if w.Machine > 0 {
+		return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s; but other processes took %s of core time per op meanwhile, half of its largest part or more: a worker or the benchmark's goroutine that seemed to run alone may have waited for the OS, so the evidence cannot decide which (run again on a quieter machine)",
+			at, fmtSec(w.Idle), strings.Join(parts, ", "), fmtSec(w.Machine))
+	}
 	return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s; no part holds half, so the evidence cannot decide which limits it (a loss spread over several parts; a longer sites pass, SWEEP_SITES=1s, traces more ops)",
 		at, fmtSec(w.Idle), strings.Join(parts, ", "))
 }
