@@ -484,7 +484,8 @@ func (a *Analysis) idleWhere(at Row) *Where {
 		// point is half of the part or more, the part is no evidence.
 		machine := at.Shares.Machine * at.Median * float64(a.cores(at.X))
 		if (w.Kind == WhereLongTask || w.Kind == WhereSerial) && machine >= 0.5*w.Part*w.Idle {
-			w.Kind, w.Total, w.Part, w.Sites, w.Shares, w.Machine = WhereUndecided, id.Total, 0, nil, nil, machine
+			// The part's site stays: where the time was measured.
+			w.Kind, w.Total, w.Part, w.Machine = WhereUndecided, id.Total, 0, machine
 		}
 		return w
 	}

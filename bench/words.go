@@ -512,8 +512,12 @@ func (a *Analysis) undecidedWords(w *Where) string {
 		parts = append(parts, fmt.Sprintf("unexplained %s (goroutines preempted or new, the trace's edges)", pct(rest)))
 	}
 	if w.Machine > 0 {
-		return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s; but other processes took %s of core time per op meanwhile, half of its largest part or more: a worker or the benchmark's goroutine that seemed to run alone may have waited for the OS, so the evidence cannot decide which (run again on a quieter machine)",
-			at, fmtSec(w.Idle), strings.Join(parts, ", "), fmtSec(w.Machine))
+		largest := ""
+		if len(w.Sites) > 0 && len(w.Parts) > 0 {
+			largest = fmt.Sprintf(" (%s at %s)", PatternOf(w.Parts[0].Pattern).Name, site(w.Sites[0]))
+		}
+		return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s%s; but other processes took %s of core time per op meanwhile, half of its largest part or more: a worker or the benchmark's goroutine that seemed to run alone may have waited for the OS, so the evidence cannot decide which (run again on a quieter machine)",
+			at, fmtSec(w.Idle), strings.Join(parts, ", "), largest, fmtSec(w.Machine))
 	}
 	return fmt.Sprintf("where: the trace at %s splits the idle core time (%s per op): %s; no part holds half, so the evidence cannot decide which limits it (a loss spread over several parts; a longer sites pass, SWEEP_SITES=1s, traces more ops)",
 		at, fmtSec(w.Idle), strings.Join(parts, ", "))
