@@ -124,7 +124,8 @@ type Idle struct {
 	TailSites []Site  `json:"tailSites,omitempty"`
 	// Blocked: workers waited for something another goroutine or the
 	// runtime gave them, by Kind ("lock", "chan", "select", "waitgroup",
-	// "cond", "sleep", "io", "syscall", "other"), Wait (the std function
+	// "cond", "sleep", "io", "syscall", "gc": the collector's assists,
+	// "other"), Wait (the std function
 	// they waited in, or the runtime's reason) and the site that waited
 	// (Func, Path). BlockedTotal is their sum.
 	Blocked      []Site  `json:"blocked,omitempty"`
@@ -175,8 +176,8 @@ type Site struct {
 	Value float64 `json:"value"` // per op: seconds, or bytes (Alloc)
 	// Kind is what was waited for, where the site is a wait (Idle's
 	// Blocked and Runnable, LockCPU): "lock", "chan", "select",
-	// "waitgroup", "cond", "sleep", "io", "syscall", "preempted", "new",
-	// "other".
+	// "waitgroup", "cond", "sleep", "io", "syscall", "gc", "preempted",
+	// "new", "other".
 	Kind string `json:"kind,omitempty"`
 	// Path is the call path to the site, outermost first: the user's
 	// frame that called into the library (preceded by its own caller

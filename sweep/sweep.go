@@ -181,8 +181,8 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 	for i, n := range plan.order {
 		w, ok := plan.next(i)
 		if !ok {
-			notRun[n] = fmt.Sprintf("not run: one op (%v) is longer than what is left of the passes' budget (%v of %v: 5%% of the sweep's %v)",
-				opTime[n].Round(time.Microsecond), (plan.budget - plan.spent).Round(time.Microsecond), plan.budget.Round(time.Microsecond), timed.Round(time.Millisecond))
+			notRun[n] = fmt.Sprintf("not run: one op (%v, with what a pass costs beside it) does not fit what is left of the passes' budget (%v of %v: 5%% of the sweep's wall time)",
+				opTime[n].Round(time.Microsecond), (plan.budget - plan.spent).Round(time.Millisecond), plan.budget.Round(time.Millisecond))
 			continue
 		}
 		t0 := time.Now()

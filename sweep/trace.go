@@ -534,6 +534,10 @@ func (rp *replay) transition(e tev) {
 		case classBench:
 			rp.runningBench++
 		}
+	case e.to == trace.GoRunnable && c == classSystem:
+		// The runtime's own goroutines (the sweeper, the scavenger) wait
+		// their turn by design: no idle core is theirs.
+		s.wakeKey = ""
 	case e.to == trace.GoRunnable:
 		w := rp.wakeOf(e, s, c)
 		s.wakeKey = w.at.fn + "\x00" + w.wait + "\x00" + w.kind
@@ -661,7 +665,8 @@ func stdBelow(st []frame) string {
 
 // waitKind is what a wait was for, from the runtime's reason and the
 // stack: "lock" (a sync.Mutex or RWMutex), "waitgroup", "cond", "chan",
-// "select", "sleep", "io", or "other"; and the std function waited in
+// "select", "sleep", "io", "syscall", "gc" (a mark assist waiting for
+// work, a goroutine waiting for a collection to end), or "other"; and the std function waited in
 // (the runtime's reason where there is none).
 func waitKind(reason string, st []frame) (kind, wait string) {
 	if w, _, ok := lockOf(st); ok {
@@ -690,6 +695,8 @@ func waitKind(reason string, st []frame) (kind, wait string) {
 		return "io", wait
 	case reason == "syscall":
 		return "syscall", wait
+	case strings.Contains(reason, "GC"):
+		return "gc", wait
 	case strings.Contains(reason, "Cond"):
 		return "cond", wait
 	}

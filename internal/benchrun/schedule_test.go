@@ -37,14 +37,14 @@ func TestRoundBench(t *testing.T) {
 	require.NoError(t, err)
 	p := Plan{Canary: Canary(k), Suites: suites, Sides: []Side{One}, Looks: Looks, Sites: true}
 	// The canary opens and closes the round; each suite runs one process
-	// per GOMAXPROCS setting; the sites pass is in round 1 only, a 32nd of
-	// the first look's 6 samples (150ms × 6 / 32), never for the canary
-	// nor where that is less than one op (1x downloads).
+	// per GOMAXPROCS setting; the sites passes are in round 1 only, with
+	// the budget of the first look's 6 rounds (runs:6: sweep spends 5% of
+	// their wall time, whole ops), never for the canary.
 	assert.Equal(t, []string{
 		"1 - canary@1 100ms off 0",
-		"1 - sha@1 150ms 28ms 0",
-		"1 - sha@2 150ms 28ms 0",
-		"1 - downloads@2 1x off 0",
+		"1 - sha@1 150ms runs:6 0",
+		"1 - sha@2 150ms runs:6 0",
+		"1 - downloads@2 1x runs:6 0",
 		"1 - canary@1 100ms off 0",
 	}, show(p.Round(1, suites)))
 	assert.Equal(t, []string{
@@ -175,7 +175,7 @@ func TestScaleBenchtime(t *testing.T) {
 }
 
 func TestSitesWindow(t *testing.T) {
-	for in, want := range map[string]string{"500ms 6": "94ms", "1x 6": "off", "64x 6": "12x", "1s 32": "1s", "1us 6": "off"} {
+	for in, want := range map[string]string{"500ms 6": "runs:6", "1x 6": "runs:6", "64x 6": "runs:6", "1s 32": "runs:32", "1us 0": "off"} {
 		var bt string
 		var n int
 		fmt.Sscan(in, &bt, &n)

@@ -149,21 +149,15 @@ func ParseBenchtime(s string) error {
 	return fmt.Errorf("benchtime %q: want a duration (500ms) or a count of ops (20x)", s)
 }
 
-// SitesWindow is how long package sweep's sites pass runs in the one round
-// that takes it (SWEEP_SITES): a 32nd of count samples of benchtime, so
-// that with what reading the profiles costs it stays within 5% of the
-// sweep's time; "off" where that is less than one op.
+// SitesWindow is SWEEP_SITES for the one round that takes package
+// sweep's sites passes: "runs:count", so that the passes of that round
+// spend 5% of the wall time of all count rounds of each sweep, at the
+// points the verdict reads (sweep decides where and how long, one op at
+// least). benchtime no longer sets it; it is kept for the callers.
 func SitesWindow(benchtime string, count int) string {
-	if n, ok := strings.CutSuffix(benchtime, "x"); ok {
-		i, _ := strconv.Atoi(n)
-		if i*count/32 > 0 {
-			return strconv.Itoa(i*count/32) + "x"
-		}
+	_ = benchtime
+	if count < 1 {
 		return "off"
 	}
-	d, err := time.ParseDuration(benchtime)
-	if err != nil || d*time.Duration(count)/32 < time.Millisecond {
-		return "off"
-	}
-	return (d * time.Duration(count) / 32).Round(time.Millisecond).String()
+	return "runs:" + strconv.Itoa(count)
 }
