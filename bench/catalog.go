@@ -1,7 +1,9 @@
 package bench
 
 import (
+	"cmp"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -396,12 +398,10 @@ func accounts(at Row) []Account {
 	return out
 }
 
+// sortAccounts orders accounts largest first (stable: the factors'
+// order among equals).
 func sortAccounts(as []Account) {
-	for i := 1; i < len(as); i++ {
-		for j := i; j > 0 && as[j].Share > as[j-1].Share; j-- {
-			as[j], as[j-1] = as[j-1], as[j]
-		}
-	}
+	slices.SortStableFunc(as, func(x, y Account) int { return cmp.Compare(y.Share, x.Share) })
 }
 
 // spinFuncs are the functions of a mutex's spin and wake paths: CPU that

@@ -466,13 +466,6 @@ func lockSplitWords(w *Where) string {
 	return strings.Join(parts, "; ")
 }
 
-func cmpOr(s, or string) string {
-	if s == "" {
-		return or
-	}
-	return s
-}
-
 // spinWords lists where a lock's spinning CPU was taken: the lock's
 // function and the call path that took it.
 func spinWords(w *Where) string {
