@@ -122,7 +122,7 @@ var Catalog = []Pattern{
 		ID: PatternExecutor, Name: "the executor's cost per task", Limit: LimitExecutor,
 		Definition: "tasks so small that handing them out costs as much as running them",
 		Evidence:   "tasks/op (sweep.ReportTasks) and the time per op at the base",
-		Threshold:  "a task under TinyTask (10µs), speedup lost",
+		Threshold:  "a task under TinyTask (10µs), speedup lost; unless the sites pass shows the added core time went to a lock (a convoy: the mutex profile, the idle split or the spin CPU name the lock)",
 		Share:      "the core time per task added at the point",
 		Site:       "none: the executor's own code",
 		rule:       executorLimit,

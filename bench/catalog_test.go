@@ -114,6 +114,8 @@ var catalogCases = map[bench.PatternID][]struct {
 				"blocked at m.BenchmarkW.func1.1 (m_test.go:27) → golang-lru/v2.(*Cache[...]).Get (lru.go:92) → sync.(*Mutex).Lock 22%",
 				"76% of it is goroutines woken by an Unlock that waited to be scheduled"},
 			not: []string{"one long task", "procyield"}},
+		{name: "a convoy of tiny tasks: the lock, not the executor", limit: bench.LimitLock, kind: bench.WhereLock,
+			contains: []string{"92% of the idle core time", "which read the executor's own cost per task"}},
 		{name: "spinning", limit: bench.LimitLock, kind: bench.WhereSpin,
 			contains: []string{"a lock, spinning", "CPU per op rose 1.50x", "go-cache.(*cache).Set", "m.BenchmarkW.func1.1 (m_test.go:98)", "sync.(*RWMutex).Lock"},
 			not:      []string{"procyieldAsm", "more CPU per op:"}},
@@ -190,6 +192,9 @@ func init() {
 	lockBlocked := sweep.Site{Func: "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get", Wait: "sync.(*Mutex).Lock", Kind: "lock", Value: 0.0009,
 		Path: callPath(closure+" m_test.go:27", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get lru.go:92", "sync.(*Mutex).Lock")}
 	set(bench.PatternLock, 1, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
+	// The same split, for tiny tasks: 20,000 an op of 600 ns.
+	set(bench.PatternLock, 2, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
+	c[bench.PatternLock][2].p1.tasks, c[bench.PatternLock][2].p2.tasks = 20000, 20000
 	set(bench.PatternWaiting, 1, &sweep.Idle{Blocked: []sweep.Site{{Func: "example.com/m.gather", Wait: "sync.(*WaitGroup).Wait", Kind: "waitgroup", Value: 0.003,
 		Path: callPath(closure+" m_test.go:50", "example.com/m.gather m_test.go:61")}}, BlockedTotal: 0.003, Other: 0.001})
 	set(bench.PatternIdle, 0, &sweep.Idle{Serial: 0.0012, Tail: 0.0012, Blocked: []sweep.Site{{Func: "example.com/m.post", Wait: "sync.(*Mutex).Lock", Kind: "lock", Value: 0.0008}}, BlockedTotal: 0.0008, Other: 0.0008})
@@ -208,14 +213,14 @@ func init() {
 	// Spinning: the CPU per op grew 1.5x, 80% of it in the lock's spin
 	// and wake paths, taken in go-cache's Set.
 	spinBase := &sweep.Sites{Ops: 100, Samples: 100, CPUTotal: 0.010, CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.010}}}
-	c[bench.PatternLock][2].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
-	c[bench.PatternLock][2].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, LockCPUTotal: 0.004,
+	c[bench.PatternLock][3].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
+	c[bench.PatternLock][3].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, LockCPUTotal: 0.004,
 		CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.011}},
 		LockCPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Wait: "sync.(*RWMutex).Lock", Kind: "lock", Value: 0.004,
 			Path: callPath(closure+" m_test.go:98", "github.com/patrickmn/go-cache.(*cache).Set cache.go:52")}}}}
 	// The same, recorded before LockCPU: the spin function is in CPU.
-	c[bench.PatternLock][3].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
-	c[bench.PatternLock][3].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015,
+	c[bench.PatternLock][4].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
+	c[bench.PatternLock][4].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015,
 		CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.011},
 			{Func: "runtime.procyieldAsm", User: closure, UserFile: userFile, UserLine: 98, Value: 0.004}}}}
 	// The tail of the long task's case, while other processes took 1.5 ms

@@ -180,6 +180,17 @@ func (a *Analysis) locate(f Finding) Finding {
 			overrode = f.Limit
 			f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(at), at.X, spinRatio(at)
 		}
+	case LimitExecutor:
+		// Tiny tasks whose added core time went to a lock (a convoy: each
+		// task takes one mutex) are held by the lock, not the executor:
+		// the idle cores' part of the trace, or the CPU that grew spinning.
+		if iw := a.idleWhere(at); iw != nil && iw.Kind == WhereLock && at.Factors.Idle < MinLoss {
+			overrode, w = f.Limit, iw
+			f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(at), at.X, spinRatio(at)
+		} else if sw := a.spinWhere(b.X, at.X); sw != nil && at.Factors.Work < MinLoss {
+			overrode, w = f.Limit, sw
+			f.Limit, f.Share, f.Worst = LimitLock, lockShare(at), at.X
+		}
 	case LimitWaiting:
 		w = a.waitWhere(b.X)
 	}
@@ -270,7 +281,7 @@ func (a *Analysis) lockFromProfile(f Finding, b, at Row) (_ Finding, overrode Li
 	}
 	share := sum(st.Mutex) / at.Median
 	switch f.Limit {
-	case LimitWork, LimitParallelism, LimitGC, LimitUnknown:
+	case LimitWork, LimitParallelism, LimitGC, LimitUnknown, LimitExecutor:
 	default:
 		return f, LimitUnknown
 	}
