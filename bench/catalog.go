@@ -225,138 +225,24 @@ func machineRule(a *Analysis, b, at Row, f *Finding) bool {
 // others that together hold more, and the report says it cannot decide.
 const IdlePart = 0.5
 
-// waitLimit: the base used less than WaitShare of its core, with no lock to
-// blame: the work waits, and more workers than cores overlap the waits.
-func waitLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(b.CPUShare < WaitShare) || lockShare(b) >= LockShare {
-		return false
-	}
-	f.Limit, f.Share, f.Worst = LimitWaiting, b.CPUShare, fastest(a.trusted()).X
-	return true
-}
-
-// lockShare is the time goroutines waited on locks over the wall time.
-func lockShare(r Row) float64 { return r.Evidence.Lock / r.Median }
-
-// lockLimit: goroutines waited on locks for LockShare or more of the wall
-// time at a point past the base, which lost speedup.
-func lockLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if at.X == b.X || near(at) {
-		return false
-	}
-	worst := at
-	for _, r := range a.trusted() {
-		if r.X > b.X && r.X <= at.X && lockShare(r) > lockShare(worst) {
-			worst = r
-		}
-	}
-	if !(lockShare(worst) >= LockShare) {
-		return false
-	}
-	f.Limit, f.Share, f.Worst, f.Ratio = LimitLock, lockShare(worst), worst.X, spinRatio(at)
-	return true
-}
-
-// spinRatio is how much the CPU per op rose at a point held by a lock
-// (spinning on it), where it rose 1/0.9 or more; NaN otherwise.
-func spinRatio(at Row) float64 {
-	if at.Factors.Work < 0.9 {
-		return 1 / at.Factors.Work
-	}
-	return math.NaN()
-}
-
-// near reports whether r reached Near of its ideal speedup, or cannot be
-// told from it: its speedup interval holds the ideal.
-func near(r Row) bool {
-	return r.Speedup >= Near*r.Factors.Ideal || r.SpeedupHi >= r.Factors.Ideal
-}
-
-// coresRule: the point's median reached Near of the ideal speedup; or,
-// where its tasks are not tiny (the executor's pattern, next), its
-// interval holds the ideal and its cores were busy (Used Near or more): a
-// wide interval does not name the cores where a tenth of them sat idle.
+// coresRule is the cores' rule: the point's median reached Near of the
+// ideal speedup (coresReached); or, where its tasks are not tiny (the
+// executor's pattern, next), coresLimit's (verdict.go).
 func coresRule(a *Analysis, b, at Row, f *Finding) bool {
-	reached := at.Speedup >= Near*at.Factors.Ideal
-	if !reached && (taskTime(b) < TinyTask || !near(at) || at.Shares.Used < Near) {
-		return false
-	}
-	f.Limit, f.Share = LimitCores, at.Speedup/at.Factors.Ideal
-	return true
+	return coresReached(a, b, at, f) || !(taskTime(b) < TinyTask) && coresLimit(a, b, at, f)
 }
 
-// gcShare is the collector's share of the CPU time.
-func gcShare(r Row) float64 { return r.Evidence.GC / r.CPU }
-
-// gcLimit: the collector took GCShare or more of the CPU at the point or at
-// the base.
-func gcLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(math.Max(gcShare(at), gcShare(b)) >= GCShare) {
-		return false
-	}
-	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcShare(b)
-	return true
-}
-
-// taskTime is the time per task at the base, where the sweep declares its
-// tasks per op; NaN elsewhere.
-func taskTime(b Row) float64 { return b.Median / b.Evidence.Tasks }
-
-// executorLimit: tasks smaller than TinyTask, and speedup lost.
-func executorLimit(a *Analysis, b, at Row, f *Finding) bool {
-	t := taskTime(b)
-	if !(t < TinyTask) {
-		return false
-	}
-	f.Limit, f.Task = LimitExecutor, t
-	f.PerTask = math.Max((at.Median*float64(a.cores(at.X))-b.Median*float64(a.cores(b.X)))/b.Evidence.Tasks, 0)
-	return true
-}
-
-// MinLoss is how far below 1 a factor must be for its loss to be named.
-const MinLoss = 0.95
-
-// largestLoss is the pattern whose factor lost the most of what remains:
-// work beside the workers at the base (Surplus), more CPU per op (Work,
-// where its interval rules out no change or it lost clearly more), or
-// cores idle with nothing to run (Idle); PatternNone where no loss reaches
-// MinLoss: a smaller loss is no evidence.
-func largestLoss(at Row) PatternID {
-	fs := at.Factors
-	// More CPU per op whose interval holds no change is named only where
-	// it lost clearly more than the other two (by a margin of 3%).
-	work := fs.Work
-	if fs.WorkHi >= 1 && !(fs.Work < 0.97*min(fs.Surplus, fs.Idle)) {
-		work = 1
-	}
-	loss := min(fs.Surplus, work, fs.Idle)
-	switch {
-	case !(loss < MinLoss):
-		return PatternNone
-	case loss == fs.Surplus:
-		return PatternBeside
-	case loss == work:
-		return PatternGrowth
-	}
-	return PatternIdle
-}
-
-// lossRule is the rule of a pattern named by the largest loss.
+// lossRule is the rule of a pattern named by the largest loss
+// (largestLoss, verdict.go): work beside the workers, more CPU per op, or
+// idle cores.
 func lossRule(id PatternID) func(a *Analysis, b, at Row, f *Finding) bool {
+	limit := map[PatternID]Limit{PatternBeside: LimitSurplus, PatternGrowth: LimitWork, PatternIdle: LimitParallelism}[id]
 	return func(a *Analysis, b, at Row, f *Finding) bool {
-		if largestLoss(at) != id {
+		g := *f
+		if !largestLoss(a, b, at, &g) || g.Limit != limit {
 			return false
 		}
-		fs := at.Factors
-		switch id {
-		case PatternBeside:
-			f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcShare(b)
-		case PatternGrowth:
-			f.Limit, f.Ratio = LimitWork, 1/fs.Work
-			f.Lo, f.Hi = 1/fs.WorkHi, 1/fs.WorkLo
-		default:
-			f.Limit, f.Share, f.Serial = LimitParallelism, at.Shares.Idle, a.fitSerial()
-		}
+		*f = g
 		return true
 	}
 }
