@@ -175,7 +175,7 @@ type JSONPart struct {
 
 // JSONWhere is the site of a limit (Where).
 type JSONWhere struct {
-	Kind     string     `json:"kind"` // lock, alloc, growth, beside, serial, longTask, wait
+	Kind     string     `json:"kind"` // lock, alloc, growth, beside, serial, longTask, wait, spin, channels, undecided
 	At       int        `json:"at"`
 	Total    Num        `json:"total"`
 	Samples  int        `json:"samples"`
