@@ -157,6 +157,11 @@ var catalogCases = map[bench.PatternID][]struct {
 		{name: "a tail the machine may have made", limit: bench.LimitParallelism, kind: bench.WhereUndecided,
 			contains: []string{"one long task 75%", "(one long task at m.compressFile (m_test.go:162) → compress/gzip.(*Writer).Write)", "other processes took 1.5", "cannot decide"},
 			not:      []string{"where: one long task"}},
+		{name: "a serial part from before the split, the machine may have made it", limit: bench.LimitParallelism, kind: bench.WhereUndecided,
+			p1: pt{op: 0.012, cpu: 0.012, sites: &sweep.Sites{Ops: 10}},
+			p2: pt{op: 0.008, cpu: 0.012, runq: 0.0012, others: 0.0012, sites: &sweep.Sites{Ops: 20, RunTotal: 0.012, RunSerial: 0.002,
+				Serial: []sweep.Site{{Func: "example.com/m.loadIndex", Value: 0.002}}, SerialCPU: 0.002}},
+			contains: []string{"ran alone for 71% of the idle core time", "other processes took 1.2", "cannot decide"}, not: []string{"where: a serial part"}},
 		{name: "a file from before the split: one long task is never the default", limit: bench.LimitParallelism, kind: bench.WhereUndecided,
 			contains: []string{"too little for a serial part", "cannot decide"}, not: []string{"one long task:"}},
 	},
@@ -229,8 +234,8 @@ func init() {
 	c[bench.PatternIdle][1].p2.runq, c[bench.PatternIdle][1].p2.others = 0.0015, 0.0015
 	// A file from before the split: only the benchmark's goroutine's
 	// running time, 2% of the idle core time.
-	c[bench.PatternIdle][2].p1 = pt{op: 0.012, cpu: 0.012, sites: &sweep.Sites{Ops: 10}}
-	c[bench.PatternIdle][2].p2 = pt{op: 0.008, cpu: 0.012, sites: &sweep.Sites{Ops: 20, RunTotal: 0.012, RunSerial: 0.0001,
+	c[bench.PatternIdle][3].p1 = pt{op: 0.012, cpu: 0.012, sites: &sweep.Sites{Ops: 10}}
+	c[bench.PatternIdle][3].p2 = pt{op: 0.008, cpu: 0.012, sites: &sweep.Sites{Ops: 20, RunTotal: 0.012, RunSerial: 0.0001,
 		CPU: []sweep.Site{{Func: "example.com/m.compressFile", User: "example.com/m.compressFile", Value: 0.012}}}}
 }
 

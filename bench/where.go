@@ -513,6 +513,11 @@ func (a *Analysis) idleWhere(at Row) *Where {
 	}
 	part := math.Min(serial*float64(a.cores(at.X)-1)/idle, 1)
 	w := &Where{At: at.X, Idle: idle, Part: part, Samples: st.Samples, Measured: "run", Parts: []Part{{PatternSerial, part}}}
+	if machine := at.Shares.Machine * at.Median * float64(a.cores(at.X)); part >= IdlePart && machine >= 0.5*part*idle {
+		// As with the trace's split: the machine may have made it.
+		w.Kind, w.Total, w.Machine = WhereUndecided, idle, machine
+		return w
+	}
 	if part >= IdlePart {
 		w.Kind, w.Total = WhereSerial, serial
 		w.Sites, w.Shares = topSites(st.Serial, st.SerialCPU)

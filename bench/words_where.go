@@ -153,6 +153,10 @@ func spinWords(w *Where) string {
 // half, and that it cannot decide.
 func (a *Analysis) undecidedWords(w *Where) string {
 	at := fmt.Sprintf("%s=%d", a.Key, w.At)
+	if w.Measured == "run" && w.Machine > 0 {
+		return fmt.Sprintf("where: at %s the benchmark's own goroutine ran alone for %s of the idle core time (of %s per op), but other processes took %s of core time per op meanwhile, half of it or more: it may have waited for the OS, so the evidence cannot decide (run again on a quieter machine)",
+			at, pct(w.Part), fmtSec(w.Idle), fmtSec(w.Machine))
+	}
 	if w.Measured == "run" {
 		return fmt.Sprintf("where: at %s the benchmark's own goroutine ran alone for %s of the idle core time (of %s per op), too little for a serial part; these sites hold no split of the rest (one long task, workers blocked or waiting), so the evidence cannot decide which: the trace split of package sweep's sites pass (this version) would",
 			at, pct(w.Part), fmtSec(w.Idle))
