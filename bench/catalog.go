@@ -4,7 +4,6 @@ import (
 	"cmp"
 	"math"
 	"slices"
-	"strings"
 )
 
 // This file is the catalog of patterns: every rule that names what limits
@@ -103,7 +102,7 @@ var Catalog = []Pattern{
 	{
 		ID: PatternLock, Name: "the lock", Limit: LimitLock,
 		Definition: "goroutines wait for a lock: asleep (blocked in Lock), runnable after the Unlock that woke them, or spinning in the mutex's spin and wake paths",
-		Evidence:   "lockwait-sec/op (runtime/metrics, sampled); the mutex profile of the sites pass (contention by critical section); the trace's idle split (blocked on sync.Mutex, runnable charged to its Unlock); the CPU that grew in lockSlow, procyield, osyield, futex, runtime.lock2, semacquire",
+		Evidence:   "lockwait-sec/op (runtime/metrics, sampled); the mutex profile of the sites pass (contention by critical section); the trace's idle split (blocked on sync.Mutex, runnable charged to its Unlock); the CPU that grew in a lock's spin and wake paths (package sweep's LockCPU: lockSlow, procyield, osyield, futex, runtime.lock2, semacquire, by the caller that took the lock; in older files, the flat functions only a lock runs)",
 		Threshold:  "lock waits LockShare (10%) of the wall time or more at a point that lost speedup (counters or mutex profile); or half of the idle core time (trace); or half of the CPU growth in the spin and wake paths",
 		Share:      "lock waits over the wall time; the blocked and woken time over the idle core time; the spin CPU over the growth",
 		Site:       "the critical section (the caller of Unlock, mutex profile), where the waiters took it (block profile), the code that spun: the library's function and the user's call",
@@ -290,26 +289,21 @@ func sortAccounts(as []Account) {
 	slices.SortStableFunc(as, func(x, y Account) int { return cmp.Compare(y.Share, x.Share) })
 }
 
-// spinFuncs are the functions of a mutex's spin and wake paths: CPU that
-// grew in them is the lock's (a goroutine spinning before it sleeps, or
-// the runtime waking one), not work.
+// spinFuncs are the functions only a lock's spin and wake paths run:
+// CPU that grew in them is the lock's (a goroutine spinning before it
+// sleeps, or handing the lock over), not work. Package sweep's LockCPU
+// charges the wider paths (futex, osyield, semacquire) by the caller that
+// took the lock; here, where a profile's flat functions are all there is
+// (an older file), the futex and the semaphore are left out: the
+// scheduler's wakeups and channels run them too.
 var spinFuncs = []string{
 	"sync.(*Mutex).lockSlow", "sync.(*Mutex).unlockSlow", "sync.(*RWMutex).Lock", "sync.(*RWMutex).RLock",
 	"internal/sync.(*Mutex).lockSlow", "internal/sync.(*Mutex).unlockSlow",
-	"runtime.procyield", "runtime.procyieldAsm", "runtime.osyield", "runtime.futex", "runtime.futexsleep", "runtime.futexwakeup",
-	"runtime.lock2", "runtime.unlock2", "runtime.lockWithRank", "runtime.unlockWithRank",
-	"runtime.semacquire1", "runtime.semrelease1", "sync.runtime_SemacquireMutex", "sync.runtime_Semrelease",
-	"internal/sync.runtime_SemacquireMutex", "internal/sync.runtime_Semrelease",
+	"runtime.procyield", "runtime.procyieldAsm", "runtime.lock2", "runtime.unlock2", "runtime.lockWithRank", "runtime.unlockWithRank",
+	"sync.runtime_SemacquireMutex", "internal/sync.runtime_SemacquireMutex",
 	"sync.runtime_doSpin", "internal/sync.runtime_doSpin", "runtime.sync_runtime_doSpin", "runtime.internal_sync_runtime_doSpin",
 	"sync.runtime_canSpin", "internal/sync.runtime_canSpin",
 }
 
 // isSpin reports whether fn is in a mutex's spin or wake path.
-func isSpin(fn string) bool {
-	for _, s := range spinFuncs {
-		if fn == s {
-			return true
-		}
-	}
-	return strings.HasPrefix(fn, "runtime.semacquire") || strings.HasPrefix(fn, "runtime.semrelease")
-}
+func isSpin(fn string) bool { return slices.Contains(spinFuncs, fn) }
