@@ -71,3 +71,40 @@ func TestRealLibsBusy(t *testing.T) {
 	}
 	assert.Greater(t, sited, 10, "the recording holds sites to check")
 }
+
+// TestRealLibsSplit: on the real libraries' 300ms run, the trace's idle
+// split at workers=2 holds, as its largest part, what each workload was
+// built to show, at the library's call path: golang-lru's lock (woken by
+// Add's and Get's Unlock), encoding/json's serial part after the parallel
+// one, and the last, long task of gzip and png. (The report names none of
+// them: the machine was busy, and its guard says so.)
+func TestRealLibsSplit(t *testing.T) {
+	want := map[string]struct {
+		part PatternID
+		path string // in the part's first site
+	}{
+		"LRU-2":        {PatternLock, "golang-lru/v2.(*Cache[...])."},
+		"JSONSerial-2": {PatternSerial, "libs.summarize (libs_test.go:224) → encoding/json.Marshal"},
+		"Gzip-2":       {PatternLongTask, "libs.BenchmarkGzip.func1.1 (libs_test.go:205) → compress/gzip.(*Writer).Write"},
+		"PNG-2":        {PatternLongTask, "libs.BenchmarkPNG.func1.1 (libs_test.go:186) → image/png.Encode"},
+	}
+	seen := 0
+	for _, a := range readGz(t, "real_libs_busy_300ms.txt.gz") {
+		w, ok := want[a.Name]
+		if !ok {
+			continue
+		}
+		seen++
+		st := a.sitesAt(2)
+		require.NotNil(t, st, a.Name)
+		require.NotNil(t, st.Idle, a.Name)
+		split := idleSplit(2, st.Idle, st.Samples)
+		require.NotEmpty(t, split.Parts, a.Name)
+		assert.Equal(t, w.part, split.Parts[0].Pattern, "%s: %+v", a.Name, split.Parts)
+		assert.GreaterOrEqual(t, split.Parts[0].Share, IdlePart, "%s: %+v", a.Name, split.Parts)
+		require.NotEmpty(t, split.Sites, a.Name)
+		assert.Contains(t, site(split.Sites[0]), w.path, a.Name)
+		assert.Equal(t, LimitMachine, a.Limit, "%s: the report names the machine", a.Name)
+	}
+	assert.Equal(t, len(want), seen)
+}
