@@ -331,7 +331,7 @@ func (w *windows) overlap(a, b trace.Time) float64 {
 // gstate is a goroutine's state in the replay.
 type gstate struct {
 	state trace.GoState
-	// Of the current wait: when it began (in judged seconds), the
+	// Of the current wait: when it began (in timed seconds), the
 	// per-worker idle shares then, its reason and stack.
 	judged0, accRun0, accIdle0 float64
 	reason                     string
@@ -359,8 +359,7 @@ type replay struct {
 	framesOf func(trace.Stack) []frame
 	g        map[trace.GoID]*gstate
 	last     trace.Time
-	judged   float64 // judged seconds so far
-	span     float64
+	span     float64 // the timed seconds so far
 
 	running, runningWorkers, runningBench int
 	runningHarness                        int
@@ -398,7 +397,6 @@ func (rp *replay) advance(t trace.Time) {
 	if !(dt > 0) {
 		return
 	}
-	rp.judged += dt
 	rp.span += dt
 	rp.ranCores += float64(rp.running) * dt
 	rp.ranAll += float64(rp.running-rp.runningHarness) * dt
@@ -539,7 +537,7 @@ func (rp *replay) transition(e tev) {
 		// their turn by design: no idle core is theirs.
 		s.wakeKey = ""
 	case e.to == trace.GoRunnable:
-		w := rp.wakeOf(e, s, c)
+		w := rp.wakeOf(e, s)
 		s.wakeKey = w.at.fn + "\x00" + w.wait + "\x00" + w.kind
 		if _, ok := rp.runnableSite[s.wakeKey]; !ok {
 			rp.runnableSite[s.wakeKey] = w
@@ -547,7 +545,7 @@ func (rp *replay) transition(e tev) {
 		rp.runnableBy[s.wakeKey]++
 		rp.runnableN++
 	case waiting(e.to):
-		s.judged0, s.accRun0, s.accIdle0 = rp.judged, rp.accRun, rp.accIdle
+		s.judged0, s.accRun0, s.accIdle0 = rp.span, rp.accRun, rp.accIdle
 		s.reason, s.st = strings.TrimSpace(e.reason), rp.framesOf(e.st)
 		if e.to == trace.GoSyscall {
 			s.reason = "syscall"
@@ -576,7 +574,7 @@ func (rp *replay) transition(e tev) {
 func (rp *replay) endWait(e tev, s *gstate, c int) {
 	if c != classBench && len(s.st) > 0 {
 		if at, ok := firstOutside(s.st, "sync", "internal/sync", "time", "internal/poll", "net", "os"); ok {
-			if d := rp.judged - s.judged0; d > 0 {
+			if d := rp.span - s.judged0; d > 0 {
 				rp.waits.add(at, s.st, s.reason, d)
 			}
 		}
@@ -616,7 +614,7 @@ func (rp *replay) finish() {
 // that ended it (its site, the std function it ended the wait in, as
 // sync.(*Mutex).Unlock) and what was waited for; for a new goroutine, its
 // creator; for a preempted one, nothing but that.
-func (rp *replay) wakeOf(e tev, s *gstate, c int) wakeSite {
+func (rp *replay) wakeOf(e tev, s *gstate) wakeSite {
 	switch e.from {
 	case trace.GoWaiting:
 		kind, _ := waitKind(s.reason, s.st)
