@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/futuresbench/futures/bench"
 )
 
 // Knobs are make bench's and make bench-ab's settings, from the
@@ -27,6 +29,14 @@ type Knobs struct {
 	Threshold       string        // THRESHOLD: bench-ab's smallest change that counts
 	Old, New        string        // OLD, NEW: bench-ab's revisions (NEW empty: the working tree)
 }
+
+// Bounds of the knobs: past them a run would take hours, or ask for
+// codes the flag server does not have.
+const (
+	maxFlagsN     = 26 * 26
+	maxFlagsDelay = time.Second
+	maxBudget     = 24 * time.Hour
+)
 
 // Looks are the rounds after which make bench looks at its suites by
 // default: the first is the fixed count's 6 (benchmath's fewest runs for
@@ -67,8 +77,19 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	if k.FlagsDelay, err = time.ParseDuration(get("FLAGS_DELAY")); err != nil || k.FlagsDelay < 0 {
 		return k, fmt.Errorf("FLAGS_DELAY %q: want a duration (20ms)", get("FLAGS_DELAY"))
 	}
-	if k.FlagsN, err = strconv.Atoi(get("FLAGS_N")); err != nil || k.FlagsN < 1 {
-		return k, fmt.Errorf("FLAGS_N %q: want a number of codes from 1", get("FLAGS_N"))
+	if k.FlagsN, err = strconv.Atoi(get("FLAGS_N")); err != nil || k.FlagsN < 1 || k.FlagsN > maxFlagsN {
+		return k, fmt.Errorf("FLAGS_N %q: want a number of codes from 1 to %d (AA..ZZ)", get("FLAGS_N"), maxFlagsN)
+	}
+	if k.FlagsDelay > maxFlagsDelay {
+		return k, fmt.Errorf("FLAGS_DELAY %q: want a duration from 0 to %s (20ms)", get("FLAGS_DELAY"), maxFlagsDelay)
+	}
+	if k.Budget > maxBudget {
+		return k, fmt.Errorf("BUDGET %q: want a duration up to %s (2m)", get("BUDGET"), maxBudget)
+	}
+	// bench-ab hands THRESHOLD to benchreport compare -threshold: read as
+	// it reads it, here, before anything is built.
+	if _, err := bench.ParseThresholds([]string{k.Threshold}, 0.05); err != nil {
+		return k, fmt.Errorf("THRESHOLD %q: want a percentage like 5%%, a fraction like 0.05, or UNIT=PCT like allocs/op=0%%", k.Threshold)
 	}
 	for name, v := range map[string]string{"BENCHTIME": k.Benchtime, "GRAIN_BENCHTIME": k.GrainBenchtime,
 		"FLAGS_BENCHTIME": k.FlagsBenchtime, "CANARY_BENCHTIME": k.CanaryBenchtime} {
@@ -76,7 +97,7 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 			return k, fmt.Errorf("%s: %v", name, err)
 		}
 	}
-	if strings.ContainsAny(k.Go, "\x00\n") {
+	if k.Go == "" || strings.ContainsAny(k.Go, "\x00\n\r") {
 		return k, fmt.Errorf("GO %q: want a command", k.Go)
 	}
 	return k, nil
