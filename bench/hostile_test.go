@@ -3,6 +3,7 @@ package bench_test
 import (
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -191,7 +192,7 @@ func TestImpossibleSiteValues(t *testing.T) {
 		assert.False(t, strings.Contains(out, bad), "an output holds %q", bad)
 	}
 	require.NotEmpty(t, s.BadSites)
-	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: mutex[0] b.example/limits.evil: value 1e+308")
+	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: mutex[0] b.example/limits.evil: value 1e+308, not a measurement (a finite number from 0 to 1e+12)")
 	assert.Contains(t, strings.Join(s.BadSites, "\n"), "alloc[")
 	assert.Contains(t, strings.Join(s.BadSites, "\n"), ": value -8.64e+06")
 
@@ -203,8 +204,8 @@ func TestImpossibleSiteValues(t *testing.T) {
 	for _, bad := range []string{"+Inf", "-5 samples", "1e+300", "1e+13"} {
 		assert.False(t, strings.Contains(out, bad), "an output holds %q", bad)
 	}
-	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: cpuTotal 1e+300")
-	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5")
+	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: cpuTotal 1e+300, not a measurement (a finite number from 0 to 1e+12)")
+	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5, not a measurement (a finite number from 0 to 1e+12)")
 }
 
 // TestLongSitesLine: a line longer than MaxLine is refused before any of
@@ -373,4 +374,93 @@ func TestPrintable(t *testing.T) {
 		assert.Equal(t, want, bench.Printable(in), "%q", in)
 	}
 	assert.Equal(t, `a &lt;b&gt; &amp; \| \`+"`"+` \n`, bench.MarkdownText("a <b> & | ` \n"))
+}
+
+// TestCutShort: a file cut at any byte (a run killed while writing) reads,
+// or fails in one line; a sites line cut short is named, and the report
+// goes on without it.
+func TestCutShort(t *testing.T) {
+	data := hostile(t, "same_base.txt")
+	named := 0
+	for cut := 1; cut < len(data); cut += 101 {
+		in := data[:cut]
+		s, err := bench.Read(bench.Input{Name: "cut.txt", Data: in})
+		if err != nil {
+			assert.NotContains(t, err.Error(), "\n")
+			continue
+		}
+		last := in[strings.LastIndexByte(string(in[:len(in)-1]), '\n')+1:]
+		if strings.Contains(string(last), "sweep-sites:") && !strings.HasSuffix(string(last), "}") {
+			require.NotEmpty(t, s.BadSites, "cut at %d", cut)
+			assert.Contains(t, s.BadSites[len(s.BadSites)-1], "a sites line that does not read (cut short")
+			named++
+		}
+		for _, f := range []bench.Format{bench.Text, bench.Markdown} {
+			require.NoError(t, bench.Write(io.Discard, f, bench.Analyze(s), s.Bad))
+		}
+	}
+	assert.Positive(t, named)
+}
+
+// TestKeyWithSpaces: a "pkg:" line that holds a space is split from the
+// name at the key's last space (a name holds none).
+func TestKeyWithSpaces(t *testing.T) {
+	got := bench.Labels([]string{"my pkg/cache Get-2", "other/cache Get-2"})
+	assert.Equal(t, "my pkg/cache Get-2", got["my pkg/cache Get-2"])
+	assert.Equal(t, "other/cache Get-2", got["other/cache Get-2"])
+}
+
+// FuzzReadHostile reads the probes of issue #37 (keys that end alike,
+// forged names, impossible sites values, looks that differ, commits that
+// look clean, nested workers=, CRLF, cut short) and whatever the fuzzer
+// makes of them: no panic, and every report line of one line.
+func FuzzReadHostile(f *testing.F) {
+	for _, name := range []string{"same_base.txt", "forged_names.txt", "sites.txt"} {
+		b, err := os.ReadFile(filepath.Join(shared, "hostile", name))
+		require.NoError(f, err)
+		f.Add(b)
+		f.Add([]byte(strings.ReplaceAll(string(b), "\n", "\r\n")))
+		f.Add(b[:len(b)/2])
+	}
+	run := "pkg: example.com/m\nBenchmarkW/workers=1-2 1 200 ns/op\nBenchmarkW/workers=2-2 1 100 ns/op\n"
+	for _, seed := range []string{
+		"looks: 6 12 20\n" + run + "looks: 6 12\n" + run,
+		run + "looks: 6 6\n",
+		"commit: 84f79e0-DIRTY\n" + run,
+		"commit: 84f79e0 \n" + run,
+		"commit: 84f79e0\x1b[31m\n" + run,
+		"pkg: a.example/limits\nBenchmarkX/workers=9/workers=1-2 1 200 ns/op\nBenchmarkX/workers=9/workers=2-2 1 100 ns/op\n--- FAIL: BenchmarkX/workers=9/workers=3\n",
+		run + "    sweep-sites: BenchmarkW/workers=2-2 {\"ops\":1,\"samples\":-5,\"cpu\":[{\"func\":\"a\\nverdict: x\",\"value\":-8.64e6}]}\n",
+		run + "    sweep-sites: BenchmarkW/workers=2-2 {\"ops\":1,\"mutex\":[{\"func\":\"<script>\",\"value\":1e308},{\"func\":\"b\",\"value\":1e308}]}\n",
+		"pkg: a b\nBenchmarkCanary 1 100 ns/op\n" + run,
+	} {
+		f.Add([]byte(seed))
+	}
+	f.Fuzz(func(t *testing.T, data []byte) {
+		s, err := bench.Read(bench.Input{Name: "in", Data: data})
+		if err != nil {
+			if strings.Contains(err.Error(), "\n") {
+				t.Fatalf("an error of more than one line: %q", err)
+			}
+			return
+		}
+		as := bench.Analyze(s)
+		for _, format := range []bench.Format{bench.Text, bench.Markdown} {
+			var out strings.Builder
+			require.NoError(t, bench.Write(&out, format, as, s.Bad))
+			for _, r := range out.String() {
+				if r == '\r' || r == 0x1b || r == 0x85 || r == '\u2028' {
+					t.Fatalf("%s: a raw %U", format, r)
+				}
+			}
+			if n := strings.Count(out.String(), "\nverdict:"); format == bench.Text && n > len(as) {
+				t.Fatalf("%d verdict lines for %d sweeps", n, len(as))
+			}
+		}
+		for _, l := range s.BadSites {
+			if strings.ContainsAny(l, "\n\r\x1b") {
+				t.Fatalf("a raw control character in %q", l)
+			}
+		}
+	})
 }

@@ -84,9 +84,10 @@ type Samples struct {
 	// Sites are the sites package sweep's pass found, by benchmark (the
 	// log line under its result, sweep.SitesPrefix); the first of each.
 	Sites map[string]*sweep.Sites
-	// BadSites names the values of the sites lines left out: not a finite
-	// number from 0 (a NaN, a negative count, 1e308), with the file and
-	// line. The rest of the line is kept.
+	// BadSites names, with the file and line, the sites lines left out
+	// (cut short, or not JSON) and the values of the others left out: not
+	// a finite number from 0 (a NaN, a negative count, 1e308), the rest of
+	// their line kept.
 	BadSites []string
 }
 
@@ -259,9 +260,9 @@ type looksLine struct {
 // its package), and "looks:" configuration lines, which must agree. A line
 // longer than MaxLine, a looks line that does not parse, and two that
 // differ are errors naming the line; nothing of a longer line is decoded.
-// A sites line that does not parse is left out; a value in it that is not
-// a finite number from 0 (a NaN, a negative count of samples, 1e308) is
-// left out of it and named in badSites.
+// A sites line that does not parse is left out and named in badSites; so
+// is a value in one that is not a finite number from 0 to maxSiteValue (a
+// NaN, a negative count of samples, 1e308), the rest of its line kept.
 func scan(in Input) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
@@ -300,6 +301,8 @@ func scan(in Input) (*scanned, error) {
 		}
 		name, st, ok := sweep.ParseSites(string(t))
 		if !ok {
+			// Cut short (a run killed while writing it), or not JSON.
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: a sites line that does not read (cut short, or not sweep's): %s", in.Name, n, shortText(string(t), 80))))
 			continue
 		}
 		key := pkg + " " + name
@@ -307,7 +310,7 @@ func scan(in Input) (*scanned, error) {
 			continue
 		}
 		for _, why := range cleanSites(st) {
-			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s", in.Name, n, name, why)))
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s, not a measurement (a finite number from 0 to %g)", in.Name, n, name, why, maxSiteValue)))
 		}
 		out.sites[key] = st
 	}

@@ -82,7 +82,13 @@ func sitesSetting() (w window, on, set bool) {
 // EnvProfiles is unset.
 func profilesDir() string {
 	dir := os.Getenv(EnvProfiles)
-	if dir == "" || filepath.IsAbs(dir) {
+	if strings.TrimSpace(dir) == "" {
+		if dir != "" {
+			say(fmt.Sprintf("%s=%q: blank: no profile files kept", EnvProfiles, dir))
+		}
+		return ""
+	}
+	if filepath.IsAbs(dir) {
 		return dir
 	}
 	abs, err := filepath.Abs(dir)
@@ -95,9 +101,13 @@ func profilesDir() string {
 }
 
 // profilesPath is the path prefix of the point's profile files: the
-// folder of EnvProfiles and profileName(point).
+// folder of EnvProfiles and profileName(point); "" where none are kept.
 func profilesPath(point string) string {
-	return filepath.Join(profilesDir(), profileName(point))
+	dir := profilesDir()
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, profileName(point))
 }
 
 // profilesFailed says, once a process, that the profiles could not be

@@ -114,6 +114,7 @@ func TestEnvLines(t *testing.T) {
 		{"profiles a file", "2x", file, `SWEEP_PROFILES="` + file + `": no profile files kept: mkdir ` + file + `: not a directory; the sites pass ran, and its line is written`, ""},
 		{"profiles a path too long", "2x", long, `SWEEP_PROFILES="/`, ""},
 		{"profiles in a read-only folder", "2x", readOnly, `SWEEP_PROFILES="` + readOnly + `": no profile files kept: `, ""},
+		{"profiles blank", "2x", " ", `SWEEP_PROFILES=" ": blank: no profile files kept`, ""},
 		{"profiles relative", "2x", "prof", `SWEEP_PROFILES="prof": a relative folder, taken from the package's folder, where go test runs the test binary: the profiles go to ` + filepath.Join(dir, "prof"), filepath.Join(dir, "prof")},
 	}
 	for _, tt := range tests {
@@ -133,6 +134,11 @@ func TestEnvLines(t *testing.T) {
 				assert.Contains(t, stderr.String(), ": no profile files kept: a file name too long for the file system: mkdir /")
 				assert.Contains(t, stderr.String(), "…")
 			}
+			stray, err := filepath.Glob(filepath.Join(dir, "*.pprof"))
+			require.NoError(t, err)
+			assert.Empty(t, stray, "profiles written in the package's folder itself")
+			_, err = os.Stat(filepath.Join(dir, " "))
+			assert.True(t, os.IsNotExist(err), "a folder named by a blank SWEEP_PROFILES")
 			if tt.files != "" {
 				files, err := filepath.Glob(filepath.Join(tt.files, "BenchmarkEnvProbe_workers=1*.cpu.pprof"))
 				require.NoError(t, err)

@@ -190,7 +190,8 @@ func callerPkg() string {
 }
 
 // profilePass runs fn under the profiles and summarizes them. keep, where
-// EnvProfiles is set, is the path prefix of the files to keep.
+// not empty (EnvProfiles set: profilesPath), is the path prefix of the
+// files to keep.
 func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Sites {
 	passMu.Lock()
 	defer passMu.Unlock()
@@ -307,7 +308,7 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	// What reading the profiles leaves is garbage: collected here, so
 	// that what runs next starts from the heap it would have.
 	defer runtime.GC()
-	if os.Getenv(EnvProfiles) != "" {
+	if keep != "" {
 		var trace []byte
 		if traceOn {
 			trace = tr.Bytes()

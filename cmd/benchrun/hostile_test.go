@@ -78,3 +78,22 @@ func TestHelpExitStatuses(t *testing.T) {
 		assert.Contains(t, stdout.String(), s)
 	}
 }
+
+// TestLongKnobValue: a knob's value of a megabyte is named by its start,
+// in a line of its own.
+func TestLongKnobValue(t *testing.T) {
+	for _, k := range knobNames {
+		t.Setenv(k, "")
+	}
+	for _, knob := range []string{"COUNT", "BENCHTIME", "THRESHOLD", "BUDGET", "FLAGS_N"} {
+		t.Run(knob, func(t *testing.T) {
+			t.Setenv(knob, strings.Repeat("9", 1<<20)+"z")
+			var stdout, stderr bytes.Buffer
+			code := cli.Report(&stderr, "bench", command("bench")(context.Background(), []string{"bench"}, nil, &stdout, &stderr))
+			assert.Equal(t, cli.ExitUsage, code)
+			assert.Equal(t, 1, strings.Count(stderr.String(), "\n"))
+			assert.Less(t, stderr.Len(), 300, stderr.String()[:min(300, stderr.Len())])
+			assert.Contains(t, stderr.String(), knob)
+		})
+	}
+}
