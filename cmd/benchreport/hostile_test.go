@@ -71,3 +71,25 @@ func TestHostileNamesOnTerminal(t *testing.T) {
 	}
 	assert.Equal(t, "benchreport: left out of the sites: "+hostile+"sites.txt:7: sites of BenchmarkSpin/workers=2-2: serialCPU 1e+300, not a measurement (a finite number from 0 to 1e+12)", lines[2])
 }
+
+// TestHostileUnitOnTerminal: a unit that holds a terminal's escape (its own
+// "Unit ... better=lower" line makes it judged) prints escaped in compare's
+// table and lines.
+func TestHostileUnitOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, base := range []int{0, 90} {
+		var b strings.Builder
+		b.WriteString("pkg: example.com/m\nUnit wid\x1b[2Jgets/op better=lower\n")
+		for i := range 6 {
+			fmt.Fprintf(&b, "BenchmarkW/workers=1-2 1 100 ns/op %d wid\x1b[2Jgets/op\n", base+i)
+		}
+		f := filepath.Join(dir, fmt.Sprint(base)+".txt")
+		require.NoError(t, os.WriteFile(f, []byte(b.String()), 0o644))
+		files = append(files, f)
+	}
+	stdout, stderr, code := runCmd(t, "", "compare", files[0], files[1])
+	assert.Equal(t, 1, code, stderr)
+	assert.NotContains(t, stdout+stderr, "\x1b")
+	assert.Contains(t, stderr, `benchreport: regression: m W/workers=1-2 wid\x1b[2Jgets/op: 2.5 wid\x1b[2Jgets/op -> 92.5 wid\x1b[2Jgets/op`)
+}
