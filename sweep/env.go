@@ -7,6 +7,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -41,7 +42,8 @@ const defaultPass = "the default pass runs (a 64th of the time of the timed samp
 // is the line to say. "off", "0" and "false" turn the pass off, in any
 // case; a duration ("150ms") or a count of ops ("5x") sets its length; a
 // length of nothing ("0s", "0x") turns it off, saying so; anything else
-// ("garbage", "-1s", "1.5x") is said, and the default pass runs.
+// ("garbage", "-1s", "1.5x", "runs:0") is said, and the default pass runs;
+// "runs:K" is the default pass, planned for K runs of the sweep.
 func parseSites(v string) (w window, on, set bool, msg string) {
 	t := strings.TrimSpace(v)
 	q := fmt.Sprintf("%s=%q", EnvSites, shortName(v))
@@ -58,6 +60,14 @@ func parseSites(v string) (w window, on, set bool, msg string) {
 	}
 	if w, ok := parseWindow(t); ok {
 		return w, true, true, ""
+	}
+	if k, found := strings.CutPrefix(t, "runs:"); found {
+		// The budget of K runs of the sweep (make bench's rounds): the
+		// default pass, planned for them.
+		if n, err := strconv.Atoi(k); err == nil && n > 0 {
+			return window{}, false, false, ""
+		}
+		return window{}, false, false, q + ": runs:K wants a number of runs from 1: " + defaultPass
 	}
 	n, isCount := strings.CutSuffix(t, "x")
 	if d, err := time.ParseDuration(t); err == nil && d == 0 || isCount && strings.Trim(n, "0") == "" && n != "" {

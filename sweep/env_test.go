@@ -38,6 +38,9 @@ func TestSitesEnvValues(t *testing.T) {
 		{"  ", false, false, `SWEEP_SITES="  ": empty: the default pass runs`},
 		{"\x1b[2J", false, false, `SWEEP_SITES="\x1b[2J": not off`},
 		{"99999999999999999999h", false, false, `not off`},
+		{"runs:6", false, false, ""},
+		{"runs:0", false, false, `SWEEP_SITES="runs:0": runs:K wants a number of runs from 1: the default pass runs`},
+		{"runs:x", false, false, `SWEEP_SITES="runs:x": runs:K wants`},
 	}
 	for _, tt := range tests {
 		on, set, msg := sweep.ParseSitesEnv(tt.v)

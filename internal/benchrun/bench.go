@@ -135,7 +135,7 @@ func Bench(ctx context.Context, env Env) error {
 		fmt.Fprintf(env.Stdout, "bench: still undecided after the last look, %d rounds: %s (their notes above say why)\n", res.rounds, strings.Join(IDs(res.open), ", "))
 	}
 	fmt.Fprintf(env.Stdout, "\nbench: done; results in %s (%s/latest):\n", rel(env.Dir, out), results)
-	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/SUITE/ (go tool pprof, go tool trace)")
+	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/ (go tool pprof, go tool trace)")
 	return nil
 }
 
