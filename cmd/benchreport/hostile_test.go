@@ -59,7 +59,11 @@ func TestHostileNamesOnTerminal(t *testing.T) {
 		assert.Equal(t, 0, code, stderr)
 		assert.NotContains(t, stdout+stderr, "\x1b", args)
 		assert.NotContains(t, stdout+stderr, "\r", args)
-		assert.Contains(t, stdout, `Lock\x1b[31m`, args)
+		if args[0] == "-format" {
+			assert.Contains(t, stdout, `Lock\\x1b[31m`, args)
+		} else {
+			assert.Contains(t, stdout, `Lock\x1b[31m`, args)
+		}
 	}
 	stdout, stderr, code := runCmd(t, "", hostile+"sites.txt")
 	assert.Equal(t, 0, code, stderr)
