@@ -475,3 +475,43 @@ func FuzzReadHostile(f *testing.F) {
 		}
 	})
 }
+
+// hostileShape is an output of n results in a shape that once took
+// quadratic time: a sweep of n counts, n commit lines, n sweeps beside n
+// failures, one benchmark of n units.
+func hostileShape(shape string, n int) []byte {
+	var b strings.Builder
+	b.WriteString("pkg: example.com/m\n")
+	for i := 1; i <= n; i++ {
+		switch shape {
+		case "counts":
+			fmt.Fprintf(&b, "BenchmarkX/workers=%d-2 1 %d ns/op\n", i, 100+i%7)
+		case "commits":
+			fmt.Fprintf(&b, "commit: %x\nBenchmarkX/workers=%d-2 1 %d ns/op\n", i, 1+i%2, 100+i%7)
+		case "failures":
+			fmt.Fprintf(&b, "BenchmarkX%d/workers=1-2 1 100 ns/op\n--- FAIL: BenchmarkY%d/workers=2\n", i, i)
+		case "units":
+			fmt.Fprintf(&b, "BenchmarkX/workers=1-2 1 100 ns/op %d u%d/op\n", i, i)
+		}
+	}
+	return []byte(b.String())
+}
+
+// BenchmarkHostileShapes reads and reports each hostile shape of 5,000
+// results: each in linear time.
+func BenchmarkHostileShapes(b *testing.B) {
+	for _, shape := range []string{"counts", "commits", "failures", "units"} {
+		data := hostileShape(shape, 5000)
+		b.Run(shape, func(b *testing.B) {
+			for b.Loop() {
+				s, err := bench.Read(bench.Input{Name: "in", Data: data})
+				if err != nil {
+					b.Fatal(err)
+				}
+				if err := bench.Write(io.Discard, bench.CSV, bench.Analyze(s), s.Bad); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -32,6 +32,8 @@ type Benchmark struct {
 	Name  string   // its full name: "Jobs/workers=2-2"
 	Units []string // the units of its runs, in first-seen order
 	Runs  []Run
+	// unitSeen holds Units (a hundred thousand units took minutes).
+	unitSeen map[string]bool
 	// Cores is the machine's cores, from the "cores:" configuration line
 	// (make bench writes it) of its first run; 0 where none says.
 	Cores int
@@ -74,6 +76,9 @@ type Samples struct {
 	// (make bench writes it; "-dirty" marks uncommitted changes), in
 	// first-seen order; empty where the output has none.
 	Commits []string
+	// commitSeen holds Commits, so that a file of a hundred thousand
+	// commit lines is read in linear time.
+	commitSeen map[string]bool
 	// Interleaved says the output comes from make bench-ab ("interleaved:
 	// ab"): measured in alternation with the other side, so that a
 	// difference is the code's or noise, even with one commit on both.
@@ -173,7 +178,11 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Bad = append(s.Bad, why)
 		return nil
 	}
-	if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
+	if c := rec.GetConfig("commit"); c != "" && !s.commitSeen[c] {
+		if s.commitSeen == nil {
+			s.commitSeen = map[string]bool{}
+		}
+		s.commitSeen[c] = true
 		s.Commits = append(s.Commits, c)
 	}
 	if rec.GetConfig("interleaved") != "" {
@@ -196,7 +205,11 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		if _, ok := run[v.Unit]; ok {
 			continue // a unit given twice on one line: the first counts
 		}
-		if !slices.Contains(b.Units, v.Unit) {
+		if !b.unitSeen[v.Unit] {
+			if b.unitSeen == nil {
+				b.unitSeen = map[string]bool{}
+			}
+			b.unitSeen[v.Unit] = true
 			b.Units = append(b.Units, v.Unit)
 		}
 		run[v.Unit] = v.Value
