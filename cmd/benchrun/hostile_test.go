@@ -15,7 +15,7 @@ import (
 )
 
 // knobNames are every setting benchrun reads.
-var knobNames = []string{"GO", "COUNT", "BUDGET", "BENCHTIME", "GRAIN_BENCHTIME", "FLAGS_N", "FLAGS_DELAY",
+var knobNames = []string{"GOMAXPROCS", "GO", "COUNT", "BUDGET", "BENCHTIME", "GRAIN_BENCHTIME", "FLAGS_N", "FLAGS_DELAY",
 	"FLAGS_BENCHTIME", "CANARY_BENCHTIME", "SUITES", "THRESHOLD", "OLD", "NEW"}
 
 // TestHostileKnobs: every knob that cannot be one, bench-ab's THRESHOLD
@@ -46,6 +46,9 @@ func TestHostileKnobs(t *testing.T) {
 		{"bench", "GO", "go\r", `GO "go\r"`},
 		{"bench", "BENCHTIME", "99999999999999999999x", `BENCHTIME: benchtime "99999999999999999999x"`},
 		{"bench", "SUITES", "arcfour,,sha", `unknown suite ""`},
+		{"bench", "GOMAXPROCS", "abc", `GOMAXPROCS "abc": want a number of cores from 1 to 1024`},
+		{"bench", "GOMAXPROCS", "0", `GOMAXPROCS "0"`},
+		{"ab", "GOMAXPROCS", "100000", `GOMAXPROCS "100000"`},
 		{"bench", "SUITES", "arcfour\x1b[2J", `unknown suite "arcfour\x1b[2J"`},
 	}
 	for _, tt := range tests {

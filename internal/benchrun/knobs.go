@@ -37,6 +37,7 @@ const (
 	maxFlagsN     = 26 * 26
 	maxFlagsDelay = time.Second
 	maxBudget     = 24 * time.Hour
+	maxProcs      = 1024 // the most cores GOMAXPROCS=N make bench measures as if on
 )
 
 // Looks are the rounds after which make bench looks at its suites by
@@ -97,6 +98,14 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 		{"FLAGS_BENCHTIME", k.FlagsBenchtime}, {"CANARY_BENCHTIME", k.CanaryBenchtime}} {
 		if ParseBenchtime(b.v) != nil {
 			return k, fmt.Errorf("%s: benchtime %s: want a duration (500ms) or a count of ops (20x)", b.name, quote(b.v))
+		}
+	}
+	// GOMAXPROCS=8 make bench measures as if on 8 cores: a value the
+	// runtime would ignore is no such setting, nor is a machine of more
+	// than maxProcs cores.
+	if v := getenv("GOMAXPROCS"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxProcs {
+			return k, fmt.Errorf("GOMAXPROCS %s: want a number of cores from 1 to %d", quote(v), maxProcs)
 		}
 	}
 	if k.Go == "" || strings.ContainsAny(k.Go, "\x00\n\r") {
