@@ -77,7 +77,7 @@ func TestHelpExitStatuses(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	code := cli.Report(&stderr, "benchrun", command("benchrun")(context.Background(), []string{"-h"}, nil, &stdout, &stderr))
 	assert.Equal(t, 0, code)
-	for _, s := range []string{"exit status:", "\n  0 ", "\n  1 ", "\n  2 ", "\n  3 ", "130/143", "THRESHOLD"} {
+	for _, s := range []string{"exit status:", "\n  0 ", "\n  1 ", "\n  2 ", "\n  3 ", "\n  4 ", "130/143", "THRESHOLD"} {
 		assert.Contains(t, stdout.String(), s)
 	}
 }

@@ -16,7 +16,8 @@
 // Exit status: 0 done (bench-ab: no regression); 1 a failure (a build, a
 // benchmark that failed; bench-ab: a regression); 2 a usage error (an
 // unknown suite, a knob that cannot be one, a revision that is not one);
-// 3 bench-ab cannot judge: the machine changed between the sides; 130 or
+// 3 bench-ab cannot judge: the machine changed between the sides; 4
+// bench-ab cannot decide: a change its compare cannot decide; 130 or
 // 143 interrupted, keeping the rounds measured to the end.
 package main
 
@@ -48,6 +49,8 @@ exit status:
   2        a usage error: an unknown suite, a knob that cannot be one, a
            revision that is not one
   3        ab cannot judge: the machine changed between the sides
+  4        ab cannot decide: a change its compare cannot decide (more
+           rounds, COUNT, would)
   130/143  interrupted (SIGINT/SIGTERM), keeping the rounds measured
 `
 
