@@ -2,6 +2,7 @@ package bench_test
 
 import (
 	"encoding/json"
+	"encoding/xml"
 	"fmt"
 	"io"
 	"os"
@@ -514,4 +515,23 @@ func BenchmarkHostileShapes(b *testing.B) {
 			}
 		})
 	}
+}
+
+// TestForgedNamesSVG: the speedup plots, a file of XML of their own, hold
+// no control character (XML allows none, escaped or not): a name's is
+// escaped as the text report escapes it, and the file parses.
+func TestForgedNamesSVG(t *testing.T) {
+	s, err := bench.Read(bench.Input{Name: "forged_names.txt", Data: hostile(t, "forged_names.txt")})
+	require.NoError(t, err)
+	var out strings.Builder
+	require.NoError(t, bench.WriteSVG(&out, bench.Analyze(s)))
+	d := xml.NewDecoder(strings.NewReader(out.String()))
+	for {
+		_, err := d.Token()
+		if err == io.EOF {
+			break
+		}
+		require.NoError(t, err, "the SVG is XML")
+	}
+	assert.Contains(t, out.String(), `Lock\x1b[31m`)
 }
