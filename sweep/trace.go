@@ -161,7 +161,7 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 				if fr := framesOf(st.Stack); len(fr) > 0 && f.harness(fr) {
 					in.harness = true
 				}
-				if fr := framesOf(ev.Stack()); len(fr) > 0 && f.harness(fr) {
+				if fr := framesOf(ev.Stack()); len(fr) > 0 && f.startedByHarness(fr) {
 					in.harness = true
 				}
 			}
@@ -253,6 +253,33 @@ func firstN(s []Site) []Site {
 		return s[:maxIdleSites]
 	}
 	return s
+}
+
+// startedByHarness reports whether a goroutine's creator stack is the
+// harness's own code starting it: its first frame outside the runtime and
+// std's sync is runtime/pprof's, runtime/trace's or a harness function
+// (the pass's goroutine that stops the CPU profile), not code the pass
+// runs (the benchmark's, which may start its workers under it).
+func (f frames) startedByHarness(st []frame) bool {
+	for _, fr := range st {
+		p := pkgOf(fr.fn)
+		if isRuntime(fr.fn) || p == "sync" || p == "internal/sync" {
+			continue
+		}
+		if p == "runtime/pprof" || p == "runtime/trace" {
+			return true
+		}
+		if p == f.self {
+			name := stripGenerics(fr.fn)[len(f.self):]
+			for _, h := range harnessFuncs {
+				if name == h || strings.HasPrefix(name, h+".") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
 }
 
 // scaled is a tally's top sites with their values scaled to sum to total
