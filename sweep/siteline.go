@@ -41,7 +41,12 @@ func sitesLine(s *Sites, name string) (line string, ok bool) {
 		}
 		c.Skipped = append(c.Skipped, shortName(why))
 	}
-	lists := []*[]Site{&c.CPU, &c.Roots, &c.Serial, &c.Mutex, &c.Block, &c.Alloc, &c.Waits}
+	lists := []*[]Site{&c.CPU, &c.Roots, &c.Serial, &c.Mutex, &c.Block, &c.Alloc, &c.Waits, &c.LockCPU}
+	if s.Idle != nil {
+		idle := *s.Idle
+		c.Idle = &idle
+		lists = append(lists, &idle.SerialSites, &idle.TailSites, &idle.Blocked, &idle.Runnable)
+	}
 	for _, l := range lists {
 		*l = boundSites(*l)
 	}
@@ -64,14 +69,21 @@ func sitesLine(s *Sites, name string) (line string, ok bool) {
 func boundSites(sites []Site) []Site {
 	var out []Site
 	type place struct {
-		fn, file, user, userFile, wait string
-		line, userLine                 int
+		fn, file, user, userFile, wait, kind string
+		line, userLine                       int
 	}
 	at := map[place]int{}
 	for _, s := range sites {
 		s.Func, s.User, s.Wait = shortFunc(s.Func), shortFunc(s.User), shortFunc(s.Wait)
-		s.File, s.UserFile = shortName(s.File), shortName(s.UserFile)
-		key := place{s.Func, s.File, s.User, s.UserFile, s.Wait, s.Line, s.UserLine}
+		s.File, s.UserFile, s.Kind = shortName(s.File), shortName(s.UserFile), shortName(s.Kind)
+		if len(s.Path) > 0 {
+			path := make([]Frame, len(s.Path))
+			for i, fr := range s.Path {
+				path[i] = Frame{Func: shortFunc(fr.Func), File: shortName(fr.File), Line: fr.Line}
+			}
+			s.Path = path
+		}
+		key := place{s.Func, s.File, s.User, s.UserFile, s.Wait, s.Kind, s.Line, s.UserLine}
 		if i, ok := at[key]; ok {
 			out[i].Value += s.Value
 			continue

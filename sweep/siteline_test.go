@@ -97,3 +97,28 @@ func TestSitesLineUnchanged(t *testing.T) {
 	require.True(t, ok)
 	assert.Equal(t, st.Encode("BenchmarkX/workers=2-2"), line)
 }
+
+// TestSitesLineBoundsNewLists: the lists of #35 (LockCPU, Idle's) and
+// every call path are bounded too: long names in a path and hundreds of
+// entries stay under MaxSitesLine, the largest kept.
+func TestSitesLineBoundsNewLists(t *testing.T) {
+	long := "example.com/m.G" + strings.Repeat("q", 20_000)
+	st := &sweep.Sites{Ops: 1, Idle: &sweep.Idle{Procs: 2, Ops: 1, Span: 1, Total: 1}}
+	for _, l := range []*[]sweep.Site{&st.LockCPU, &st.Idle.SerialSites, &st.Idle.TailSites, &st.Idle.Blocked, &st.Idle.Runnable} {
+		for i := range 300 {
+			*l = append(*l, sweep.Site{Func: fmt.Sprintf("example.com/m.F%d", i), Kind: "lock", Value: float64(i + 1),
+				Path: []sweep.Frame{{Func: long, File: strings.Repeat("d/", 3000) + "f.go", Line: i}, {Func: "sync.(*Mutex).Lock"}}})
+		}
+	}
+	line, ok := sweep.SitesLine(st, "BenchmarkX/workers=2-2")
+	require.True(t, ok)
+	assert.LessOrEqual(t, len(line)+1, sweep.MaxSitesLine)
+	got := readBack(t, line)
+	require.NotNil(t, got.Idle)
+	for _, l := range [][]sweep.Site{got.LockCPU, got.Idle.SerialSites, got.Idle.TailSites, got.Idle.Blocked, got.Idle.Runnable} {
+		require.NotEmpty(t, l)
+		assert.Equal(t, 300.0, l[0].Value, "the largest entries are kept")
+		assert.LessOrEqual(t, len(l[0].Path[0].Func), 240)
+	}
+	assert.Len(t, st.Idle.Blocked, 300, "the sites given are left whole")
+}
