@@ -19,9 +19,10 @@ const passCPU = 200 * time.Millisecond
 
 // passFixed is what a pass costs beside its ops, before one has been
 // measured, on top of the collections it makes (five, timed before the
-// plan: a large live heap makes them the larger part): the profiles read
-// around it.
-const passFixed = 20 * time.Millisecond
+// plan: a large live heap makes them the larger part): starting and
+// reading the profiles and the trace, 20-40 ms measured on a busy 2-core
+// machine.
+const passFixed = 40 * time.Millisecond
 
 // passGCs is the collections a pass makes.
 const passGCs = 5
@@ -55,7 +56,7 @@ type passPlan struct {
 // is planned before more at any; a point whose one op does not fit what
 // is left gets none.
 func planPasses(counts []int, op map[int]time.Duration, timed time.Duration, runs int) *passPlan {
-	p := &passPlan{op: op, ratio: 1.5, procs: runtime.GOMAXPROCS(0)}
+	p := &passPlan{op: op, ratio: 1.25, procs: runtime.GOMAXPROCS(0)}
 	p.budget = time.Duration(passShare * float64(timed) * float64(max(runs, 1)))
 	t0 := time.Now()
 	runtime.GC()
@@ -123,23 +124,24 @@ func (p *passPlan) done(n int, w window, cost, ops time.Duration) {
 	}
 }
 
-// envWindow is the pass's length EnvSites sets: ok false where it sets
-// none (unset, or "runs:K": the budget decides), off true where it turns
-// the pass off. runs is K of "runs:K" (0 otherwise): the sweep runs K
-// times in processes of their own, of which this one runs the passes (make
-// bench's rounds), so that the budget is of all K.
+// envWindow is the pass's length EnvSites sets (sitesSetting reads it,
+// and says a value it cannot use): ok false where it sets none (unset, or
+// "runs:K": the budget decides), off true where it turns the pass off.
+// runs is K of "runs:K" (0 otherwise): the sweep runs K times in
+// processes of their own, of which this one runs the passes (make bench's
+// rounds), so that the budget is of all K.
 func envWindow() (w window, ok, off bool, runs int) {
-	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
-	case v == "off" || v == "0" || v == "false":
+	w, on, set := sitesSetting()
+	switch {
+	case set && !on:
 		return window{}, false, true, 0
-	case strings.HasPrefix(v, "runs:"):
-		if k, err := strconv.Atoi(strings.TrimPrefix(v, "runs:")); err == nil && k > 0 {
-			return window{}, false, false, k
-		}
-	case v != "":
-		if w, ok := parseWindow(v); ok {
-			return w, true, false, 0
+	case set:
+		return w, true, false, 0
+	}
+	if k, found := strings.CutPrefix(strings.TrimSpace(os.Getenv(EnvSites)), "runs:"); found {
+		if n, err := strconv.Atoi(k); err == nil && n > 0 {
+			runs = n
 		}
 	}
-	return window{}, false, false, 0
+	return window{}, false, false, runs
 }

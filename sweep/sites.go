@@ -753,7 +753,8 @@ func (f frames) harness(st []frame) bool {
 				}
 			}
 		}
-		if f.rank(fr.fn) > 0 {
+		if f.rank(fr.fn) > 0 || pkgOf(fr.fn) != f.self && !isStd(fr.fn) {
+			// The user's code, or a library it called.
 			return false
 		}
 	}

@@ -28,18 +28,23 @@ import (
 
 // The environment variables of the sites pass (see [Over]).
 const (
-	// EnvSites turns the pass off ("off" or "0"), or sets its length at
-	// every point: a duration ("150ms") or a count of ops ("5x"). Unset,
-	// the passes take at most 5% of the sweep's wall time, at the points
-	// the verdict reads (see planPasses), each one op at least; "runs:K"
-	// says the sweep runs in K processes, of which this one takes the
-	// passes (make bench's rounds): the budget is of all K.
+	// EnvSites turns the pass off ("off" or "0", in any case), or sets
+	// its length at every point: a duration ("150ms") or a count of ops
+	// ("5x"); a value it cannot be is said on stderr, and the default
+	// passes run. Unset, the passes take at most 5% of the sweep's wall
+	// time, at the points the verdict reads (see planPasses), each one op
+	// at least; "runs:K" says the sweep runs in K processes, of which this
+	// one takes the passes (make bench's rounds): the budget is of all K.
 	EnvSites = "SWEEP_SITES"
 	// EnvProfiles names a folder in which each point's profiles are kept
 	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,
 	// NAME.block.pprof, NAME.allocs.pprof (the last three as deltas over
 	// the pass), and its execution trace, NAME.trace, which go tool trace
-	// opens.
+	// opens. NAME is the point's name with "/" written "_", and a hash of
+	// the whole name after a "~" where two names could meet
+	// ("BenchmarkX_k=1", "BenchmarkX_k_1~3f2a..."). A relative folder is
+	// the package's (go test runs the test binary there); a folder that
+	// cannot be used is said on stderr, once.
 	EnvProfiles = "SWEEP_PROFILES"
 )
 
@@ -126,7 +131,7 @@ func sitesPass(b *testing.B, name, benchPkg string, w window, fn func(b *testing
 		if !setWindow(b, w) {
 			w = window{}
 		}
-		sites = profilePassFor(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(point)), w)
+		sites = profilePassFor(b, fn, benchPkg, profilesPath(point), w)
 		b.SkipNow()
 	})
 	return sites
@@ -149,20 +154,11 @@ func callerPkg() string {
 	}
 }
 
-// sanitize makes a benchmark name a file name.
-func sanitize(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == '=' || r < ' ' {
-			return '_'
-		}
-		return r
-	}, name)
-}
-
 // profilePass runs fn under the profiles and summarizes them. keep, where
-// EnvProfiles is set, is the path prefix of the files to keep. b's window
-// (setWindow) bounds a b.Loop; a benchmark written with b.N is run again
-// with a larger b.N until it has run for the window (or its count).
+// not empty (EnvProfiles set: profilesPath), is the path prefix of the
+// files to keep. b's window (setWindow) bounds a b.Loop; a benchmark
+// written with b.N is run again with a larger b.N until it has run for
+// the window (or its count).
 func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Sites {
 	return profilePassFor(b, fn, benchPkg, keep, windowOf(b))
 }
@@ -376,13 +372,14 @@ func profilePassFor(b *testing.B, fn func(b *testing.B), benchPkg, keep string, 
 	// What reading the profiles leaves is garbage: collected here, so
 	// that what runs next starts from the heap it would have.
 	defer runtime.GC()
-	if os.Getenv(EnvProfiles) != "" {
+	if keep != "" {
 		var trace []byte
 		if traceOn {
 			trace = tr.Bytes()
 		}
 		if err := keepProfiles(keep, kept, trace); err != nil {
 			s.Skipped = append(s.Skipped, "files: "+err.Error())
+			profilesFailed(err)
 		}
 	}
 	return s

@@ -53,7 +53,7 @@ func TestPassLeavesUserProfiles(t *testing.T) {
 	assert.Contains(t, joined, "cpu: a CPU profile is already running")
 	assert.Contains(t, joined, "mutex: go test -mutexprofile is on")
 	assert.Empty(t, s.Mutex, "no mutex profile taken")
-	assert.NotEmpty(t, s.Waits, "the trace still sees the waits")
+	assert.NotEmpty(t, s.Waits, "the trace still sees the waits: %v %+v", s.Skipped, s.Idle)
 	p, err := profile.Parse(&theirs)
 	require.NoError(t, err, "the user's CPU profile is whole")
 	assert.NotEmpty(t, p.SampleType)

@@ -166,7 +166,7 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		sites := sitesPass(b, name, benchPkg, w, func(b *testing.B) { fn(b, n) })
 		if sites != nil {
 			sites.PassWall, sites.SweepWall = time.Since(t0).Seconds(), timed.Seconds()
-			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
+			printSites(sites, printedName(b.Name()+"/"+name))
 		}
 		return sites
 	}
@@ -208,8 +208,17 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		if _, seen := sitesDone.LoadOrStore(b.Name()+"/"+name, true); seen {
 			continue
 		}
-		s := &Sites{Skipped: []string{why}}
-		fmt.Fprintln(os.Stdout, s.Encode(printedName(b.Name()+"/"+name)))
+		printSites(&Sites{Skipped: []string{why}}, printedName(b.Name()+"/"+name))
+	}
+}
+
+// printSites writes a point's sites line, bounded (sitesLine), or says
+// on stderr why there is none.
+func printSites(s *Sites, point string) {
+	if line, ok := sitesLine(s, point); ok {
+		fmt.Fprintln(os.Stdout, line)
+	} else {
+		noSitesLine(point)
 	}
 }
 

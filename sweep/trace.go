@@ -161,7 +161,7 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 				if fr := framesOf(st.Stack); len(fr) > 0 && f.harness(fr) {
 					in.harness = true
 				}
-				if fr := framesOf(ev.Stack()); len(fr) > 0 && f.harness(fr) {
+				if fr := framesOf(ev.Stack()); len(fr) > 0 && f.startedByHarness(fr) {
 					in.harness = true
 				}
 			}
@@ -255,6 +255,33 @@ func firstN(s []Site) []Site {
 	return s
 }
 
+// startedByHarness reports whether a goroutine's creator stack is the
+// harness's own code starting it: its first frame outside the runtime and
+// std's sync is runtime/pprof's, runtime/trace's or a harness function
+// (the pass's goroutine that stops the CPU profile), not code the pass
+// runs (the benchmark's, which may start its workers under it).
+func (f frames) startedByHarness(st []frame) bool {
+	for _, fr := range st {
+		p := pkgOf(fr.fn)
+		if isRuntime(fr.fn) || p == "sync" || p == "internal/sync" {
+			continue
+		}
+		if p == "runtime/pprof" || p == "runtime/trace" {
+			return true
+		}
+		if p == f.self {
+			name := stripGenerics(fr.fn)[len(f.self):]
+			for _, h := range harnessFuncs {
+				if name == h || strings.HasPrefix(name, h+".") {
+					return true
+				}
+			}
+		}
+		return false
+	}
+	return false
+}
+
 // scaled is a tally's top sites with their values scaled to sum to total
 // (the sites are CPU samples; total the time they stand for).
 func scaled(t *tally, total float64) []Site {
@@ -331,7 +358,7 @@ func (w *windows) overlap(a, b trace.Time) float64 {
 // gstate is a goroutine's state in the replay.
 type gstate struct {
 	state trace.GoState
-	// Of the current wait: when it began (in judged seconds), the
+	// Of the current wait: when it began (in timed seconds), the
 	// per-worker idle shares then, its reason and stack.
 	judged0, accRun0, accIdle0 float64
 	reason                     string
@@ -359,8 +386,7 @@ type replay struct {
 	framesOf func(trace.Stack) []frame
 	g        map[trace.GoID]*gstate
 	last     trace.Time
-	judged   float64 // judged seconds so far
-	span     float64
+	span     float64 // the timed seconds so far
 
 	running, runningWorkers, runningBench int
 	runningHarness                        int
@@ -398,7 +424,6 @@ func (rp *replay) advance(t trace.Time) {
 	if !(dt > 0) {
 		return
 	}
-	rp.judged += dt
 	rp.span += dt
 	rp.ranCores += float64(rp.running) * dt
 	rp.ranAll += float64(rp.running-rp.runningHarness) * dt
@@ -539,7 +564,7 @@ func (rp *replay) transition(e tev) {
 		// their turn by design: no idle core is theirs.
 		s.wakeKey = ""
 	case e.to == trace.GoRunnable:
-		w := rp.wakeOf(e, s, c)
+		w := rp.wakeOf(e, s)
 		s.wakeKey = w.at.fn + "\x00" + w.wait + "\x00" + w.kind
 		if _, ok := rp.runnableSite[s.wakeKey]; !ok {
 			rp.runnableSite[s.wakeKey] = w
@@ -547,7 +572,7 @@ func (rp *replay) transition(e tev) {
 		rp.runnableBy[s.wakeKey]++
 		rp.runnableN++
 	case waiting(e.to):
-		s.judged0, s.accRun0, s.accIdle0 = rp.judged, rp.accRun, rp.accIdle
+		s.judged0, s.accRun0, s.accIdle0 = rp.span, rp.accRun, rp.accIdle
 		s.reason, s.st = strings.TrimSpace(e.reason), rp.framesOf(e.st)
 		if e.to == trace.GoSyscall {
 			s.reason = "syscall"
@@ -576,7 +601,7 @@ func (rp *replay) transition(e tev) {
 func (rp *replay) endWait(e tev, s *gstate, c int) {
 	if c != classBench && len(s.st) > 0 {
 		if at, ok := firstOutside(s.st, "sync", "internal/sync", "time", "internal/poll", "net", "os"); ok {
-			if d := rp.judged - s.judged0; d > 0 {
+			if d := rp.span - s.judged0; d > 0 {
 				rp.waits.add(at, s.st, s.reason, d)
 			}
 		}
@@ -616,7 +641,7 @@ func (rp *replay) finish() {
 // that ended it (its site, the std function it ended the wait in, as
 // sync.(*Mutex).Unlock) and what was waited for; for a new goroutine, its
 // creator; for a preempted one, nothing but that.
-func (rp *replay) wakeOf(e tev, s *gstate, c int) wakeSite {
+func (rp *replay) wakeOf(e tev, s *gstate) wakeSite {
 	switch e.from {
 	case trace.GoWaiting:
 		kind, _ := waitKind(s.reason, s.st)
