@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"path"
 	"strings"
+	"unicode"
 )
 
 // This file writes the sites (Where) and the catalog's patterns in words:
@@ -41,6 +42,11 @@ func (a *Analysis) noSites(x int) string {
 // ("github.com/hashicorp/golang-lru/v2.(*Cache).Add" is
 // "golang-lru/v2.(*Cache).Add": a major version keeps its module's name).
 func shortFunc(fn string) string {
+	if !symbol(shapes(fn)) {
+		// Not a Go symbol (a name from hostile input): whole, for the
+		// writers to escape.
+		return fn
+	}
 	fn = shapes(fn)
 	slash := strings.LastIndexByte(fn, '/')
 	if slash < 0 || !strings.Contains(fn[:strings.IndexByte(fn, '/')], ".") {
@@ -58,25 +64,56 @@ func shortFunc(fn string) string {
 	return last
 }
 
-// shapes writes a generic instantiation's type arguments as "[...]":
-// "pool.collect[go.shape.int,go.shape.int]" is "pool.collect[...]".
-func shapes(fn string) string {
-	var b strings.Builder
-	depth := 0
+// symbol reports whether fn reads as a Go symbol: letters, digits and
+// the punctuation of import paths, methods and closures only.
+func symbol(fn string) bool {
 	for _, r := range fn {
-		switch {
-		case r == '[':
-			if depth == 0 {
-				b.WriteString("[...]")
-			}
-			depth++
-		case r == ']' && depth > 0:
-			depth--
-		case depth == 0:
-			b.WriteRune(r)
+		if !(unicode.IsLetter(r) || unicode.IsDigit(r) || strings.ContainsRune("_./()*[],-~+", r)) {
+			return false
 		}
 	}
-	return b.String()
+	return fn != ""
+}
+
+// shapes writes a generic instantiation's type arguments as "[...]":
+// "pool.collect[go.shape.int,go.shape.int]" is "pool.collect[...]". Only
+// a bracket whose content is a shape ("go.shape.") or already "..." is
+// collapsed.
+func shapes(fn string) string {
+	var b strings.Builder
+	for {
+		i := strings.IndexByte(fn, '[')
+		if i < 0 {
+			b.WriteString(fn)
+			return b.String()
+		}
+		b.WriteString(fn[:i])
+		rest := fn[i+1:]
+		if !strings.HasPrefix(rest, "go.shape.") && !strings.HasPrefix(rest, "...]") {
+			b.WriteByte('[')
+			fn = rest
+			continue
+		}
+		// The matching bracket, nested shapes included.
+		depth, end := 1, -1
+		for j, r := range rest {
+			if r == '[' {
+				depth++
+			} else if r == ']' {
+				if depth--; depth == 0 {
+					end = j
+					break
+				}
+			}
+		}
+		if end < 0 {
+			b.WriteByte('[')
+			fn = rest
+			continue
+		}
+		b.WriteString("[...]")
+		fn = rest[end+1:]
+	}
 }
 
 // frameWhere is a frame as "F (file:line)", its function short.
