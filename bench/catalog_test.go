@@ -341,10 +341,11 @@ func TestShortNames(t *testing.T) {
 		"github.com/hashicorp/golang-lru/v2.(*Cache[go.shape.int,go.shape.int]).Add": "golang-lru/v2.(*Cache[...]).Add",
 		"encoding/json.Marshal": "encoding/json.Marshal",
 		"github.com/futuresbench/futures/pool.(*collectRun[go.shape.int,go.shape.uint64]).work": "pool.(*collectRun[...]).work",
-		"example.com/m.summarize":                 "m.summarize",
-		"main.main":                               "main.main",
-		"myapp/internal/x.F":                      "myapp/internal/x.F",
-		"example.com/m.F[go.shape.[]uint8].func1": "m.F[...].func1",
+		"example.com/m.summarize":                         "m.summarize",
+		"main.main":                                       "main.main",
+		"myapp/internal/x.F":                              "myapp/internal/x.F",
+		"example.com/m.F[go.shape.[]uint8].func1":         "m.F[...].func1",
+		"evil\nverdict: x\r<script>a(1)</script>\x1b[2J|": "evil\nverdict: x\r<script>a(1)</script>\x1b[2J|",
 	} {
 		assert.Equal(t, want, bench.ShortFunc(in), in)
 	}
