@@ -364,3 +364,19 @@ func TestPassSkippedSaysWhy(t *testing.T) {
 	assert.NotContains(t, d, "would")
 	assert.Nil(t, a.Where)
 }
+
+// TestAccountsGuarded: a tail the machine may have made is not counted as
+// one long task in the accounts of the lost speedup: it stays idle cores.
+func TestAccountsGuarded(t *testing.T) {
+	tt := catalogCases[bench.PatternIdle][1]
+	a := analyze(t, synth(tt.p1, tt.p2))
+	require.Equal(t, bench.WhereUndecided, a.Where.Kind, a.Diagnosis())
+	require.NotEmpty(t, a.Accounts)
+	for _, ac := range a.Accounts {
+		assert.NotEqual(t, bench.PatternLongTask, ac.Pattern, a.Diagnosis())
+	}
+	lt := catalogCases[bench.PatternLongTask][0]
+	a = analyze(t, synth(lt.p1, lt.p2))
+	require.Equal(t, bench.WhereLongTask, a.Where.Kind, a.Diagnosis())
+	assert.Equal(t, bench.PatternLongTask, a.Accounts[0].Pattern, "on a quiet machine, the tail is counted")
+}

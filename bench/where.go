@@ -160,6 +160,9 @@ func (a *Analysis) locate(f Finding) Finding {
 	}
 	b, at := a.Rows[0], a.Row(f.At)
 	f, overrode := a.lockFromProfile(f, b, at)
+	if overrode != LimitUnknown {
+		f.Pattern = PatternLock
+	}
 	var w *Where
 	switch f.Limit {
 	case LimitLock:
@@ -219,9 +222,14 @@ func (a *Analysis) refine(acs []Account, b, at Row) []Account {
 	for _, ac := range acs {
 		switch {
 		case ac.Pattern == PatternIdle && st.Idle != nil && st.Idle.Total > 0:
-			w := idleSplit(at.X, st.Idle, st.Samples)
+			// As idleWhere reads it: a serial part or a tail the machine
+			// may have made stays idle cores.
+			w := a.idleWhere(at)
 			rest := 1.0
 			for _, p := range w.Parts {
+				if w.Machine > 0 && (p.Pattern == PatternSerial || p.Pattern == PatternLongTask) {
+					continue
+				}
 				by[p.Pattern] += ac.Share * p.Share
 				rest -= p.Share
 			}
