@@ -380,3 +380,23 @@ func TestAccountsGuarded(t *testing.T) {
 	require.Equal(t, bench.WhereLongTask, a.Where.Kind, a.Diagnosis())
 	assert.Equal(t, bench.PatternLongTask, a.Accounts[0].Pattern, "on a quiet machine, the tail is counted")
 }
+
+// TestDisturbedKnee: where the point at the cores was disturbed and the
+// base is the only trusted point at or below them, the limit is read at
+// the nearest trusted point above the base, never at the base, which runs
+// nothing in parallel ("the cores: one at a time" on 2 cores).
+func TestDisturbedKnee(t *testing.T) {
+	var in strings.Builder
+	in.WriteString("cores: 2\npkg: example.com/m\n")
+	for i := range 6 {
+		j := 1 + 0.002*float64(i)
+		fmt.Fprintf(&in, "BenchmarkW/workers=1-2 10 %.0f ns/op %g cpu-sec/op 0 runq-sec/op 0 others-sec/op 0 lockwait-sec/op 0 gc-sec/op\n", 10e6*j, 0.010*j)
+		fmt.Fprintf(&in, "BenchmarkW/workers=2-2 10 %.0f ns/op %g cpu-sec/op 0.008 runq-sec/op 0.008 others-sec/op 0 lockwait-sec/op 0 gc-sec/op\n", 9e6*j, 0.010*j)
+		fmt.Fprintf(&in, "BenchmarkW/workers=4-2 10 %.0f ns/op %g cpu-sec/op 0 runq-sec/op 0 others-sec/op 0 lockwait-sec/op 0 gc-sec/op\n", 6.67e6*j, 0.010*j)
+	}
+	a := analyze(t, in.String())
+	require.NotEmpty(t, a.Row(2).Disturbed)
+	assert.Equal(t, 4, a.At, a.Verdict())
+	assert.Equal(t, bench.LimitParallelism, a.Limit, a.Verdict())
+	assert.NotContains(t, a.Verdict(), "one at a time")
+}

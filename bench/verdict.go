@@ -140,14 +140,24 @@ func (a *Analysis) scaling(trusted []Row) Scaling {
 
 // diagnose names the one limit the evidence shows, and where it read it: at
 // the trusted point with as many workers as cores (or the nearest below),
-// where more cores would help most. It asks the patterns of the Catalog
-// (catalog.go) in order, each by its rule below; the first whose rule holds
-// names it.
+// where more cores would help most; where that would be the base itself
+// on more than one core (the points between were disturbed), at the
+// nearest trusted point above it, since the base alone runs nothing in
+// parallel. It asks the patterns of the Catalog (catalog.go) in order,
+// each by its rule below; the first whose rule holds names it.
 func diagnose(a *Analysis, trusted []Row, f Finding) Finding {
 	at := trusted[0]
 	for _, r := range trusted {
 		if r.X <= a.Bound {
 			at = r
+		}
+	}
+	if at.X == a.Rows[0].X && slices.ContainsFunc(a.Rows, func(r Row) bool { return r.X > at.X && r.X <= a.Bound && !r.Trusted() }) {
+		for _, r := range trusted {
+			if r.X > at.X {
+				at = r
+				break
+			}
 		}
 	}
 	f.At = at.X
