@@ -150,6 +150,10 @@ var catalogCases = map[bench.PatternID][]struct {
 			p1:       pt{op: 0.010, cpu: 0.010, sites: &sweep.Sites{Ops: 100, Samples: 100, CPUTotal: 0.010, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.010, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
 			p2:       pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, CPU: []sweep.Site{{Func: "example.com/m.bounce", Value: 0.015, Path: callPath(closure+" m_test.go:189", "example.com/m.bounce m_test.go:29")}}}},
 			contains: []string{"more CPU per op: 1.50x", "m.BenchmarkW.func1.1 (m_test.go:189) → m.bounce"}, not: []string{"a lock"}},
+		{name: "half of it spun on a lock, within the noise", limit: bench.LimitWork, kind: bench.WhereGrowth,
+			p1:       pt{op: 0.010, cpu: 0.010, sites: &sweep.Sites{Ops: 2, Samples: 2, CPUTotal: 0.010, LockCPUTotal: 0.001, CPU: []sweep.Site{{Func: "example.com/m.work", Value: 0.009}}}},
+			p2:       pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 2, Samples: 3, CPUTotal: 0.015, LockCPUTotal: 0.0038, CPU: []sweep.Site{{Func: "example.com/m.work", Value: 0.0112}}}},
+			contains: []string{"too few for any one's growth to stand out", "56% of what grew was in a mutex's spin and wake paths", "not beyond the noise"}, not: []string{"a lock, spinning"}},
 	},
 	bench.PatternIdle: {
 		{name: "no part holds half", limit: bench.LimitParallelism, kind: bench.WhereUndecided,

@@ -375,6 +375,11 @@ func (a *Analysis) growthWhere(base, x int) *Where {
 	}
 	w := &Where{Kind: WhereGrowth, At: x, Total: total, Samples: s1.Samples}
 	w.Sites, w.Shares = topSites(grown, total)
+	if sp := a.spinShare(base, x); len(w.Sites) == 0 && sp >= SpinPart {
+		// No function stands out, nor the lock's spin (else spinWhere
+		// had named it), but the spin holds half of what grew: said.
+		w.Part = math.Min(sp, 1)
+	}
 	return w
 }
 
@@ -411,13 +416,38 @@ func (a *Analysis) spinWhere(base, x int) *Where {
 		return nil
 	}
 	spin0, _ := spinCPU(s0)
-	spin1, sites1 := spinCPU(s1)
+	spin1, _ := spinCPU(s1)
 	grew := s1.CPUTotal - s0.CPUTotal
 	spin := spin1 - spin0
 	noise := 2 * math.Sqrt(spin1*cpuPeriod(s1)/float64(s1.Ops)+spin0*cpuPeriod(s0)/float64(s0.Ops))
 	if !(grew > 0) || !(spin > noise) || spin < SpinPart*grew {
 		return nil
 	}
+	return a.spinSites(base, x, spin, grew, s1)
+}
+
+// spinShare is the share of the CPU per op that grew from base to x that
+// went to a mutex's spin and wake paths, whether or not it stands out of
+// the noise (NaN where it cannot be computed).
+func (a *Analysis) spinShare(base, x int) float64 {
+	s0, s1 := a.sitesAt(base), a.sitesAt(x)
+	if s0 == nil || s1 == nil {
+		return math.NaN()
+	}
+	spin0, _ := spinCPU(s0)
+	spin1, _ := spinCPU(s1)
+	grew := s1.CPUTotal - s0.CPUTotal
+	if !(grew > 0) {
+		return math.NaN()
+	}
+	return (spin1 - spin0) / grew
+}
+
+// spinSites is the Where of a lock read from its spin: the code that took
+// it, by the growth of each.
+func (a *Analysis) spinSites(base, x int, spin, grew float64, s1 *sweep.Sites) *Where {
+	s0 := a.sitesAt(base)
+	_, sites1 := spinCPU(s1)
 	_, sites0 := spinCPU(s0)
 	was := map[string]float64{}
 	for _, s := range sites0 {

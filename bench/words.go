@@ -268,7 +268,11 @@ func (a *Analysis) whereWords(w *Where) string {
 	case WhereGrowth:
 		s = fmt.Sprintf("where: the CPU per op that grew from %s=%d to %s (%s more in the profile, %d samples) went to %s", a.Key, a.Base, at, fmtSec(w.Total), w.Samples, sitesWords(w))
 		if len(w.Sites) == 0 {
-			s = fmt.Sprintf("where: the profiles cannot tell which functions' CPU grew from %s=%d to %s: %d samples are too few for any one's growth to stand out of the noise; a longer sites pass (SWEEP_SITES=1s) would", a.Key, a.Base, at, w.Samples)
+			s = fmt.Sprintf("where: the profiles cannot tell which functions' CPU grew from %s=%d to %s: %d samples are too few for any one's growth to stand out of the noise", a.Key, a.Base, at, w.Samples)
+			if w.Part > 0 {
+				s += fmt.Sprintf(" (%s of what grew was in a mutex's spin and wake paths, which would make it a lock, but not beyond the noise either)", pct(w.Part))
+			}
+			s += "; a longer sites pass (SWEEP_SITES=1s) would"
 		}
 	case WhereBeside:
 		s = fmt.Sprintf("where: at %s, beside the worker, %s of CPU per op ran in goroutines that started in %s", at, fmtSec(w.Total), sitesWords(w))
