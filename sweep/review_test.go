@@ -219,3 +219,36 @@ func TestRWMutexPath(t *testing.T) {
 	assert.Equal(t, "sync.(*RWMutex).Lock", path[len(path)-1].Func)
 	assert.Equal(t, "example.com/lru.(*Cache).Add", path[len(path)-2].Func)
 }
+
+// TestMeasureLeavesSetupOut: 300 ms of setup before b.Loop that uses no
+// CPU (a fixture read, here a sleep) is not judged with the op: the CPU
+// per op is the op's 2 ms of CPU, not less for the setup's share of the
+// window (the window was scaled by the timed share: 0.8 of it here).
+func TestMeasureLeavesSetupOut(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector changes the CPU it measures")
+	}
+	var cpu, ops float64
+	res := testing.Benchmark(func(b *testing.B) {
+		Measure(b, func(b *testing.B) {
+			time.Sleep(300 * time.Millisecond)
+			for b.Loop() {
+				spinFor(2 * time.Millisecond)
+			}
+		})
+	})
+	cpu, ops = res.Extra[UnitCPU], float64(res.N)
+	require.Greater(t, ops, 0.0)
+	// The op's own CPU, measured apart.
+	c0, _, ok0 := usage()
+	for range 50 {
+		spinFor(2 * time.Millisecond)
+	}
+	c1, _, ok1 := usage()
+	if !ok0 || !ok1 {
+		t.Skip("no CPU time here")
+	}
+	ref := (c1 - c0).Seconds() / 50
+	t.Logf("cpu-sec/op %.3gms, the op's CPU %.3gms, %v ops", 1e3*cpu, 1e3*ref, res.N)
+	assert.InDelta(t, 1, cpu/ref, 0.12, "cpu-sec/op %.3g, the op's CPU %.3g", cpu, ref)
+}
