@@ -90,9 +90,14 @@ func TestCallPath(t *testing.T) {
 	}
 	s := Site{Func: "runtime.memmove", Path: testFrames.path(st)}
 	assert.Equal(t, "example.com/m_test.BenchmarkX.func1 (report_test.go:30) → example.com/m_test.summarize (report_test.go:210) → encoding/json.Marshal (encode.go:160) → encoding/json.(*encodeState).string", s.PathString())
-	// The time went in the user's own function, through the runtime.
-	st2 := []frame{{fn: "runtime.mallocgc"}, {fn: "example.com/m_test.build", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
-	assert.Equal(t, []Frame{{Func: "example.com/m_test.build", File: "m/a_test.go", Line: 5}}, testFrames.path(st2))
+	// The time went in the runtime, called from the user's own function
+	// (boxing a value): the path names the runtime function it called,
+	// never the user's frame alone.
+	st2 := []frame{{fn: "runtime.mallocgc"}, {fn: "runtime.convT64", file: "runtime/iface.go", line: 9}, {fn: "example.com/m_test.BenchmarkX.func1.1", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
+	assert.Equal(t, []Frame{{Func: "example.com/m_test.BenchmarkX.func1.1", File: "m/a_test.go", Line: 5}, {Func: "runtime.convT64", File: "runtime/iface.go", Line: 9}}, testFrames.path(st2))
+	// The user's own code, the leaf: its frame is where the time went.
+	st3 := []frame{{fn: "example.com/m_test.build", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
+	assert.Equal(t, []Frame{{Func: "example.com/m_test.build", File: "m/a_test.go", Line: 5}}, testFrames.path(st3))
 	assert.Nil(t, testFrames.path([]frame{{fn: "runtime.gcBgMarkWorker"}}), "no user frame, no path")
 }
 
