@@ -168,13 +168,18 @@ func TestIdleConvoy(t *testing.T) {
 	if id.Total < 0.05*id.Span {
 		t.Skip("the cores were not idle: nothing to split", id.Total)
 	}
-	lock := 0.0
+	lock, started := 0.0, 0.0
 	for _, x := range append(append([]Site{}, id.Blocked...), id.Runnable...) {
-		if x.Kind == "lock" {
+		switch x.Kind {
+		case "lock":
 			lock += x.Value
+		case "new":
+			// The op's two goroutines waiting to start: on a loaded
+			// machine, milliseconds; the executor's, not the lock's.
+			started += x.Value
 		}
 	}
-	assert.Greater(t, lock, id.Total/3, "the lock accounts for much of the idle time: blocked %+v runnable %+v", id.Blocked, id.Runnable)
+	assert.Greater(t, lock, (id.Total-started)/3, "the lock accounts for much of the idle time: blocked %+v runnable %+v", id.Blocked, id.Runnable)
 	var woke *Site
 	for i, x := range id.Runnable {
 		if x.Kind == "lock" {

@@ -90,9 +90,14 @@ func TestCallPath(t *testing.T) {
 	}
 	s := Site{Func: "runtime.memmove", Path: testFrames.path(st)}
 	assert.Equal(t, "example.com/m_test.BenchmarkX.func1 (report_test.go:30) → example.com/m_test.summarize (report_test.go:210) → encoding/json.Marshal (encode.go:160) → encoding/json.(*encodeState).string", s.PathString())
-	// The time went in the user's own function, through the runtime.
-	st2 := []frame{{fn: "runtime.mallocgc"}, {fn: "example.com/m_test.build", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
-	assert.Equal(t, []Frame{{Func: "example.com/m_test.build", File: "m/a_test.go", Line: 5}}, testFrames.path(st2))
+	// The time went in the runtime, called from the user's own function
+	// (boxing a value): the path names the runtime function it called,
+	// never the user's frame alone.
+	st2 := []frame{{fn: "runtime.mallocgc"}, {fn: "runtime.convT64", file: "runtime/iface.go", line: 9}, {fn: "example.com/m_test.BenchmarkX.func1.1", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
+	assert.Equal(t, []Frame{{Func: "example.com/m_test.BenchmarkX.func1.1", File: "m/a_test.go", Line: 5}, {Func: "runtime.convT64", File: "runtime/iface.go", Line: 9}}, testFrames.path(st2))
+	// The user's own code, the leaf: its frame is where the time went.
+	st3 := []frame{{fn: "example.com/m_test.build", file: "m/a_test.go", line: 5}, {fn: "example.com/m/pool.(*run).work"}}
+	assert.Equal(t, []Frame{{Func: "example.com/m_test.build", File: "m/a_test.go", Line: 5}}, testFrames.path(st3))
 	assert.Nil(t, testFrames.path([]frame{{fn: "runtime.gcBgMarkWorker"}}), "no user frame, no path")
 }
 
@@ -218,4 +223,37 @@ func TestRWMutexPath(t *testing.T) {
 	require.NotEmpty(t, path)
 	assert.Equal(t, "sync.(*RWMutex).Lock", path[len(path)-1].Func)
 	assert.Equal(t, "example.com/lru.(*Cache).Add", path[len(path)-2].Func)
+}
+
+// TestMeasureLeavesSetupOut: 300 ms of setup before b.Loop that uses no
+// CPU (a fixture read, here a sleep) is not judged with the op: the CPU
+// per op is the op's 2 ms of CPU, not less for the setup's share of the
+// window (the window was scaled by the timed share: 0.8 of it here).
+func TestMeasureLeavesSetupOut(t *testing.T) {
+	if raceOn {
+		t.Skip("the race detector changes the CPU it measures")
+	}
+	var cpu, ops float64
+	res := testing.Benchmark(func(b *testing.B) {
+		Measure(b, func(b *testing.B) {
+			time.Sleep(300 * time.Millisecond)
+			for b.Loop() {
+				spinFor(2 * time.Millisecond)
+			}
+		})
+	})
+	cpu, ops = res.Extra[UnitCPU], float64(res.N)
+	require.Greater(t, ops, 0.0)
+	// The op's own CPU, measured apart.
+	c0, _, ok0 := usage()
+	for range 50 {
+		spinFor(2 * time.Millisecond)
+	}
+	c1, _, ok1 := usage()
+	if !ok0 || !ok1 {
+		t.Skip("no CPU time here")
+	}
+	ref := (c1 - c0).Seconds() / 50
+	t.Logf("cpu-sec/op %.3gms, the op's CPU %.3gms, %v ops", 1e3*cpu, 1e3*ref, res.N)
+	assert.InDelta(t, 1, cpu/ref, 0.12, "cpu-sec/op %.3g, the op's CPU %.3g", cpu, ref)
 }

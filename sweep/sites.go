@@ -409,6 +409,13 @@ func (f frames) path(st []frame) []Frame {
 		leaf++
 	}
 	if leaf >= u {
+		// The time went in the runtime, called from the user's frame
+		// (an allocation, an interface conversion, a map, an assist to
+		// the collector): the runtime function it called says where, so
+		// that the user's frame is not alone.
+		if u > 0 {
+			out = append(out, st[u-1].public())
+		}
 		return out
 	}
 	entry := u - 1

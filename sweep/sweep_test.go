@@ -206,6 +206,32 @@ func BenchmarkEvidenceCost(b *testing.B) {
 	}
 }
 
+// BenchmarkLoopWatchCost is what Measure's watch for the loop's start
+// costs: a benchmark written with b.Loop (the watcher ends at its start),
+// and one written with b.N, which never resets its timer (the watcher
+// runs in its first, one-op run only).
+func BenchmarkLoopWatchCost(b *testing.B) {
+	for _, style := range []string{"loop", "N"} {
+		for _, on := range []bool{false, true} {
+			b.Run(fmt.Sprintf("style=%s/watch=%v", style, on), func(b *testing.B) {
+				sweep.SetLoopWatch(on)
+				defer sweep.SetLoopWatch(true)
+				sweep.Measure(b, func(b *testing.B) {
+					if style == "loop" {
+						for b.Loop() {
+							sink += limits.Spin(20_000)
+						}
+						return
+					}
+					for range b.N {
+						sink += limits.Spin(20_000)
+					}
+				})
+			})
+		}
+	}
+}
+
 // BenchmarkSnapshot is the wall time of one read of the evidence; Measure
 // makes two per sub-benchmark run, outside the timer. Against a benchtime
 // of 500ms it is the overhead of the whole sweep.

@@ -389,6 +389,7 @@ type replay struct {
 	span     float64 // the timed seconds so far
 
 	running, runningWorkers, runningBench int
+	runnableBench                         int
 	runningHarness                        int
 	waitingWorkers, doneWorkers           int
 	runnableN                             int
@@ -444,7 +445,10 @@ func (rp *replay) advance(t trace.Time) {
 			return
 		}
 	}
-	if rp.runningBench > 0 && rp.runningWorkers == 0 {
+	if rp.runningWorkers == 0 && (rp.runningBench > 0 || rp.runnableBench > 0 && rp.waitingWorkers == 0) {
+		// The benchmark's goroutine runs alone, or is the one goroutine
+		// that could (woken at an op's end, its workers done): the other
+		// cores had nothing to run.
 		rp.serial += idle * dt
 		return
 	}
@@ -539,6 +543,9 @@ func (rp *replay) transition(e tev) {
 			rp.runningBench--
 		}
 	case s.state == trace.GoRunnable:
+		if c == classBench {
+			rp.runnableBench--
+		}
 		if s.wakeKey != "" {
 			rp.runnableBy[s.wakeKey]--
 			if rp.runnableBy[s.wakeKey] <= 0 {
@@ -559,11 +566,10 @@ func (rp *replay) transition(e tev) {
 		case classBench:
 			rp.runningBench++
 		}
-	case e.to == trace.GoRunnable && c == classSystem:
-		// The runtime's own goroutines (the sweeper, the scavenger) wait
-		// their turn by design: no idle core is theirs.
-		s.wakeKey = ""
-	case e.to == trace.GoRunnable:
+	case e.to == trace.GoRunnable && c == classBench:
+		rp.runnableBench++
+		fallthrough
+	case e.to == trace.GoRunnable && c != classSystem:
 		w := rp.wakeOf(e, s)
 		s.wakeKey = w.at.fn + "\x00" + w.wait + "\x00" + w.kind
 		if _, ok := rp.runnableSite[s.wakeKey]; !ok {
@@ -571,6 +577,10 @@ func (rp *replay) transition(e tev) {
 		}
 		rp.runnableBy[s.wakeKey]++
 		rp.runnableN++
+	case e.to == trace.GoRunnable && c == classSystem:
+		// The runtime's own goroutines (the sweeper, the scavenger) wait
+		// their turn by design: no idle core is theirs.
+		s.wakeKey = ""
 	case waiting(e.to):
 		s.judged0, s.accRun0, s.accIdle0 = rp.span, rp.accRun, rp.accIdle
 		s.reason, s.st = strings.TrimSpace(e.reason), rp.framesOf(e.st)
