@@ -108,3 +108,45 @@ func TestRealLibsSplit(t *testing.T) {
 	}
 	assert.Equal(t, len(want), seen)
 }
+
+// TestRealLibsQuiet: real libraries swept alone in a quieter moment
+// (testdata/real_libs_quiet_300ms.txt.gz): each catalog entry the run
+// shows is named, at the library's call path; a point the pass skipped
+// says so; the machine, where it was busy, is named with no site; and "one
+// long task" is said only where the trace shows the tail.
+func TestRealLibsQuiet(t *testing.T) {
+	want := map[string]struct {
+		limit Limit
+		kind  WhereKind
+		say   string
+	}{
+		"JSONSerial-2": {LimitParallelism, WhereSerial, "a serial part, 82% of the idle core time at workers=2: the benchmark's own goroutine ran 2.49ms per op alone, around the executor, in libs.BenchmarkJSONSerial.func1 (libs_test.go:244) → libs.summarize (libs_test.go:224) → encoding/json.Marshal"},
+		"PNG-2":        {LimitParallelism, WhereLongTask, "one long task, 99% of the idle core time at workers=2: the other workers were done while one ran its last input, in libs.BenchmarkPNG.func1.1 (libs_test.go:186) → image/png.Encode"},
+		"LRU-2":        {LimitGC, WhereAlloc, "libs.BenchmarkLRU.func1.1 (libs_test.go:76) → golang-lru/v2.(*Cache[...]).Add (lru.go:82) → internal.(*LruList[...]).insertValue"},
+		"Zerolog-2":    {LimitLock, WhereSpin, "by libs.BenchmarkZerolog.func1.1 (libs_test.go:118) → zerolog.(*Event).Msg (event.go:119) → sync.(*Mutex).Lock"},
+		"GoCache-2":    {LimitWork, WhereGrowth, "of what grew was in a mutex's spin and wake paths"},
+		"Gzip-2":       {LimitParallelism, WhereNone, "the sites pass of package sweep did not run at workers=2 (not run: one op"},
+		"Ristretto-2":  {LimitCores, WhereNone, "the cores: CPU-bound on 2 cores"},
+		"Slog-2":       {LimitCores, WhereNone, "the cores: CPU-bound on 2 cores"},
+		"Zstd-2":       {LimitMachine, WhereNone, "a busy machine"},
+		"LZ4-2":        {LimitMachine, WhereNone, "a busy machine"},
+	}
+	as := readGz(t, "real_libs_quiet_300ms.txt.gz")
+	require.Len(t, as, len(want))
+	for _, a := range as {
+		w, ok := want[a.Name]
+		require.True(t, ok, a.Name)
+		d := a.Diagnosis()
+		assert.Equal(t, w.limit, a.Limit, "%s: %s", a.Name, d)
+		if w.kind == WhereNone {
+			assert.Nil(t, a.Where, "%s: %s", a.Name, d)
+		} else if assert.NotNil(t, a.Where, "%s: %s", a.Name, d) {
+			assert.Equal(t, w.kind, a.Where.Kind, "%s: %s", a.Name, d)
+		}
+		assert.Contains(t, d, w.say, a.Name)
+		assert.NotContains(t, d, "would)", a.Name)
+		if a.Where == nil || a.Where.Kind != WhereLongTask {
+			assert.NotContains(t, d, "where: one long task", a.Name)
+		}
+	}
+}
