@@ -103,7 +103,7 @@ var Catalog = []Pattern{
 		ID: PatternLock, Name: "the lock", Limit: LimitLock,
 		Definition: "goroutines wait for a lock: asleep (blocked in Lock), runnable after the Unlock that woke them, or spinning in the mutex's spin and wake paths",
 		Evidence:   "lockwait-sec/op (runtime/metrics, sampled); the mutex profile of the sites pass (contention by critical section); the trace's idle split (blocked on sync.Mutex, runnable charged to its Unlock); the CPU that grew in a lock's spin and wake paths (package sweep's LockCPU: lockSlow, procyield, osyield, futex, runtime.lock2, semacquire, by the caller that took the lock; in older files, the flat functions only a lock runs)",
-		Threshold:  "lock waits LockShare (10%) of the wall time or more at a point that lost speedup (counters or mutex profile); or half of the idle core time (trace); or half of the CPU growth in the spin and wake paths",
+		Threshold:  "lock waits LockShare (10%) of the wall time or more at a point that lost speedup (counters or mutex profile); or half of the idle core time (trace), over the counters' idle cores, tiny tasks, or the collector where the lock then accounts for the largest part of the lost speedup; or half of the CPU growth in the spin and wake paths",
 		Share:      "lock waits over the wall time; the blocked and woken time over the idle core time; the spin CPU over the growth",
 		Site:       "the critical section (the caller of Unlock, mutex profile), where the waiters took it (block profile), the code that spun: the library's function and the user's call",
 		rule:       lockLimit,

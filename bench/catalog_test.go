@@ -114,6 +114,8 @@ var catalogCases = map[bench.PatternID][]struct {
 				"blocked at m.BenchmarkW.func1.1 (m_test.go:27) → golang-lru/v2.(*Cache[...]).Get (lru.go:92) → sync.(*Mutex).Lock 22%",
 				"76% of it is goroutines woken by an Unlock that waited to be scheduled"},
 			not: []string{"one long task", "procyield"}},
+		{name: "the collector named first, the trace shows the lock", limit: bench.LimitLock, kind: bench.WhereLock,
+			contains: []string{"92% of the idle core time", "which read the garbage collector"}},
 		{name: "a convoy of tiny tasks: the lock, not the executor", limit: bench.LimitLock, kind: bench.WhereLock,
 			contains: []string{"92% of the idle core time", "which read the executor's own cost per task"}},
 		{name: "spinning", limit: bench.LimitLock, kind: bench.WhereSpin,
@@ -202,8 +204,11 @@ func init() {
 		Path: callPath(closure+" m_test.go:27", "github.com/hashicorp/golang-lru/v2.(*Cache[...]).Get lru.go:92", "sync.(*Mutex).Lock")}
 	set(bench.PatternLock, 1, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
 	// The same split, for tiny tasks: 20,000 an op of 600 ns.
+	set(bench.PatternLock, 3, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
+	c[bench.PatternLock][3].p1.tasks, c[bench.PatternLock][3].p2.tasks = 20000, 20000
+	// The same split, where the collector took 20% of the CPU at the base.
 	set(bench.PatternLock, 2, &sweep.Idle{Runnable: []sweep.Site{lockWoken}, RunnableTotal: 0.0028, Blocked: []sweep.Site{lockBlocked}, BlockedTotal: 0.0009, Other: 0.0003})
-	c[bench.PatternLock][2].p1.tasks, c[bench.PatternLock][2].p2.tasks = 20000, 20000
+	c[bench.PatternLock][2].p1.gc, c[bench.PatternLock][2].p2.gc = 0.0024, 0.0024
 	set(bench.PatternWaiting, 1, &sweep.Idle{Blocked: []sweep.Site{{Func: "example.com/m.gather", Wait: "sync.(*WaitGroup).Wait", Kind: "waitgroup", Value: 0.003,
 		Path: callPath(closure+" m_test.go:50", "example.com/m.gather m_test.go:61")}}, BlockedTotal: 0.003, Other: 0.001})
 	set(bench.PatternIdle, 0, &sweep.Idle{Serial: 0.0012, Tail: 0.0012, Blocked: []sweep.Site{{Func: "example.com/m.post", Wait: "sync.(*Mutex).Lock", Kind: "lock", Value: 0.0008}}, BlockedTotal: 0.0008, Other: 0.0008})
@@ -222,14 +227,14 @@ func init() {
 	// Spinning: the CPU per op grew 1.5x, 80% of it in the lock's spin
 	// and wake paths, taken in go-cache's Set.
 	spinBase := &sweep.Sites{Ops: 100, Samples: 100, CPUTotal: 0.010, CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.010}}}
-	c[bench.PatternLock][3].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
-	c[bench.PatternLock][3].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, LockCPUTotal: 0.004,
+	c[bench.PatternLock][4].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
+	c[bench.PatternLock][4].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015, LockCPUTotal: 0.004,
 		CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.011}},
 		LockCPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Wait: "sync.(*RWMutex).Lock", Kind: "lock", Value: 0.004,
 			Path: callPath(closure+" m_test.go:98", "github.com/patrickmn/go-cache.(*cache).Set cache.go:52")}}}}
 	// The same, recorded before LockCPU: the spin function is in CPU.
-	c[bench.PatternLock][4].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
-	c[bench.PatternLock][4].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015,
+	c[bench.PatternLock][5].p1 = pt{op: 0.010, cpu: 0.010, sites: spinBase}
+	c[bench.PatternLock][5].p2 = pt{op: 0.0075, cpu: 0.015, sites: &sweep.Sites{Ops: 100, Samples: 150, CPUTotal: 0.015,
 		CPU: []sweep.Site{{Func: "github.com/patrickmn/go-cache.(*cache).Set", Value: 0.011},
 			{Func: "runtime.procyieldAsm", User: closure, UserFile: userFile, UserLine: 98, Value: 0.004}}}}
 	// The tail of the long task's case, while other processes took 1.5 ms

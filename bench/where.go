@@ -169,6 +169,17 @@ func (a *Analysis) locate(f Finding) Finding {
 		w = a.lockWhere(f)
 	case LimitGC:
 		w = a.allocWhere(at.X)
+		// The collector is named from its share of the CPU; where the
+		// trace shows a lock holding half of the idle core time, and the
+		// lock then accounts for more of the lost speedup than any other
+		// pattern, the lock limits it (a cache whose Unlock wakes a
+		// waiter that waits to be scheduled, while it also allocates).
+		if iw := a.idleWhere(at); iw != nil && iw.Kind == WhereLock {
+			if acs := a.refine(f.Accounts, b, at); len(acs) > 0 && acs[0].Pattern == PatternLock {
+				overrode, w = f.Limit, iw
+				f.Limit, f.Share, f.Worst, f.Ratio, f.GC = LimitLock, lockShare(at), at.X, spinRatio(at), math.NaN()
+			}
+		}
 	case LimitWork:
 		w = a.growthWhere(b.X, at.X)
 		if sw := a.spinWhere(b.X, at.X); sw != nil {
