@@ -92,19 +92,20 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if fs.NArg() == 0 {
 		return cli.Usagef("no input: name one or more go test -bench output files")
 	}
-	var inputs []bench.Input
+	var inputs []*input
 	for _, name := range fs.Args() {
-		data, err := readInput(ctx, name, stdin)
+		in, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		inputs = append(inputs, bench.Input{Name: name, Data: data})
+		inputs = append(inputs, in)
 	}
-	d, err := bench.Read(inputs...)
+	d, err := readSamples(stderr, inputs...)
 	if err != nil {
-		return parseError(err)
+		return err
 	}
 	as := bench.Analyze(d)
+	banners := failed(f, failuresOf(inputs), stderr)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
 		return writeBMF(f, d, as, stdout, stderr)
 	}
@@ -118,6 +119,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *note != "" {
 		sections = append([]bench.Section{bench.Banner(*note)}, sections...)
 	}
+	sections = append(banners, sections...)
 	if *svg != "" {
 		if err := atomicfile.Write(*svg, 0o644, func(w io.Writer) error { return bench.WriteSVG(w, as) }); err != nil {
 			return err
@@ -179,14 +181,16 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return cli.Usagef("compare takes two inputs, OLD and NEW; got %d", fs.NArg())
 	}
 	var samples [2]*bench.Samples
+	var inputs [2]*input
 	for i, name := range fs.Args() {
-		data, err := readInput(ctx, name, stdin)
+		in, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		if samples[i], err = bench.Read(bench.Input{Name: name, Data: data}); err != nil {
-			return parseError(err)
+		if samples[i], err = readSamples(stderr, in); err != nil {
+			return err
 		}
+		inputs[i] = in
 	}
 	g, err := bench.Gate(samples[0], samples[1], bench.GateOptions{Thresholds: threshold, Alpha: *alpha})
 	if err != nil {
@@ -194,6 +198,9 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	if err := bench.WriteGate(stdout, stderr, g, *alpha); err != nil {
 		return err
+	}
+	if failedNew(stderr, inputs) && g.Status != bench.GateFail {
+		return &cli.ExitError{Code: cli.ExitFailure}
 	}
 	switch g.Status {
 	case bench.GateFail:
