@@ -11,7 +11,14 @@
 // github-action-benchmark's custom JSON, of every benchmark and unit.
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
-// for standard input. The report covers every benchmark whose name carries
+// for standard input. It may hold go test's text or its `go test -json`
+// stream (reassembled into the text, by package; lines that are not JSON,
+// as 2>&1 mixes in, are skipped and counted in a note; a cut or malformed
+// event is an input error naming its line), either one gzipped: each is
+// told by its content, not its name. A package the run reports failed
+// (it did not build, a test failed, its binary crashed) is said at the
+// top of the report, and fails compare's NEW, as a failed benchmark does.
+// The report covers every benchmark whose name carries
 // workers=N or concurrency=N. A result whose time per op is NaN, infinite,
 // zero or negative is left out and named with its file and line, never
 // computed on. compare prints benchstat's comparison of two runs and names on

@@ -1,0 +1,383 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/futuresbench/futures/bench"
+)
+
+const streams = "testdata/json/"
+
+// twins are recorded `go test -json` runs of this repository's sweeps, each
+// with the text its test binaries printed in the same run (see
+// testdata/README.md).
+var twins = []string{"sweeps_p1", "sweeps_p2", "sweeps_interleaved"}
+
+func gunzip(t *testing.T, path string) []byte {
+	t.Helper()
+	f, err := os.Open(path)
+	require.NoError(t, err)
+	defer f.Close()
+	zr, err := gzip.NewReader(f)
+	require.NoError(t, err)
+	b, err := io.ReadAll(zr)
+	require.NoError(t, err)
+	return b
+}
+
+// samples reads one input as the command does.
+func samples(t *testing.T, path string) *bench.Samples {
+	t.Helper()
+	in, err := readInput(t.Context(), path, nil)
+	require.NoError(t, err)
+	s, err := readSamples(io.Discard, in)
+	require.NoError(t, err)
+	return s
+}
+
+// TestStreamTwins: a recorded go test -json run reads to the model its
+// text twin reads to: every result, the configuration lines, the sites
+// lines (split by test2json in pieces of 1 KiB), in the same order.
+func TestStreamTwins(t *testing.T) {
+	for _, name := range twins {
+		t.Run(name, func(t *testing.T) {
+			stream := gunzip(t, streams+name+".json.gz")
+			var parts, longest int
+			pkgs := map[string]bool{}
+			var order []string
+			for line := range bytes.Lines(stream) {
+				var e struct{ Action, Package, Output string }
+				require.NoError(t, json.Unmarshal(line, &e))
+				if e.Action != "output" {
+					continue
+				}
+				if !strings.HasSuffix(e.Output, "\n") {
+					parts++
+				}
+				longest = max(longest, len(e.Output))
+				if len(order) == 0 || order[len(order)-1] != e.Package {
+					order = append(order, e.Package)
+				}
+				pkgs[e.Package] = true
+			}
+			require.Positive(t, parts, "lines in pieces")
+			require.Equal(t, 1024, longest, "test2json's output buffer split a line")
+			if name == "sweeps_interleaved" {
+				require.Greater(t, len(order), 4, "the packages' events interleave: %v", order)
+			}
+			require.Len(t, pkgs, 2)
+
+			text, js := samples(t, streams+name+".txt.gz"), samples(t, streams+name+".json.gz")
+			assert.Equal(t, text, js)
+			assert.Len(t, js.Names, 8, "sha and arcfour at 1 to 4 workers")
+			assert.Len(t, js.Sites, 8, "a sites line for each point")
+			for _, key := range js.Names {
+				assert.Len(t, js.Benchmarks[key].Runs, 6, key)
+				assert.NotNil(t, js.Sites[key], "the sites of %s", key)
+			}
+		})
+	}
+}
+
+// TestStreamGolden: the report from the JSON is the report from the text,
+// in every format, gzipped or not.
+func TestStreamGolden(t *testing.T) {
+	dir := t.TempDir()
+	for _, name := range twins {
+		plain := filepath.Join(dir, name+".json")
+		require.NoError(t, os.WriteFile(plain, gunzip(t, streams+name+".json.gz"), 0o644))
+		for _, format := range []string{"text", "markdown", "csv", "json", "html", "bmf", "gab-smaller"} {
+			t.Run(name+"/"+format, func(t *testing.T) {
+				want, wantErr, code := runCmd(t, "", "-format", format, streams+name+".txt.gz")
+				require.Equal(t, 0, code, wantErr)
+				for _, in := range []string{streams + name + ".json.gz", plain} {
+					got, gotErr, code := runCmd(t, "", "-format", format, in)
+					require.Equal(t, 0, code, gotErr)
+					assert.Equal(t, want, got, in)
+					assert.Equal(t, wantErr, gotErr, in)
+				}
+				if format == "text" {
+					assert.Contains(t, want, "arcfour: Jobs-2")
+					assert.Contains(t, want, "sha: Jobs-2")
+				}
+			})
+		}
+	}
+}
+
+// test2jsonFile converts a text file (gzipped or not) with the real
+// converter, go tool test2json, into a stream in dir; gzipped too if zip.
+func test2jsonFile(t *testing.T, dir, path string, zip bool) string {
+	t.Helper()
+	goBin, err := exec.LookPath("go")
+	if err != nil {
+		t.Skip("no go command here")
+	}
+	text, err := os.ReadFile(path)
+	require.NoError(t, err)
+	if strings.HasSuffix(path, ".gz") {
+		text = gunzip(t, path)
+	}
+	cmd := exec.Command(goBin, "tool", "test2json", "-t", "-p", "github.com/futuresbench/futures")
+	cmd.Stdin = bytes.NewReader(text)
+	stream, err := cmd.Output()
+	require.NoError(t, err)
+	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), ".gz")+".json")
+	if zip {
+		var buf bytes.Buffer
+		zw := gzip.NewWriter(&buf)
+		_, err = zw.Write(stream)
+		require.NoError(t, err)
+		require.NoError(t, zw.Close())
+		stream, out = buf.Bytes(), out+".gz"
+	}
+	require.NoError(t, os.WriteFile(out, stream, 0o644))
+	return out
+}
+
+// TestStreamConverted: whole runs as go tool test2json writes them give
+// the report and the gate their text gives: a default make bench run (its
+// commit:, looks: and cores: lines, the canary, every suite), and the
+// limit workloads quiet, whose report names the sites of each limit (from
+// sites lines test2json splits in pieces of 1 KiB).
+func TestStreamConverted(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		text  string
+		check func(t *testing.T, s *bench.Samples, report string)
+	}{
+		{real + "real_make_bench_looks.txt.gz", func(t *testing.T, s *bench.Samples, _ string) {
+			assert.Equal(t, []string{"8a3611e"}, s.Commits)
+			assert.Equal(t, []int{6, 12, 20}, s.Looks)
+		}},
+		{"../../testdata/limits/quiet.txt", func(t *testing.T, s *bench.Samples, report string) {
+			assert.Len(t, s.Sites, 32)
+			assert.Contains(t, report, "where: the mutex profile at workers=2 charges")
+			assert.Contains(t, report, "in sleep at github.com/futuresbench/futures/internal/limits_test.callRemote (bench_test.go:75)")
+		}},
+	}
+	for _, tt := range tests {
+		for _, zip := range []bool{false, true} {
+			stream := test2jsonFile(t, dir, tt.text, zip)
+			t.Run(filepath.Base(stream), func(t *testing.T) {
+				s := samples(t, stream)
+				assert.Equal(t, samples(t, tt.text), s)
+				for _, format := range []string{"text", "json"} {
+					want, _, code := runCmd(t, "", "-format", format, tt.text)
+					require.Equal(t, 0, code)
+					got, stderr, code := runCmd(t, "", "-format", format, stream)
+					assert.Equal(t, 0, code, stderr)
+					assert.Equal(t, want, got)
+					if format == "text" {
+						tt.check(t, s, got)
+					}
+				}
+
+				want, wantErr, wantCode := runCmd(t, "", "compare", tt.text, tt.text)
+				got, gotErr, code := runCmd(t, "", "compare", tt.text, stream)
+				assert.Equal(t, wantCode, code)
+				assert.Equal(t, want, got)
+				assert.Equal(t, wantErr, gotErr)
+			})
+		}
+	}
+}
+
+// TestStreamHostile: a damaged stream is an input error that names its
+// line (exit 2, one line), never a crash.
+func TestStreamHostile(t *testing.T) {
+	dir := t.TempDir()
+	p1 := gunzip(t, streams+"sweeps_p1.json.gz")
+	lines := bytes.SplitAfter(p1, []byte("\n"))
+	// the line of the first sites line's last piece
+	sitesAt := 0
+	for i, l := range lines {
+		if bytes.Contains(l, []byte(`sweep-sites: BenchmarkJobs/workers=1-2`)) {
+			sitesAt = i + 1
+			break
+		}
+	}
+	require.Positive(t, sitesAt)
+	write := func(name string, data []byte) string {
+		path := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(path, data, 0o644))
+		return path
+	}
+	join := func(ls ...[]byte) []byte { return bytes.Join(ls, nil) }
+	var zipped bytes.Buffer
+	zw := gzip.NewWriter(&zipped)
+	_, _ = zw.Write(p1)
+	require.NoError(t, zw.Close())
+	tests := []struct {
+		name string
+		path string
+		msg  string
+	}{
+		{"cut short", write("cut.json", p1[:len(p1)-40]), fmt.Sprintf("cut.json:%d: not a go test -json event: cut short", len(lines)-1)},
+		{"a line of bad JSON", write("bad.json", join(join(lines[:10]...), []byte("{\"Action\":\"output\",\"Output\":\"x\\n\"\n"), join(lines[10:]...))), "bad.json:11: not a go test -json event"},
+		{
+			"a sites line whose JSON was not escaped",
+			write("sites.json", join(join(lines[:sitesAt-1]...),
+				[]byte(`{"Action":"output","Package":"github.com/futuresbench/futures/sha","Output":"    sweep-sites: BenchmarkJobs/workers=1-2 {"ops":10}\n"}`+"\n"),
+				join(lines[sitesAt:]...))),
+			fmt.Sprintf("sites.json:%d: not a go test -json event: invalid character 'o' after object key:value pair", sitesAt),
+		},
+		{"an object that is no event", write("noevent.json", join(join(lines[:5]...), []byte("{\"ops\":10}\n"), join(lines[5:]...))), "noevent.json:6: not a go test -json event: no Action"},
+		{"gzip cut short", write("cut.json.gz", zipped.Bytes()[:zipped.Len()/2]), "cut.json.gz: gzip: unexpected EOF"},
+		{"gzip's magic bytes, no gzip", write("magic.txt", []byte("\x1f\x8b\x08garbage")), "magic.txt: gzip: "},
+	}
+	for _, tt := range tests {
+		for _, args := range [][]string{{tt.path}, {"compare", streams + "sweeps_p1.txt.gz", tt.path}} {
+			t.Run(tt.name+"/"+args[0], func(t *testing.T) {
+				stdout, stderr, code := runCmd(t, "", args...)
+				assert.Equal(t, 2, code)
+				assert.Empty(t, stdout)
+				assert.Contains(t, stderr, tt.msg)
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+			})
+		}
+	}
+}
+
+// TestStreamSitesBadJSON: a well-formed event whose sites line holds bad
+// JSON is read as that line is in the text: left out, the rest reported.
+func TestStreamSitesBadJSON(t *testing.T) {
+	dir := t.TempDir()
+	var text, stream bytes.Buffer
+	for _, f := range []struct {
+		out  *bytes.Buffer
+		path string
+	}{{&text, streams + "sweeps_p1.txt.gz"}, {&stream, streams + "sweeps_p1.json.gz"}} {
+		// the first sites line's JSON loses its "ops" (in the stream the
+		// first piece of the line holds it)
+		b := bytes.Replace(gunzip(t, f.path), []byte(`workers=1-2 {\"ops\":`), []byte(`workers=1-2 {\"ops\":{`), 1)
+		b = bytes.Replace(b, []byte(`workers=1-2 {"ops":`), []byte(`workers=1-2 {"ops":{`), 1)
+		f.out.Write(b)
+	}
+	tp, sp := filepath.Join(dir, "t.txt"), filepath.Join(dir, "s.json")
+	require.NoError(t, os.WriteFile(tp, text.Bytes(), 0o644))
+	require.NoError(t, os.WriteFile(sp, stream.Bytes(), 0o644))
+	ts, ss := samples(t, tp), samples(t, sp)
+	assert.Equal(t, ts, ss)
+	assert.Len(t, ss.Sites, 7, "one sites line left out")
+	want, _, _ := runCmd(t, "", tp)
+	got, stderr, code := runCmd(t, "", sp)
+	assert.Equal(t, 0, code, stderr)
+	assert.Equal(t, want, got)
+}
+
+// TestStreamNotJSON: lines that are not JSON (2>&1) are skipped and
+// counted in a note; a bad value is named at the stream's line that holds
+// it.
+func TestStreamNotJSON(t *testing.T) {
+	dir := t.TempDir()
+	stream, err := os.ReadFile(test2jsonFile(t, dir, hostile+"nan.txt", false))
+	require.NoError(t, err)
+	mixed := append([]byte("go: downloading golang.org/x/perf v0.0.0-20250813145418-2f7363a06fe1\ngo: downloading github.com/google/pprof v0.0.0\n"), stream...)
+	path := filepath.Join(dir, "mixed.json")
+	require.NoError(t, os.WriteFile(path, mixed, 0o644))
+	nanAt := 0
+	sc := bufio.NewScanner(bytes.NewReader(mixed))
+	for n := 1; sc.Scan(); n++ {
+		if strings.Contains(sc.Text(), "NaN ns/op") {
+			nanAt = n
+		}
+	}
+	require.Positive(t, nanAt)
+
+	stdout, stderr, code := runCmd(t, "", "-format", "csv", path)
+	assert.Equal(t, 0, code, stderr)
+	assert.NotEmpty(t, stdout)
+	assert.Contains(t, stderr, `benchreport: note: `+path+`: 2 lines not JSON skipped (the first, line 1: "go: downloading golang.org/x/perf`)
+	assert.Contains(t, stderr, fmt.Sprintf("%s:%d: BenchmarkJobs/workers=2-2: NaN sec/op", path, nanAt))
+
+	_, stderr, code = runCmd(t, "", "compare", real+"cpu.txt", path)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr, fmt.Sprintf("bad value in NEW (not a positive, finite time per op): %s:%d: BenchmarkJobs/workers=2-2: NaN sec/op", path, nanAt))
+}
+
+// TestStreamFailures: real runs of a scratch module where a package did
+// not build, a test failed and a benchmark panicked: the stream reports
+// them as its text does, at the top of the report, and they fail compare's
+// NEW.
+func TestStreamFailures(t *testing.T) {
+	tests := []struct {
+		name string
+		want []string // in the report's first lines
+	}{
+		{"failures_build_test", []string{
+			"FAIL example.com/m/benchpanic: build failed",
+			"FAIL example.com/m/broken: build failed",
+			"FAIL example.com/m/testfail: TestWrong failed",
+		}},
+		{"failures_panic", []string{
+			"FAIL example.com/m/benchpanic: panic: boom",
+			"FAIL example.com/m/testfail: TestWrong failed",
+		}},
+	}
+	for _, tt := range tests {
+		for _, ext := range []string{".txt", ".json"} {
+			path := streams + tt.name + ext
+			t.Run(tt.name+ext, func(t *testing.T) {
+				stdout, stderr, code := runCmd(t, "", path)
+				require.Equal(t, 0, code, stderr)
+				for _, w := range tt.want {
+					assert.Contains(t, stdout, w)
+				}
+				assert.Contains(t, stdout, "good: Work-2", "the results that are there are reported")
+				if ext == ".json" && tt.name == "failures_build_test" {
+					assert.Contains(t, stdout, "FAIL example.com/m/broken: build failed: broken/broken.go:3:23: undefined: undefinedName", "the stream has the build's errors")
+				}
+
+				_, stderr, code = runCmd(t, "", "-format", "json", path)
+				assert.Equal(t, 0, code)
+				for _, w := range tt.want {
+					assert.Contains(t, stderr, "benchreport: "+w)
+				}
+
+				_, stderr, code = runCmd(t, "", "compare", path, path)
+				assert.Equal(t, 1, code, stderr)
+				for _, w := range tt.want {
+					assert.Contains(t, stderr, "benchreport: failed in NEW: "+w)
+					assert.Contains(t, stderr, "benchreport: note: failed in OLD: "+w)
+				}
+			})
+		}
+	}
+}
+
+// TestStreamOnlyFailures: a stream with no result, only a package that did
+// not build, says so: the run failed (exit 1), not "no benchmark results"
+// alone.
+func TestStreamOnlyFailures(t *testing.T) {
+	b, err := os.ReadFile(streams + "failures_build_test.json")
+	require.NoError(t, err)
+	var keep []byte
+	for line := range bytes.Lines(b) {
+		if !bytes.Contains(line, []byte(`"Package":"example.com/m/good"`)) && !bytes.Contains(line, []byte(`"Package":"example.com/m/testfail"`)) {
+			keep = append(keep, line...)
+		}
+	}
+	path := filepath.Join(t.TempDir(), "broken.json")
+	require.NoError(t, os.WriteFile(path, keep, 0o644))
+	for _, args := range [][]string{{path}, {"compare", streams + "failures_build_test.json", path}} {
+		stdout, stderr, code := runCmd(t, "", args...)
+		assert.Equal(t, 1, code, stderr)
+		assert.Empty(t, stdout)
+		assert.Contains(t, stderr, path+": no benchmark results: the run failed: FAIL example.com/m/benchpanic: build failed (example.com/m/broken did not build): broken/broken.go:3:23: undefined: undefinedName; FAIL example.com/m/broken: build failed")
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+	}
+}
