@@ -117,6 +117,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return writeBMF(f, d, as, stdout, stderr)
 	}
 	if len(as) == 0 {
+		if fs := failuresOf(inputs); len(fs) > 0 {
+			return &cli.ExitError{Code: cli.ExitFailure, Msg: "no sweep: the run failed: " + failureList(fs)}
+		}
 		if len(d.Bad) > 0 {
 			return parseError(fmt.Errorf("no usable sweep: %d results left out, not a positive, finite time per op (the first: %s)", len(d.Bad), d.Bad[0]))
 		}

@@ -381,3 +381,17 @@ func TestStreamOnlyFailures(t *testing.T) {
 		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
 	}
 }
+
+// TestNoSweepFailed: results but no sweep, beside a package that did not
+// build (the sweep's, it may be), say the failure first: exit 1.
+func TestNoSweepFailed(t *testing.T) {
+	dir := t.TempDir()
+	text := filepath.Join(dir, "plain.txt")
+	require.NoError(t, os.WriteFile(text, []byte("pkg: example.com/m/plain\nBenchmarkPlain-2 \t1\t5 ns/op\nPASS\nok  \texample.com/m/plain\t0.1s\nFAIL\texample.com/m/sweeps [build failed]\n"), 0o644))
+	for _, in := range []string{text, test2jsonFile(t, dir, text, true)} {
+		stdout, stderr, code := runCmd(t, "", in)
+		assert.Equal(t, 1, code, stderr)
+		assert.Empty(t, stdout)
+		assert.Equal(t, "benchreport: no sweep: the run failed: FAIL example.com/m/sweeps: build failed\n", stderr)
+	}
+}

@@ -102,6 +102,8 @@ type Stream struct {
 	// go test's text output writes to standard error, not with the
 	// results: the errors of a package that did not build.
 	Build map[string][]byte
+
+	text []byte // see Text
 }
 
 // Package is one package's part of a stream.
@@ -133,20 +135,26 @@ func (p *Package) Line(n int) int {
 
 // Text is the output of every package of the stream, one after the
 // other: the text `go test` without -json prints (without the build's
-// errors, which go to standard error).
-func (s *Stream) Text() []byte {
+// errors, which go to standard error). A package's last line that has no
+// newline is ended.
+func (s *Stream) Text() []byte { return s.text }
+
+// join makes the stream's text, and each package's Output a part of it:
+// the text takes no more memory than the packages' outputs did.
+func (s *Stream) join() {
 	n := 0
 	for _, p := range s.Packages {
 		n += len(p.Output) + 1
 	}
-	out := make([]byte, 0, n)
+	s.text = make([]byte, 0, n)
 	for _, p := range s.Packages {
-		out = append(out, p.Output...)
+		start := len(s.text)
+		s.text = append(s.text, p.Output...)
+		p.Output = s.text[start:len(s.text):len(s.text)]
 		if p.open {
-			out = append(out, '\n')
+			s.text = append(s.text, '\n')
 		}
 	}
-	return out
 }
 
 // Line returns the line of the stream that holds the end of line n
@@ -273,6 +281,7 @@ func Decode(data []byte) (*Stream, error) {
 			}
 		}
 	}
+	s.join()
 	return s, nil
 }
 
