@@ -111,6 +111,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if err != nil {
 		return err
 	}
+	for _, l := range d.BadSites {
+		fmt.Fprintf(stderr, "benchreport: left out of the sites (not a finite number from 0): %s\n", l)
+	}
 	as := bench.Analyze(d)
 	banners := failed(f, failuresOf(inputs), stderr)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
