@@ -111,8 +111,10 @@ func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 		}
 		return nil, parseError(errors.New(streamLines(ins, err.Error())))
 	}
-	for i, l := range s.Bad {
-		s.Bad[i] = streamLines(ins, l)
+	for _, list := range [][]string{s.Bad, s.BadSites} {
+		for i, l := range list {
+			list[i] = streamLines(ins, l)
+		}
 	}
 	return s, nil
 }
@@ -130,7 +132,7 @@ func failuresOf(ins []*input) []testjson.Failure {
 func failureList(fs []testjson.Failure) string {
 	s := make([]string, len(fs))
 	for i, f := range fs {
-		s[i] = f.String()
+		s[i] = bench.Printable(f.String())
 	}
 	return strings.Join(s, "; ")
 }
@@ -172,7 +174,7 @@ func failed(f bench.Format, fs []testjson.Failure, w io.Writer) []bench.Section 
 		case bench.Text, bench.Markdown, bench.HTML:
 			out = append(out, bench.Banner(fl.String()))
 		default:
-			fmt.Fprintf(w, "benchreport: %s\n", fl)
+			fmt.Fprintf(w, "benchreport: %s\n", bench.Printable(fl.String()))
 		}
 	}
 	return out
@@ -183,10 +185,10 @@ func failed(f bench.Format, fs []testjson.Failure, w io.Writer) []bench.Section 
 // reports whether NEW has any.
 func failedNew(w io.Writer, ins [2]*input) bool {
 	for _, f := range ins[0].failures {
-		fmt.Fprintf(w, "benchreport: note: failed in OLD: %s\n", f)
+		fmt.Fprintf(w, "benchreport: note: failed in OLD: %s\n", bench.Printable(f.String()))
 	}
 	for _, f := range ins[1].failures {
-		fmt.Fprintf(w, "benchreport: failed in NEW: %s\n", f)
+		fmt.Fprintf(w, "benchreport: failed in NEW: %s\n", bench.Printable(f.String()))
 	}
 	return len(ins[1].failures) > 0
 }

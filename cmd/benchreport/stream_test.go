@@ -395,3 +395,20 @@ func TestNoSweepFailed(t *testing.T) {
 		assert.Equal(t, "benchreport: no sweep: the run failed: FAIL example.com/m/sweeps: build failed\n", stderr)
 	}
 }
+
+// TestStreamBadSites: a sites value left out is named at the stream's line
+// that holds its sites line, as the text names the text's.
+func TestStreamBadSites(t *testing.T) {
+	text := hostile + "sites.txt"
+	stream := test2jsonFile(t, t.TempDir(), text, false)
+	_, wantErr, code := runCmd(t, "", text)
+	require.Equal(t, 0, code)
+	require.Contains(t, wantErr, "sites.txt:7: sites of BenchmarkSpin/workers=2-2: serialCPU 1e+300")
+	b, err := os.ReadFile(stream)
+	require.NoError(t, err)
+	lines := strings.Split(string(b), "\n")
+	require.Contains(t, lines[7], `"serialCPU\":1e300`, "line 8 of the stream (after its start event) holds text line 7")
+	_, gotErr, code := runCmd(t, "", stream)
+	assert.Equal(t, 0, code)
+	assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(wantErr, text+":7:", stream+":8:"), text, stream), gotErr)
+}

@@ -6,6 +6,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"unicode/utf8"
 )
 
 // Failure is a package whose run failed for another cause than a failed
@@ -41,32 +42,35 @@ func Failures(text []byte) []Failure {
 	n := 0
 	for raw := range bytes.Lines(text) {
 		n++
-		line := string(bytes.TrimRight(raw, "\r\n"))
-		if rest, ok := strings.CutPrefix(line, "FAIL\t"); ok {
-			if f, ok := summary(rest, sec); ok {
+		// Only the lines that say something are made strings: a long line
+		// (a sites line) is not copied.
+		line := bytes.TrimRight(raw, "\r\n")
+		if rest, ok := bytes.CutPrefix(line, []byte("FAIL\t")); ok {
+			if f, ok := summary(clip(rest), sec); ok {
 				f.Line = n
 				out = append(out, f)
 			}
 			sec = section{}
 			continue
 		}
-		trim := strings.TrimLeft(line, " ")
+		trim := bytes.TrimLeft(line, " ")
 		switch {
-		case strings.HasPrefix(line, "ok  \t"), strings.HasPrefix(line, "?   \t"):
+		case bytes.HasPrefix(line, []byte("ok  \t")), bytes.HasPrefix(line, []byte("?   \t")):
 			sec = section{}
-		case strings.HasPrefix(trim, "--- FAIL: Benchmark"):
+		case bytes.HasPrefix(trim, []byte("--- FAIL: Benchmark")):
 			sec.benchFailed = true
-		case strings.HasPrefix(line, "--- FAIL: "):
+		case bytes.HasPrefix(line, []byte("--- FAIL: ")):
 			// A test run -count times fails once a run.
-			if name, _, _ := strings.Cut(strings.TrimPrefix(line, "--- FAIL: "), " "); !slices.Contains(sec.tests, name) {
-				sec.tests = append(sec.tests, name)
+			name, _, _ := bytes.Cut(line[len("--- FAIL: "):], []byte(" "))
+			if !slices.Contains(sec.tests, clip(name)) {
+				sec.tests = append(sec.tests, clip(name))
 			}
-		case strings.HasPrefix(line, "panic: ") && sec.panic == "":
-			sec.panic = line
-		case strings.HasPrefix(line, "exit status "):
-			sec.exit = line
-		case strings.HasPrefix(line, "*** Test killed"):
-			sec.killed = line
+		case bytes.HasPrefix(line, []byte("panic: ")) && sec.panic == "":
+			sec.panic = clip(line)
+		case bytes.HasPrefix(line, []byte("exit status ")):
+			sec.exit = clip(line)
+		case bytes.HasPrefix(line, []byte("*** Test killed")):
+			sec.killed = clip(line)
 		}
 	}
 	return out
@@ -127,12 +131,28 @@ func (s *Stream) Failures() []Failure {
 	return out
 }
 
+// maxSaid is how much of a line a failure says: a message, not a dump.
+const maxSaid = 300
+
+// clip is line as a string, cut to maxSaid bytes (at a character's start)
+// with "..." where it was longer.
+func clip(line []byte) string {
+	if len(line) <= maxSaid {
+		return string(line)
+	}
+	n := maxSaid
+	for n > 0 && !utf8.RuneStart(line[n]) {
+		n--
+	}
+	return string(line[:n]) + "..."
+}
+
 // firstError is the first line of a build's output that is not its
 // "# pkg" header.
 func firstError(build []byte) string {
 	for line := range bytes.Lines(build) {
-		if l := strings.TrimSpace(string(line)); l != "" && !strings.HasPrefix(l, "#") {
-			return l
+		if l := bytes.TrimSpace(line); len(l) > 0 && l[0] != '#' {
+			return clip(l)
 		}
 	}
 	return ""

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -119,4 +120,15 @@ go: downloading golang.org/x/perf v0.0.0
 	// pkg: example.com/m
 	// BenchmarkJobs/workers=2-2  	  100	 123 ns/op
 	// the result is on line 5 of the stream; 1 line not JSON skipped
+}
+
+// TestFailuresClipped: what a failure says of a line is at most maxSaid
+// bytes of it, cut at a character's start.
+func TestFailuresClipped(t *testing.T) {
+	long := "panic: " + strings.Repeat("é", 400)
+	fs := Failures([]byte(long + "\nFAIL\tp\t0.1s\n"))
+	require.Len(t, fs, 1)
+	assert.LessOrEqual(t, len(fs[0].Why), maxSaid+len("..."))
+	assert.True(t, strings.HasPrefix(long, strings.TrimSuffix(fs[0].Why, "...")))
+	assert.True(t, utf8.ValidString(fs[0].Why))
 }
