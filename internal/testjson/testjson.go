@@ -31,6 +31,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
+	"math"
 	"strings"
 )
 
@@ -59,7 +61,16 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 		defer zr.Close()
 		src, compressed = zr, true
 	}
-	data, err := io.ReadAll(io.LimitReader(src, limit+1))
+	var data []byte
+	var err error
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok && !compressed {
+		// A file's size is known: read it into a buffer of that size, not
+		// into one that doubles as it fills (up to twice the file).
+		if fi, serr := st.Stat(); serr == nil && fi.Mode().IsRegular() && fi.Size() >= 0 {
+			data = make([]byte, 0, min(fi.Size(), limit)+1)
+		}
+	}
+	data, err = readInto(io.LimitReader(src, limit+1), data)
 	switch {
 	case err != nil && compressed:
 		return nil, fmt.Errorf("gzip: %w", err)
@@ -71,6 +82,23 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 		return nil, fmt.Errorf("more than %d bytes: %w", limit, ErrTooLarge)
 	}
 	return data, nil
+}
+
+// readInto is io.ReadAll into buf, which it fills before it grows it.
+func readInto(r io.Reader, buf []byte) ([]byte, error) {
+	for {
+		if len(buf) == cap(buf) {
+			buf = append(buf, 0)[:len(buf)]
+		}
+		n, err := r.Read(buf[len(buf):cap(buf)])
+		buf = buf[:len(buf)+n]
+		if err == io.EOF {
+			return buf, nil
+		}
+		if err != nil {
+			return buf, err
+		}
+	}
 }
 
 // event is what a test event (cmd/test2json's TestEvent) or a build event
@@ -115,7 +143,7 @@ type Package struct {
 	Output []byte
 	// ends[i] is the stream line of the event that ended line i+1 of
 	// Output (or held its last part, for a last line without newline).
-	ends []int
+	ends []int32
 	// FailedBuild is the package ID its "fail" event names as the cause
 	// of a build failure (this package or one it imports), "" if none.
 	FailedBuild string
@@ -130,7 +158,7 @@ func (p *Package) Line(n int) int {
 	if n < 1 || n > len(p.ends) {
 		return 0
 	}
-	return p.ends[n-1]
+	return int(p.ends[n-1])
 }
 
 // Text is the output of every package of the stream, one after the
@@ -138,24 +166,6 @@ func (p *Package) Line(n int) int {
 // errors, which go to standard error). A package's last line that has no
 // newline is ended.
 func (s *Stream) Text() []byte { return s.text }
-
-// join makes the stream's text, and each package's Output a part of it:
-// the text takes no more memory than the packages' outputs did.
-func (s *Stream) join() {
-	n := 0
-	for _, p := range s.Packages {
-		n += len(p.Output) + 1
-	}
-	s.text = make([]byte, 0, n)
-	for _, p := range s.Packages {
-		start := len(s.text)
-		s.text = append(s.text, p.Output...)
-		p.Output = s.text[start:len(s.text):len(s.text)]
-		if p.open {
-			s.text = append(s.text, '\n')
-		}
-	}
-}
 
 // Line returns the line of the stream that holds the end of line n
 // (counted from 1) of [Stream.Text], 0 for a line Text does not have.
@@ -228,43 +238,29 @@ func IsStream(data []byte) bool {
 // wrong types, or without an Action) is a *SyntaxError naming it: the
 // stream is damaged, and what it lost cannot be told. Events of actions
 // it does not know are passed over, as a newer go may add some.
+//
+// It reads the stream twice, the first time to check it and measure each
+// package's output, the second to copy the outputs into one text of the
+// size they make: the text costs its own size, never the slack of a
+// growing buffer per package.
 func Decode(data []byte) (*Stream, error) {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
+	if len(data) > math.MaxInt32 {
+		return nil, fmt.Errorf("%d bytes: more than a stream's %d", len(data), math.MaxInt32)
+	}
 	s := &Stream{}
 	byPath := map[string]*Package{}
-	n := 0
-	for raw := range bytes.Lines(data) {
-		n++
-		line := bytes.TrimSpace(raw)
-		if len(line) == 0 {
-			continue
-		}
-		if line[0] != '{' {
-			if s.Skipped == 0 {
-				s.FirstSkipped, s.SkippedLine = n, string(line)
-			}
-			s.Skipped++
-			continue
-		}
-		var e event
-		if err := json.Unmarshal(line, &e); err != nil {
-			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input") {
-				err = errors.New("cut short")
-			}
-			return nil, &SyntaxError{Line: n, Err: err}
-		}
-		if e.Action == "" {
-			return nil, &SyntaxError{Line: n, Err: errors.New("no Action")}
-		}
+	size := map[*Package]int{}
+	err := s.events(data, true, func(_ int, e *event) {
 		switch e.Action {
 		case "build-output":
 			if s.Build == nil {
 				s.Build = map[string][]byte{}
 			}
 			s.Build[e.ImportPath] = append(s.Build[e.ImportPath], e.Output...)
-			continue
+			return
 		case "build-fail":
-			continue
+			return
 		}
 		p := byPath[e.Package]
 		if p == nil {
@@ -274,26 +270,89 @@ func Decode(data []byte) (*Stream, error) {
 		}
 		switch e.Action {
 		case "output":
-			p.add(e.Output, n)
+			size[p] += len(e.Output)
+			if e.Output != "" {
+				p.open = !strings.HasSuffix(e.Output, "\n")
+			}
 		case "fail":
 			if e.Test == "" && e.FailedBuild != "" {
 				p.FailedBuild = e.FailedBuild
 			}
 		}
+	})
+	if err != nil {
+		return nil, err
 	}
-	s.join()
+	total := 0
+	for _, p := range s.Packages {
+		total += size[p]
+		if p.open {
+			total++
+		}
+	}
+	s.text = make([]byte, total)
+	at := 0
+	for _, p := range s.Packages {
+		p.Output = s.text[at : at : at+size[p]]
+		at += size[p]
+		if p.open {
+			s.text[at] = '\n' // the package's last line ended
+			at++
+		}
+		p.open = false
+	}
+	_ = s.events(data, false, func(n int, e *event) {
+		if e.Action == "output" {
+			byPath[e.Package].add(e.Output, n)
+		}
+	})
 	return s, nil
 }
 
-// add appends out, which came on stream line n, to p's output.
+// events calls fn with each event of the stream and its line number; with
+// count, it counts the lines that are not JSON.
+func (s *Stream) events(data []byte, count bool, fn func(n int, e *event)) error {
+	n := 0
+	for raw := range bytes.Lines(data) {
+		n++
+		line := bytes.TrimSpace(raw)
+		if len(line) == 0 {
+			continue
+		}
+		if line[0] != '{' {
+			if count && s.Skipped == 0 {
+				s.FirstSkipped, s.SkippedLine = n, string(line[:min(len(line), 200)])
+			}
+			if count {
+				s.Skipped++
+			}
+			continue
+		}
+		var e event
+		if err := json.Unmarshal(line, &e); err != nil {
+			if errors.Is(err, io.ErrUnexpectedEOF) || strings.Contains(err.Error(), "unexpected end of JSON input") {
+				err = errors.New("cut short")
+			}
+			return &SyntaxError{Line: n, Err: err}
+		}
+		if e.Action == "" {
+			return &SyntaxError{Line: n, Err: errors.New("no Action")}
+		}
+		fn(n, &e)
+	}
+	return nil
+}
+
+// add appends out, which came on stream line n, to p's output (within
+// the capacity Decode measured for it).
 func (p *Package) add(out string, n int) {
 	p.Output = append(p.Output, out...)
 	for rest := out; rest != ""; {
 		i := strings.IndexByte(rest, '\n')
 		if !p.open {
-			p.ends = append(p.ends, n)
+			p.ends = append(p.ends, int32(n))
 		}
-		p.ends[len(p.ends)-1] = n
+		p.ends[len(p.ends)-1] = int32(n)
 		if i < 0 {
 			p.open = true
 			break

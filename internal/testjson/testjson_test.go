@@ -6,7 +6,9 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"os"
 	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -311,4 +313,28 @@ func TestTest2JSON(t *testing.T) {
 	assert.GreaterOrEqual(t, parts, 3, "the name before its result, the sites line in pieces of at most 1 KiB: %s", stream)
 	assert.LessOrEqual(t, longest, 1024)
 	assert.Empty(t, s.Failures(), "a failed benchmark is said by its own line")
+}
+
+// TestReadAllFile: a file is read into a buffer of its size, to its end,
+// and over the limit it is refused alike.
+func TestReadAllFile(t *testing.T) {
+	text := bytes.Repeat([]byte("BenchmarkX-2 \t1\t5 ns/op\n"), 1000)
+	path := filepath.Join(t.TempDir(), "out.txt")
+	require.NoError(t, os.WriteFile(path, text, 0o644))
+	for _, tt := range []struct {
+		limit int64
+		ok    bool
+	}{{int64(len(text)), true}, {int64(len(text)) + 1, true}, {int64(len(text)) - 1, false}} {
+		f, err := os.Open(path)
+		require.NoError(t, err)
+		got, err := ReadAll(f, tt.limit)
+		f.Close()
+		if tt.ok {
+			require.NoError(t, err)
+			assert.Equal(t, text, got)
+			assert.LessOrEqual(t, cap(got), len(text)+1, "no slack")
+		} else {
+			assert.ErrorIs(t, err, ErrTooLarge)
+		}
+	}
 }
