@@ -196,7 +196,7 @@ func gz(t *testing.T, parts ...[]byte) []byte {
 
 func TestReadAll(t *testing.T) {
 	text := []byte("pkg: p\nBenchmarkX-2 \t1\t5 ns/op\n")
-	bomb := gz(t, make([]byte, 4<<20)) // 4 MiB of zeros in ~4 KiB
+	bomb := bytes.Repeat(gz(t, make([]byte, 1<<20)), 4) // 4 MiB of zeros in ~4 KiB, 4 members
 	whole := gz(t, text)
 	tests := []struct {
 		name  string
@@ -237,7 +237,7 @@ func TestReadAll(t *testing.T) {
 
 // TestReadAllStopsAtLimit: a bomb is read no further than the limit.
 func TestReadAllStopsAtLimit(t *testing.T) {
-	bomb := gz(t, make([]byte, 16<<20))
+	bomb := bytes.Repeat(gz(t, make([]byte, 1<<20)), 16) // 16 members of 1 MiB of zeros
 	r := &countingReader{r: bytes.NewReader(bomb)}
 	_, err := ReadAll(r, 256<<10)
 	require.ErrorIs(t, err, ErrTooLarge)
