@@ -19,6 +19,8 @@ type Failure struct {
 	Line    int    // the line of go test's FAIL line for it
 }
 
+// String says the failure as go test's summary line would, with why:
+// "FAIL example.com/m/work: build failed".
 func (f Failure) String() string { return fmt.Sprintf("FAIL %s: %s", f.Package, f.Why) }
 
 // section is what go test's text says of one package before its summary

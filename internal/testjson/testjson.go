@@ -10,7 +10,11 @@
 // may come in several events (test2json flushes a benchmark's name before
 // its result, "BenchmarkX-2  \t" then "  100\t 123 ns/op\n", and splits a
 // line longer than its 1 KiB output buffer), and the events of several
-// packages interleave when go test runs them in parallel (-p above 1).
+// packages interleave where their runs overlap: go test -json at -p above
+// 1 runs the test binaries of several packages at once (with -bench it
+// runs them one at a time, cmd/go/internal/test's "Force benchmarks to
+// run in serial", and their events come package after package), and two
+// go test processes writing to one file interleave whatever -p.
 // [Decode] groups the events by their Package field, joins each package's
 // output in order and the packages in the order they started (go test
 // starts them in the order of its arguments, as its text output prints
@@ -121,7 +125,7 @@ type Stream struct {
 	// Skipped counts the lines that are not JSON (a line that does not
 	// begin with "{", as `2>&1` mixes in "go: downloading ..."); blank
 	// lines are not counted. FirstSkipped is the first one's line number
-	// and SkippedLine its text.
+	// and SkippedLine its text (its first 200 bytes).
 	Skipped      int
 	FirstSkipped int
 	SkippedLine  string
@@ -186,10 +190,12 @@ type SyntaxError struct {
 	Err  error
 }
 
+// Error says the line and what is wrong with it.
 func (e *SyntaxError) Error() string {
 	return fmt.Sprintf("line %d: not a go test -json event: %v", e.Line, e.Err)
 }
 
+// Unwrap returns the JSON decoder's error (or why the object is no event).
 func (e *SyntaxError) Unwrap() error { return e.Err }
 
 // eventPrefixes are how the events of go test -json begin: test2json
