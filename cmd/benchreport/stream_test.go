@@ -26,7 +26,7 @@ const streams = "testdata/json/"
 // testdata/README.md).
 var twins = []string{"sweeps_p1", "sweeps_p2", "sweeps_interleaved"}
 
-func gunzip(t *testing.T, path string) []byte {
+func gunzip(t testing.TB, path string) []byte {
 	t.Helper()
 	f, err := os.Open(path)
 	require.NoError(t, err)
@@ -120,7 +120,7 @@ func TestStreamGolden(t *testing.T) {
 
 // test2jsonFile converts a text file (gzipped or not) with the real
 // converter, go tool test2json, into a stream in dir; gzipped too if zip.
-func test2jsonFile(t *testing.T, dir, path string, zip bool) string {
+func test2jsonFile(t testing.TB, dir, path string, zip bool) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
 	if err != nil {
@@ -411,4 +411,25 @@ func TestStreamBadSites(t *testing.T) {
 	_, gotErr, code := runCmd(t, "", stream)
 	assert.Equal(t, 0, code)
 	assert.Equal(t, strings.ReplaceAll(strings.ReplaceAll(wantErr, text+":7:", stream+":8:"), text, stream), gotErr)
+}
+
+// BenchmarkReadSamples: the cost of reading a run from its go test -json
+// stream beside reading it from its text (the recorded make bench run,
+// converted by go tool test2json), both gzipped, to the model.
+func BenchmarkReadSamples(b *testing.B) {
+	text := real + "real_make_bench_looks.txt.gz"
+	stream := test2jsonFile(b, b.TempDir(), text, true)
+	for _, in := range []struct{ name, path string }{{"text", text}, {"json", stream}} {
+		b.Run(in.name, func(b *testing.B) {
+			for b.Loop() {
+				r, err := readInput(b.Context(), in.path, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if _, err := readSamples(io.Discard, r); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
 }
