@@ -87,7 +87,9 @@ func readInput(ctx context.Context, name string, stdin io.Reader) (*input, error
 		}
 		return nil, parseError(fmt.Errorf("%s: %w", name, err))
 	}
-	in.Data, in.stream, in.failures = st.Text(), st, st.Failures()
+	// go test -json prints a benchmark's name with its result; a stream
+	// that go tool test2json made of go test's text may have a name cut.
+	in.Data, in.stream, in.failures = testjson.DropCutNames(st.Text()), st, st.Failures()
 	return in, nil
 }
 

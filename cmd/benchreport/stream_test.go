@@ -433,3 +433,29 @@ func BenchmarkReadSamples(b *testing.B) {
 		})
 	}
 }
+
+// TestStreamStdin: a gzipped stream on standard input is read as the file.
+func TestStreamStdin(t *testing.T) {
+	zipped, err := os.ReadFile(streams + "sweeps_p2.json.gz")
+	require.NoError(t, err)
+	want, _, code := runCmd(t, "", streams+"sweeps_p2.txt.gz")
+	require.Equal(t, 0, code)
+	for _, stdin := range []string{string(zipped), string(gunzip(t, streams+"sweeps_p2.json.gz"))} {
+		got, stderr, code := runCmd(t, stdin, "-")
+		assert.Equal(t, 0, code, stderr)
+		assert.Equal(t, want, got)
+	}
+}
+
+// TestCrashedBenchmark: go test's text of a benchmark that panicked (its
+// name printed before the run, the panic after it on its line), and the
+// stream go tool test2json makes of it, report the rest and the crash.
+func TestCrashedBenchmark(t *testing.T) {
+	text := streams + "failures_panic.txt"
+	for _, in := range []string{text, test2jsonFile(t, t.TempDir(), text, false)} {
+		stdout, stderr, code := runCmd(t, "", in)
+		assert.Equal(t, 0, code, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "FAIL example.com/m/benchpanic: panic: boom\n"), stdout)
+		assert.Contains(t, stdout, "benchpanic: Boom-2")
+	}
+}

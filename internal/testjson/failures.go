@@ -28,7 +28,7 @@ func (f Failure) String() string { return fmt.Sprintf("FAIL %s: %s", f.Package, 
 type section struct {
 	benchFailed bool     // a "--- FAIL: BenchmarkX" line
 	tests       []string // tests, examples, fuzz targets failed (top level)
-	panic       string   // the first "panic: " line
+	panic       string   // the first "panic: " or "fatal error: " line
 	exit        string   // an "exit status N" line
 	killed      string   // "*** Test killed ..."
 }
@@ -47,6 +47,11 @@ func Failures(text []byte) []Failure {
 		// Only the lines that say something are made strings: a long line
 		// (a sites line) is not copied.
 		line := bytes.TrimRight(raw, "\r\n")
+		if bytes.HasPrefix(line, []byte("Benchmark")) {
+			if m := cutByCrash.FindSubmatchIndex(line); m != nil {
+				line = line[m[2]:] // see DropCutNames
+			}
+		}
 		if rest, ok := bytes.CutPrefix(line, []byte("FAIL\t")); ok {
 			if f, ok := summary(clip(rest), sec); ok {
 				f.Line = n
@@ -67,7 +72,7 @@ func Failures(text []byte) []Failure {
 			if !slices.Contains(sec.tests, clip(name)) {
 				sec.tests = append(sec.tests, clip(name))
 			}
-		case bytes.HasPrefix(line, []byte("panic: ")) && sec.panic == "":
+		case (bytes.HasPrefix(line, []byte("panic: ")) || bytes.HasPrefix(line, []byte("fatal error: "))) && sec.panic == "":
 			sec.panic = clip(line)
 		case bytes.HasPrefix(line, []byte("exit status ")):
 			sec.exit = clip(line)

@@ -39,6 +39,11 @@ func TestFailures(t *testing.T) {
 			want: []Failure{{"example.com/m/benchpanic", "panic: boom", 7}},
 		},
 		{
+			name: "go test's text of a benchmark that crashed: its name before the crash",
+			text: "pkg: p\nBenchmarkM/workers=2-2         \tfatal error: concurrent map writes\n\ngoroutine 9 [running]:\nexit status 2\nFAIL\tp\t0.039s\n",
+			want: []Failure{{"p", "fatal error: concurrent map writes", 6}},
+		},
+		{
 			name: "a failed benchmark is said by its own line, not again",
 			text: "--- FAIL: BenchmarkFlaky/workers=2\n    f_test.go:7: round trip failed\n--- FAIL: BenchmarkFlaky\nFAIL\nexit status 1\nFAIL\texample.com/m/benchfail\t0.028s\n",
 		},
