@@ -73,6 +73,9 @@ func readInput(ctx context.Context, name string, stdin io.Reader) (*input, error
 		}
 		data = res.data
 	}
+	if c := testjson.Compressed(data); c != "" {
+		return nil, parseError(fmt.Errorf("%s: %s-compressed: benchreport reads text, go test -json and gzip; decompress it first", name, c))
+	}
 	in := &input{Input: bench.Input{Name: name, Data: data}}
 	if !testjson.IsStream(data) {
 		in.Data = testjson.DropCutNames(data)

@@ -238,6 +238,8 @@ func TestStreamHostile(t *testing.T) {
 		{"an object that is no event", write("noevent.json", join(join(lines[:5]...), []byte("{\"ops\":10}\n"), join(lines[5:]...))), "noevent.json:6: not a go test -json event: no Action"},
 		{"gzip cut short", write("cut.json.gz", zipped.Bytes()[:zipped.Len()/2]), "cut.json.gz: gzip: unexpected EOF"},
 		{"gzip's magic bytes, no gzip", write("magic.txt", []byte("\x1f\x8b\x08garbage")), "magic.txt: gzip: "},
+		{"gzipped twice", write("twice.json.gz", gzipped(t, zipped.Bytes())), "twice.json.gz: gzip-compressed: benchreport reads text, go test -json and gzip; decompress it first"},
+		{"zstd", write("out.json.zst", []byte("\x28\xb5\x2f\xfd\x24\x00")), "out.json.zst: zstd-compressed"},
 	}
 	for _, tt := range tests {
 		for _, args := range [][]string{{tt.path}, {"compare", streams + "sweeps_p1.txt.gz", tt.path}} {
@@ -458,4 +460,31 @@ func TestCrashedBenchmark(t *testing.T) {
 		assert.True(t, strings.HasPrefix(stdout, "FAIL example.com/m/benchpanic: panic: boom\n"), stdout)
 		assert.Contains(t, stdout, "benchpanic: Boom-2")
 	}
+}
+
+// TestStreamFailedBenchmark: a benchmark that failed (b.Fatal) in a real
+// stream is read as in its text: a note of its sweep, and compare's NEW
+// fails on it; the package's FAIL line adds nothing.
+func TestStreamFailedBenchmark(t *testing.T) {
+	for _, ext := range []string{".txt", ".json"} {
+		path := streams + "failures_bench" + ext
+		stdout, stderr, code := runCmd(t, "", path)
+		assert.Equal(t, 0, code, stderr)
+		assert.True(t, strings.HasPrefix(stdout, "benchfail: Flaky-2\n"), "no package failure above the report: %s", stdout)
+		assert.Contains(t, stdout, "note: BenchmarkFlaky/workers=2 failed: its point is missing")
+		_, stderr, code = runCmd(t, "", "compare", path, path)
+		assert.Equal(t, 1, code)
+		assert.Contains(t, stderr, "benchreport: failed in NEW: BenchmarkFlaky/workers=2\n")
+		assert.NotContains(t, stderr, "FAIL example.com/m/benchfail")
+	}
+}
+
+func gzipped(t *testing.T, data []byte) []byte {
+	t.Helper()
+	var buf bytes.Buffer
+	zw := gzip.NewWriter(&buf)
+	_, err := zw.Write(data)
+	require.NoError(t, err)
+	require.NoError(t, zw.Close())
+	return buf.Bytes()
 }

@@ -88,6 +88,31 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	return data, nil
 }
 
+// otherMagic are the magic bytes of compressions ReadAll does not undo.
+var otherMagic = []struct{ name, magic string }{
+	{"gzip", "\x1f\x8b"}, // gzipped twice
+	{"zstd", "\x28\xb5\x2f\xfd"},
+	{"xz", "\xfd7zXZ\x00"},
+	{"bzip2", "BZh"},
+	{"zip", "PK\x03\x04"},
+}
+
+// Compressed names the compression data begins with ("zstd", "xz",
+// "bzip2", "zip", or "gzip" for data gzipped twice), "" for none of them:
+// what ReadAll returns is then no text, and saying so beats calling it
+// malformed.
+func Compressed(data []byte) string {
+	for _, m := range otherMagic {
+		if bytes.HasPrefix(data, []byte(m.magic)) {
+			if m.name == "bzip2" && (len(data) < 4 || data[3] < '1' || data[3] > '9') {
+				continue // "BZh" then the block size, '1' to '9'
+			}
+			return m.name
+		}
+	}
+	return ""
+}
+
 // readInto is io.ReadAll into buf, which it fills before it grows it.
 func readInto(r io.Reader, buf []byte) ([]byte, error) {
 	for {

@@ -338,3 +338,19 @@ func TestReadAllFile(t *testing.T) {
 		}
 	}
 }
+
+func TestCompressed(t *testing.T) {
+	tests := []struct{ data, want string }{
+		{"\x28\xb5\x2f\xfd\x00", "zstd"},
+		{"\xfd7zXZ\x00\x00", "xz"},
+		{"BZh91AY&SY", "bzip2"},
+		{"PK\x03\x04", "zip"},
+		{"\x1f\x8b\x08", "gzip"},
+		{"BZh is no benchmark output\n", ""},
+		{"BenchmarkX-2 \t1\t5 ns/op\n", ""},
+		{"", ""},
+	}
+	for _, tt := range tests {
+		assert.Equal(t, tt.want, Compressed([]byte(tt.data)), "%q", tt.data)
+	}
+}
