@@ -32,6 +32,8 @@ type input struct {
 	// failures are the packages the run reports failed for another cause
 	// than a failed benchmark (a build, a test, a panic).
 	failures []testjson.Failure
+	// lineRef matches "NAME:LINE" in bench's messages (see streamLines).
+	lineRef *regexp.Regexp
 }
 
 // readInput reads a file, a results folder's raw.txt, or standard input
@@ -150,8 +152,10 @@ func streamLines(ins []*input, msg string) string {
 		if in.stream == nil {
 			continue
 		}
-		re := regexp.MustCompile(regexp.QuoteMeta(in.Name) + `:(\d+)`)
-		msg = re.ReplaceAllStringFunc(msg, func(m string) string {
+		if in.lineRef == nil {
+			in.lineRef = regexp.MustCompile(regexp.QuoteMeta(in.Name) + `:(\d+)`)
+		}
+		msg = in.lineRef.ReplaceAllStringFunc(msg, func(m string) string {
 			n, err := strconv.Atoi(m[len(in.Name)+1:])
 			if l := in.stream.Line(n); err == nil && l > 0 {
 				return in.Name + ":" + strconv.Itoa(l)
