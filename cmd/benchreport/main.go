@@ -42,8 +42,9 @@
 // machine's, never a regression.
 //
 // Exit status: 0 success; 1 the gate failed (compare: a regression, or a
-// benchmark of OLD missing, failed or bad in NEW); 2 a usage error, or an
-// input that cannot be read or is not benchmark output; 3 compare cannot
+// benchmark of OLD missing, failed or bad in NEW, or a package of NEW
+// failed), or the run failed with no result or no sweep to report; 2 a
+// usage error, or an input that cannot be read or is not benchmark output; 3 compare cannot
 // judge: the machine changed between the runs (the canary moved, or one
 // commit measured twice differs) and nothing is worse than that; 130 or
 // 143 interrupted (SIGINT, SIGTERM).
@@ -65,7 +66,8 @@ import (
 const usage = `usage: benchreport [-format text|markdown|csv|json|html|bmf|gab-smaller|gab-bigger] [-svg FILE] [-html FILE] FILE...
        benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
-in NEW; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
+in NEW, or a package of NEW failed (build, test, crash), or a failed run with
+nothing to report; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
 machine changed between the runs (the canary moved, or one commit measured
 twice differs) and nothing is worse than that; 130/143 interrupted
 `
