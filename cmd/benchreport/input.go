@@ -100,23 +100,32 @@ func readInput(ctx context.Context, name string, stdin io.Reader) (*input, error
 
 // readSamples reads the inputs as one (bench.Read), the lines its
 // messages name being the inputs' own (a stream's line, not its text's).
-// It notes on w the lines of a stream that were not JSON. An input with
-// no result that reports a failed package is that failure: exit 1.
+// It notes on w the lines of a stream that were not JSON (in its one line,
+// where it fails). An input with no result that reports a failed package
+// is that failure: exit 1.
 func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 	var bins []bench.Input
+	var notes []string
 	for _, in := range ins {
 		bins = append(bins, in.Input)
 		if st := in.stream; st != nil && st.Skipped > 0 {
-			fmt.Fprintf(w, "benchreport: note: %s: %s not JSON skipped (the first, line %d: %.80q)\n",
-				in.Name, plural.Count(st.Skipped, "line", "lines"), st.FirstSkipped, st.SkippedLine)
+			notes = append(notes, fmt.Sprintf("%s: %s not JSON skipped (the first, line %d: %.80q)",
+				in.Name, plural.Count(st.Skipped, "line", "lines"), st.FirstSkipped, st.SkippedLine))
 		}
 	}
 	s, err := bench.Read(bins...)
 	if err != nil {
+		msg, code := streamLines(ins, err.Error()), cli.ExitUsage
 		if fs := failuresOf(ins); len(fs) > 0 && errors.Is(err, bench.ErrNoResults) {
-			return nil, &cli.ExitError{Code: cli.ExitFailure, Msg: fmt.Sprintf("%s: the run failed: %s", streamLines(ins, err.Error()), failureList(fs))}
+			msg, code = msg+": the run failed: "+failureList(fs), cli.ExitFailure
 		}
-		return nil, parseError(errors.New(streamLines(ins, err.Error())))
+		if len(notes) > 0 {
+			msg += "; " + strings.Join(notes, "; ")
+		}
+		return nil, &cli.ExitError{Code: code, Msg: msg}
+	}
+	for _, n := range notes {
+		fmt.Fprintf(w, "benchreport: note: %s\n", n)
 	}
 	for _, list := range [][]string{s.Bad, s.BadSites} {
 		for i, l := range list {

@@ -488,3 +488,54 @@ func gzipped(t *testing.T, data []byte) []byte {
 	require.NoError(t, zw.Close())
 	return buf.Bytes()
 }
+
+// TestStreamHostileText: #37's probes of the text, in a stream go tool
+// test2json made of them, read as the text: a line past the readers' 64
+// KiB (in 1 KiB events) refused at the stream's line that ends it, forged
+// names escaped alike.
+func TestStreamHostileText(t *testing.T) {
+	dir := t.TempDir()
+	long := filepath.Join(dir, "long.txt")
+	require.NoError(t, os.WriteFile(long, []byte("pkg: example.com/m\nBenchmarkW/workers=1-2 1 100 ns/op\nBenchmarkW/workers=2-2 1 50 ns/op\n"+
+		"    sweep-sites: BenchmarkW/workers=1-2 {\"ops\":1,\"cpu\":[{\"func\":\""+strings.Repeat("x", 70000)+"\",\"value\":1}]}\n"), 0o644))
+	stream := test2jsonFile(t, dir, long, false)
+	b, err := os.ReadFile(stream)
+	require.NoError(t, err)
+	ends := 0 // the stream line that holds the end of the long line
+	for n, line := range strings.Split(string(b), "\n") {
+		if strings.Contains(line, `\"value\":1}]}\n"`) {
+			ends = n + 1
+		}
+	}
+	require.Greater(t, ends, 60, "the line in 1 KiB events")
+	stdout, stderr, code := runCmd(t, "", stream)
+	assert.Equal(t, 2, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, fmt.Sprintf("benchreport: %s:%d: a line of 70079 bytes, longer than the 65535 that a line of benchmark output may be (benchfmt's and benchstat's limit)\n", stream, ends), stderr)
+
+	forged := hostile + "forged_names.txt"
+	fstream := test2jsonFile(t, dir, forged, false)
+	for _, args := range [][]string{{}, {"-format", "markdown"}} {
+		want, wantErr, _ := runCmd(t, "", append(args, forged)...)
+		got, gotErr, code := runCmd(t, "", append(args, fstream)...)
+		assert.Equal(t, 0, code, gotErr)
+		assert.Equal(t, want, got)
+		assert.Equal(t, wantErr, gotErr)
+		assert.NotContains(t, got+gotErr, "\x1b")
+	}
+}
+
+// TestStreamNothingButNotJSON: a stream with no result says, in its one
+// line, the lines it skipped (go test of an older Go writes the build's
+// errors as text even with -json).
+func TestStreamNothingButNotJSON(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.json")
+	require.NoError(t, os.WriteFile(path, []byte("# example.com/m/broken\nbroken/broken.go:3:23: undefined: undefinedName\n"+
+		`{"Action":"output","Package":"example.com/m/broken","Output":"FAIL\texample.com/m/broken [build failed]\n"}`+"\n"+
+		`{"Action":"fail","Package":"example.com/m/broken"}`+"\n"), 0o644))
+	stdout, stderr, code := runCmd(t, "", path)
+	assert.Equal(t, 1, code)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "benchreport: "+path+": no benchmark results: the run failed: FAIL example.com/m/broken: build failed; "+
+		path+`: 2 lines not JSON skipped (the first, line 1: "# example.com/m/broken")`+"\n", stderr)
+}
