@@ -51,6 +51,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -109,7 +110,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		}
 		inputs = append(inputs, in)
 	}
-	d, err := readSamples(stderr, inputs...)
+	var notes bytes.Buffer // said once the inputs are found to be a report's
+	d, err := readSamples(&notes, inputs...)
 	if err != nil {
 		return err
 	}
@@ -119,6 +121,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	as := bench.Analyze(d)
 	banners := failed(f, failuresOf(inputs), stderr)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
+		_, _ = notes.WriteTo(stderr)
 		return writeBMF(f, d, as, stdout, stderr)
 	}
 	if len(as) == 0 {
@@ -135,6 +138,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		sections = append([]bench.Section{bench.Banner(*note)}, sections...)
 	}
 	sections = append(banners, sections...)
+	_, _ = notes.WriteTo(stderr)
 	if *svg != "" {
 		if err := atomicfile.Write(*svg, 0o644, func(w io.Writer) error { return bench.WriteSVG(w, as) }); err != nil {
 			return err
@@ -197,12 +201,13 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	}
 	var samples [2]*bench.Samples
 	var inputs [2]*input
+	var notes bytes.Buffer // said once the inputs are found comparable
 	for i, name := range fs.Args() {
 		in, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		if samples[i], err = readSamples(stderr, in); err != nil {
+		if samples[i], err = readSamples(&notes, in); err != nil {
 			return err
 		}
 		inputs[i] = in
@@ -211,6 +216,7 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 	if err != nil {
 		return parseError(fmt.Errorf("%s and %s: %w", fs.Arg(0), fs.Arg(1), err))
 	}
+	_, _ = notes.WriteTo(stderr)
 	if err := bench.WriteGate(stdout, stderr, g, *alpha); err != nil {
 		return err
 	}

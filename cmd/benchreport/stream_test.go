@@ -539,3 +539,25 @@ func TestStreamNothingButNotJSON(t *testing.T) {
 	assert.Equal(t, "benchreport: "+path+": no benchmark results: the run failed: FAIL example.com/m/broken: build failed; "+
 		path+`: 2 lines not JSON skipped (the first, line 1: "# example.com/m/broken")`+"\n", stderr)
 }
+
+// TestStreamNoteOnlyWithReport: the note of skipped lines is said with a
+// report or a comparison, never beside an input error (one line).
+func TestStreamNoteOnlyWithReport(t *testing.T) {
+	dir := t.TempDir()
+	plain := filepath.Join(dir, "plain.json")
+	require.NoError(t, os.WriteFile(plain, []byte("go: downloading x v1.0.0\n"+
+		`{"Action":"output","Package":"p","Output":"BenchmarkPlain-2 \t1\t5 ns/op\n"}`+"\n"), 0o644))
+	for _, args := range [][]string{{plain}, {"compare", plain, real + "cpu.txt"}} {
+		stdout, stderr, code := runCmd(t, "", args...)
+		assert.Equal(t, 2, code)
+		assert.Empty(t, stdout)
+		assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+		assert.NotContains(t, stderr, "note:")
+	}
+	_, stderr, code := runCmd(t, "", "-format", "csv", plain)
+	assert.Equal(t, 2, code, "no sweep")
+	assert.Equal(t, 1, strings.Count(stderr, "\n"), stderr)
+	_, stderr, code = runCmd(t, "", "-format", "bmf", plain)
+	assert.Equal(t, 0, code, stderr)
+	assert.Contains(t, stderr, `benchreport: note: `+plain+`: 1 line not JSON skipped (the first, line 1: "go: downloading x v1.0.0")`)
+}
