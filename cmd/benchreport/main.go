@@ -116,7 +116,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return err
 	}
 	for _, l := range d.BadSites {
-		fmt.Fprintf(stderr, "benchreport: left out of the sites (not a finite number from 0): %s\n", l)
+		fmt.Fprintf(stderr, "benchreport: left out of the sites: %s\n", l)
 	}
 	as := bench.Analyze(d)
 	banners := failed(f, failuresOf(inputs), stderr)
