@@ -207,7 +207,7 @@ func TestImpossibleSiteValues(t *testing.T) {
 		assert.False(t, strings.Contains(out, bad), "an output holds %q", bad)
 	}
 	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: cpuTotal 1e+300, not a measurement (a finite number from 0 to 1e+12)")
-	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5, not a measurement (a finite number from 0 to 1e+12)")
+	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5, not a count (a whole number from 0)")
 }
 
 // TestLongSitesLine: a line longer than MaxLine is refused before any of

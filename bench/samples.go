@@ -3,7 +3,6 @@ package bench
 import (
 	"bufio"
 	"bytes"
-	"cmp"
 	"errors"
 	"fmt"
 	"math"
@@ -345,62 +344,6 @@ func configValue(line []byte, key string) (string, bool) {
 	}
 	return string(bytes.TrimLeft(rest, " \t")), true
 }
-
-// cleanSites leaves out of st every value that is no measurement: a site
-// whose value is not a finite number from 0 to maxSiteValue, a total that
-// is not, a negative count of samples or line; and of a list longer than
-// sweep writes, all but its maxSitesKept largest. It returns what it left
-// out, in words ("cpu[0] x: value -8.64e+06, not a measurement ...").
-func cleanSites(st *sweep.Sites) []string {
-	var out []string
-	bad := func(v float64) bool { return math.IsNaN(v) || v < 0 || v > maxSiteValue }
-	for _, f := range []struct {
-		name string
-		v    *float64
-	}{{"serialCPU", &st.SerialCPU}, {"cpuTotal", &st.CPUTotal}, {"runTotal", &st.RunTotal}, {"runSerial", &st.RunSerial}} {
-		if bad(*f.v) {
-			out = append(out, fmt.Sprintf("%s %s%s", f.name, fmtNumber(*f.v), noMeasurement))
-			*f.v = 0
-		}
-	}
-	if st.Samples < 0 {
-		out = append(out, fmt.Sprintf("samples %d%s", st.Samples, noMeasurement))
-		st.Samples = 0
-	}
-	for _, l := range []struct {
-		name  string
-		sites *[]sweep.Site
-	}{{"cpu", &st.CPU}, {"roots", &st.Roots}, {"serial", &st.Serial}, {"mutex", &st.Mutex}, {"block", &st.Block}, {"alloc", &st.Alloc}, {"waits", &st.Waits}} {
-		kept := (*l.sites)[:0]
-		for i, site := range *l.sites {
-			if bad(site.Value) {
-				out = append(out, fmt.Sprintf("%s[%d] %s: value %s%s", l.name, i, Printable(shortText(site.Func, 80)), fmtNumber(site.Value), noMeasurement))
-				continue
-			}
-			site.Line, site.UserLine = max(site.Line, 0), max(site.UserLine, 0)
-			kept = append(kept, site)
-		}
-		if len(kept) > maxSitesKept {
-			// sweep writes 12 a list: the rest of a longer one is not
-			// kept (a line of 64 KiB holds thousands of small entries).
-			slices.SortStableFunc(kept, func(a, b sweep.Site) int { return cmp.Compare(b.Value, a.Value) })
-			out = append(out, fmt.Sprintf("%s: %d entries past its %d largest, more than sweep writes", l.name, len(kept)-maxSitesKept, maxSitesKept))
-			kept = slices.Clone(kept[:maxSitesKept]) // not the long backing array
-		}
-		*l.sites = kept
-	}
-	if len(st.Skipped) > maxSitesKept {
-		st.Skipped = slices.Clone(st.Skipped[:maxSitesKept])
-	}
-	return out
-}
-
-// noMeasurement ends the words on a value cleanSites leaves out.
-const noMeasurement = ", not a measurement (a finite number from 0 to 1e+12)"
-
-// maxSitesKept is the most entries a list of a sites line keeps: as many
-// as sweep writes.
-const maxSitesKept = 12
 
 // fmtNumber is a number as the left-out lines name it.
 func fmtNumber(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
