@@ -2,6 +2,7 @@ package sweep
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -34,27 +35,46 @@ const maxSkipped = 8
 // shortening made alike summed (boundSites), every other list at most
 // maxSites (maxSkipped reasons), then, while the line is too long, the
 // last entry of the longest list left out (the smallest, in a list of
-// sites). s is left as it is. ok is false where even the line without
+// sites). s is left as it is: every list and pointer is copied before it
+// changes. ok is false where even the line without
 // entries would be too long (a benchmark's name of tens of KiB): no line is
 // written then, since none could be read.
 func sitesLine(s *Sites, name string) (line string, ok bool) {
-	var c Sites
-	if b, err := json.Marshal(s); err != nil || json.Unmarshal(b, &c) != nil {
-		return "", false // the line itself could not be written
-	}
+	c := *s // bound copies every list and pointer before it changes it
 	var lists []reflect.Value
 	bound(reflect.ValueOf(&c).Elem(), "", &lists)
 	for {
 		line = c.Encode(name)
-		if len(line)+1 <= MaxSitesLine {
+		excess := len(line) + 1 - MaxSitesLine
+		if excess <= 0 {
 			return line, true
 		}
-		longest := slices.MaxFunc(lists, func(a, b reflect.Value) int { return a.Len() - b.Len() })
-		if longest.Len() == 0 {
-			return "", false
+		// The last entries of the longest lists go, a list of sites
+		// before a call path of the same length, until what they held
+		// covers the excess; then the line is written again to see.
+		for excess > 0 {
+			longest := slices.MaxFunc(lists, func(a, b reflect.Value) int {
+				return cmp.Or(a.Len()-b.Len(), cmp.Compare(b2i(a.Type() == siteList), b2i(b.Type() == siteList)))
+			})
+			n := longest.Len()
+			if n == 0 {
+				return "", false
+			}
+			size := 1
+			if b, err := json.Marshal(longest.Index(n - 1).Interface()); err == nil {
+				size += len(b)
+			}
+			longest.Set(longest.Slice(0, n-1))
+			excess -= size
 		}
-		longest.Set(longest.Slice(0, longest.Len()-1))
 	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }
 
 // siteList is the type of a list of sites, which boundSites bounds.
@@ -66,7 +86,10 @@ func bound(v reflect.Value, field string, lists *[]reflect.Value) {
 	switch v.Kind() {
 	case reflect.Pointer:
 		if !v.IsNil() {
-			bound(v.Elem(), field, lists)
+			cp := reflect.New(v.Elem().Type())
+			cp.Elem().Set(v.Elem())
+			v.Set(cp)
+			bound(cp.Elem(), field, lists)
 		}
 	case reflect.Struct:
 		for i := range v.NumField() {
@@ -85,14 +108,15 @@ func bound(v reflect.Value, field string, lists *[]reflect.Value) {
 		limit := maxSites
 		switch {
 		case v.Type() == siteList:
-			v.Set(reflect.ValueOf(boundSites(v.Interface().([]Site))))
+			v.Set(reflect.ValueOf(boundSites(v.Interface().([]Site)))) // a new array
 		case v.Type().Elem().Kind() == reflect.String:
 			limit = maxSkipped
 		}
-		if v.Len() > limit {
-			v.Set(v.Slice(0, limit))
-		}
-		for i := range v.Len() {
+		n := min(v.Len(), limit)
+		cp := reflect.MakeSlice(v.Type(), n, n)
+		reflect.Copy(cp, v.Slice(0, n))
+		v.Set(cp)
+		for i := range n {
 			bound(v.Index(i), "", lists)
 		}
 		*lists = append(*lists, v)
