@@ -35,7 +35,7 @@ func say(line string) {
 
 // defaultPass is what the pass does where EnvSites does not set it, in
 // words.
-const defaultPass = "the default pass runs (a 64th of the time of the timed samples)"
+const defaultPass = "the default pass runs, as with SWEEP_SITES unset"
 
 // parseSites reads a value of EnvSites: set is false where the default
 // applies (unset, or a value that cannot be used); msg, where not empty,
