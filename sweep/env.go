@@ -24,9 +24,10 @@ import (
 // stderr is where those lines go (a test's buffer in the tests).
 var stderr io.Writer = os.Stderr
 
-// sayOnce says each distinct line at most once a process.
+// said holds the lines said.
 var said sync.Map
 
+// say says line on stderr, each distinct line at most once a process.
 func say(line string) {
 	if _, dup := said.LoadOrStore(line, true); !dup {
 		fmt.Fprintln(stderr, line)
