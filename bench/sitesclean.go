@@ -76,6 +76,9 @@ func cleanValue(v reflect.Value, at string, out *[]string) {
 // cleans the rest, and keeps its maxSitesKept largest (by value, where its
 // entries have one), in an array of its own.
 func cleanList(v reflect.Value, at string, out *[]string) {
+	if !dirty(v) {
+		return // as sweep wrote it: nothing to copy
+	}
 	elem := v.Type().Elem()
 	valueAt, funcAt := -1, -1
 	if elem.Kind() == reflect.Struct {
