@@ -266,13 +266,12 @@ type looksLine struct {
 // scan reads the lines of in that benchfmt does not return: "--- FAIL:"
 // lines, sites lines (sweep.SitesPrefix: the "pkg:" line before each gives
 // its package; one for a benchmark of have, or of an earlier line, is not
-// decoded, and have gains the rest), and "looks:" configuration lines,
-// which must agree. A line
-// longer than MaxLine, a looks line that does not parse, and two that
-// differ are errors naming the line; nothing of a longer line is decoded.
-// A sites line that does not parse is left out and named in badSites; so
-// is a value in one that is not a finite number from 0 to maxSiteValue (a
-// NaN, a negative count of samples, 1e308), the rest of its line kept.
+// decoded, and have gains the rest), and "looks:" configuration lines. A
+// line longer than MaxLine and a looks line that does not parse are errors
+// naming the line; nothing of a longer line is decoded. A sites line that
+// does not parse is left out and named in badSites; so is what cleanSites
+// leaves out of one (a NaN, a negative count of samples, 1e308), the rest
+// of its line kept.
 func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
