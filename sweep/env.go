@@ -111,14 +111,47 @@ func profilesDir() string {
 	return abs
 }
 
-// profilesPath is the path prefix of the point's profile files: the
-// folder of EnvProfiles and profileName(point); "" where none are kept.
-func profilesPath(point string) string {
+// profilesPath is the path prefix of the profile files of the point
+// named point of a benchmark of package pkg: the folder of EnvProfiles,
+// the package's folder in it (pkgFolder), and profileName(point); "" where
+// none are kept.
+func profilesPath(pkg, point string) string {
 	dir := profilesDir()
 	if dir == "" {
 		return ""
 	}
-	return filepath.Join(dir, profileName(point))
+	return filepath.Join(dir, pkgFolder(pkg, mainModule()), profileName(point))
+}
+
+// pkgFolder is the folder, within EnvProfiles's, of the profiles of a
+// benchmark of package pkg: its import path within the main module
+// ("arcfour_test" of github.com/futuresbench/futures/arcfour_test), the
+// whole path for a package outside it, "" (the folder itself) for the
+// module's root package or an unknown one. Two packages are two folders,
+// whatever their benchmarks are named. A path holding an element that is
+// no folder's name ("", ".", "..", a character file names do not take)
+// is one folder, named as profileName names a point.
+func pkgFolder(pkg, module string) string {
+	rel := pkg
+	if module != "" {
+		if pkg == module {
+			return ""
+		}
+		if r, ok := strings.CutPrefix(pkg, module+"/"); ok {
+			rel = r
+		}
+	}
+	if rel == "" {
+		return ""
+	}
+	for _, e := range strings.Split(rel, "/") {
+		if e == "" || e == "." || e == ".." || len(e) > maxFileName || strings.ContainsFunc(e, func(r rune) bool {
+			return r < ' ' || r == 0x7f || r == utf8.RuneError || strings.ContainsRune(`\:*?"<>|%`, r)
+		}) {
+			return profileName(rel)
+		}
+	}
+	return filepath.FromSlash(rel)
 }
 
 // profilesFailed says, once a process, that the profiles could not be

@@ -151,10 +151,42 @@ func TestEnvLines(t *testing.T) {
 			_, err = os.Stat(filepath.Join(dir, " "))
 			assert.True(t, os.IsNotExist(err), "a folder named by a blank SWEEP_PROFILES")
 			if tt.files != "" {
-				files, err := filepath.Glob(filepath.Join(tt.files, "BenchmarkEnvProbe_workers=1*.cpu.pprof"))
+				// In the folder of the benchmark's package, sweep_test.
+				files, err := filepath.Glob(filepath.Join(tt.files, "sweep_test", "BenchmarkEnvProbe_workers=1*.cpu.pprof"))
 				require.NoError(t, err)
 				assert.Len(t, files, 1, "the profiles kept in %s", tt.files)
 			}
 		})
+	}
+}
+
+// TestProfilesByPackage: two packages' benchmarks of one name (arcfour's
+// and sha's BenchmarkJobs, run by one go test ./... into one folder) write
+// two sets of files, each in its package's folder.
+func TestProfilesByPackage(t *testing.T) {
+	const module = "github.com/futuresbench/futures"
+	tests := map[string]string{
+		module + "/arcfour_test":  "arcfour_test",
+		module + "/sha_test":      "sha_test",
+		module + "/internal/x":    filepath.Join("internal", "x"),
+		module:                    "",
+		"":                        "",
+		"a.example/limits":        filepath.Join("a.example", "limits"),
+		"b.example/limits":        filepath.Join("b.example", "limits"),
+		module + "/../../etc":     sweep.ProfileName("../../etc"),
+		module + "/a//b":          sweep.ProfileName("a//b"),
+		module + "/x:y":           sweep.ProfileName("x:y"),
+		module + "x/not/a/subdir": filepath.Join(module+"x", "not", "a", "subdir"),
+	}
+	for pkg, want := range tests {
+		assert.Equal(t, want, sweep.PkgFolder(pkg, module), pkg)
+	}
+	seen := map[string]string{}
+	for pkg := range tests {
+		f := sweep.PkgFolder(pkg, module)
+		if other, ok := seen[f]; ok && pkg != "" && other != "" && f != "" {
+			t.Errorf("%q and %q share %q", pkg, other, f)
+		}
+		seen[f] = pkg
 	}
 }
