@@ -170,7 +170,7 @@ func TestStreamConverted(t *testing.T) {
 		{"../../testdata/limits/quiet.txt", false, []string{"text", "json"}, func(t *testing.T, s *bench.Samples, report string) {
 			assert.Len(t, s.Sites, 32)
 			assert.Contains(t, report, "where: the mutex profile at workers=2 charges")
-			assert.Contains(t, report, "in sleep at github.com/futuresbench/futures/internal/limits_test.callRemote (bench_test.go:75)")
+			assert.Contains(t, report, "in sleep at limits_test.callRemote (bench_test.go:75)")
 		}},
 	}
 	for _, tt := range tests {
