@@ -152,3 +152,43 @@ func TestRealLibsQuiet(t *testing.T) {
 		}
 	}
 }
+
+// TestRealLibsWhole: the ten libraries swept as the README says, the whole
+// file with nothing set (-count 6 -benchtime 300ms), in a moment the load
+// fell to 2-3 (testdata/real_libs_whole_300ms.txt.gz): go-cache's and
+// golang-lru's locks read from the trace, woken by Unlock (one long task
+// before), zerolog's lock from its spin, png's one long task, gzip's
+// skipped pass said with why; the machine where it was busy, no site.
+func TestRealLibsWhole(t *testing.T) {
+	want := map[string]struct {
+		limit Limit
+		kind  WhereKind
+		say   string
+	}{
+		"LRU-2":        {LimitLock, WhereLock, "after the Unlock in libs.BenchmarkLRU.func1.1 (libs_test.go:76) → golang-lru/v2.(*Cache[...]).Add (lru.go:87)"},
+		"GoCache-2":    {LimitLock, WhereLock, "after the Unlock in libs.BenchmarkGoCache.func1.1 (libs_test.go:95) → go-cache.(*cache).Set (cache.go:67)"},
+		"Zerolog-2":    {LimitLock, WhereSpin, "by libs.BenchmarkZerolog.func1.1 (libs_test.go:118) → zerolog.(*Event).Msg (event.go:119)"},
+		"Slog-2":       {LimitWork, WhereGrowth, "of what grew was in a mutex's spin and wake paths"},
+		"Zstd-2":       {LimitCores, WhereNone, "the cores: CPU-bound on 2 cores"},
+		"PNG-2":        {LimitParallelism, WhereLongTask, "in libs.BenchmarkPNG.func1.1 (libs_test.go:186) → image/png.Encode"},
+		"Gzip-2":       {LimitParallelism, WhereNone, "did not run at workers=2 (not run: one op"},
+		"JSONSerial-2": {LimitMachine, WhereNone, "a busy machine"},
+		"Ristretto-2":  {LimitMachine, WhereNone, "a busy machine"},
+		"LZ4-2":        {LimitMachine, WhereNone, "a busy machine"},
+	}
+	as := readGz(t, "real_libs_whole_300ms.txt.gz")
+	require.Len(t, as, len(want))
+	for _, a := range as {
+		w, ok := want[a.Name]
+		require.True(t, ok, a.Name)
+		d := a.Diagnosis()
+		assert.Equal(t, w.limit, a.Limit, "%s: %s", a.Name, d)
+		if w.kind == WhereNone {
+			assert.Nil(t, a.Where, "%s: %s", a.Name, d)
+		} else if assert.NotNil(t, a.Where, "%s: %s", a.Name, d) {
+			assert.Equal(t, w.kind, a.Where.Kind, "%s: %s", a.Name, d)
+		}
+		assert.Contains(t, d, w.say, a.Name)
+		assert.NotContains(t, d, "would)", a.Name)
+	}
+}
