@@ -138,6 +138,10 @@ func AB(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
+	failedErr := failedError(res.failed, env.Dir)
+	if res.rounds == 0 {
+		return failedErr
+	}
 	m.progress.finish(fmt.Sprintf("bench-ab: measured %d rounds in %s", res.rounds, roundSecs(res.spent)))
 	var cmp bytes.Buffer
 	cmd := exec.CommandContext(ctx, filepath.Join(canaryBin, "benchreport"), "compare", "-threshold", k.Threshold, "--", files[Old].Name(), files[New].Name())
@@ -154,6 +158,11 @@ func AB(ctx context.Context, env Env) error {
 		return err
 	}
 	env.Stdout.Write(cmp.Bytes())
+	if failedErr != nil {
+		// A failure is the run's answer whatever the gate said of the rest.
+		fmt.Fprintf(env.Stdout, "bench-ab: exit 1 (the gate alone: %d); old.txt, new.txt and compare.txt in %s\n", status, rel(env.Dir, out))
+		return failedErr
+	}
 	fmt.Fprintf(env.Stdout, "bench-ab: exit %d; old.txt, new.txt and compare.txt in %s\n", status, rel(env.Dir, out))
 	if status != 0 {
 		return &cli.ExitError{Code: status}

@@ -3,7 +3,6 @@ package benchrun
 import (
 	"bytes"
 	"context"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -13,6 +12,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/futuresbench/futures/internal/cli"
 )
 
 // fake writes a test binary that is a shell script printing body's output
@@ -164,15 +165,120 @@ func TestMeasureInterrupted(t *testing.T) {
 	assert.Equal(t, 4, rounds(t, r.raw.Name(), "BenchmarkCanary"))
 }
 
+// TestMeasureFailure: a suite that fails in round 8 has that round cut
+// (its GOMAXPROCS=1 process, which passed, too) and measures no more; the
+// other suite and the canary measure every round, and the failed
+// process's output is kept beside raw.txt.
 func TestMeasureFailure(t *testing.T) {
+	sha, qsort := suite("sha", "./sha", 1, 2), suite("qsort", "./qsort", 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha, qsort}, Sides: []Side{One}, Count: 10}
+	broken := steady + `if [ $GOMAXPROCS = 2 ] && [ $SWEEP_ROTATE = 7 ]; then echo "--- FAIL: BenchmarkJobs/workers=2-2"; echo "    jobs_test.go:12: wrong digest"; fi` + "\n"
+	r := newRig(t, plan, 0, map[string]string{"sha": broken, "qsort": noisy, "canary": canary})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err, "a suite's failure does not end the run")
+	assert.Equal(t, 10, res.rounds)
+	assert.Equal(t, Counted, res.stop)
+	require.Len(t, res.failed, 1)
+	f := res.failed[0]
+	assert.Equal(t, "sha", f.Suite.ID)
+	assert.Equal(t, 8, f.Round)
+	assert.Equal(t, "sha at GOMAXPROCS=2 failed in round 8", f.Msg)
+	assert.Equal(t, filepath.Join(filepath.Dir(r.raw.Name()), "failed-sha.txt"), f.Log)
+	log, err := os.ReadFile(f.Log)
+	require.NoError(t, err)
+	assert.Contains(t, string(log), "wrong digest")
+
+	raw, err := os.ReadFile(r.raw.Name())
+	require.NoError(t, err)
+	assert.NotContains(t, string(raw), "FAIL", "the failed process's output is not in raw.txt")
+	assert.Equal(t, 7, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=1"), "round 8 of sha cut whole: GOMAXPROCS=1 too")
+	assert.Equal(t, 7, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=2-2"))
+	assert.Equal(t, 10, rounds(t, r.raw.Name(), "BenchmarkSortMany/workers=2-2"), "the other suite measured every round")
+	assert.Equal(t, 20, rounds(t, r.raw.Name(), "BenchmarkCanary"))
+	assert.Equal(t, map[string]int{"canary": 10, "sha": 7, "qsort": 10}, r.m.ran)
+	assert.Equal(t, 7, bytes.Count(r.m.suiteOut["sha"].Bytes(), []byte("BenchmarkJobs/workers=1 ")), "the looks see the cut rounds only")
+	assert.Contains(t, r.out.String(), "sha at GOMAXPROCS=2 failed in round 8: round 8 of it cut, measuring the others on")
+
+	err = failedError(res.failed, filepath.Dir(r.raw.Name()))
+	var ee *cli.ExitError
+	require.ErrorAs(t, err, &ee)
+	assert.Equal(t, cli.ExitFailure, ee.Code)
+	assert.Equal(t, "sha at GOMAXPROCS=2 failed in round 8 (its output in failed-sha.txt; its 7 complete rounds are reported); every other suite measured its rounds", ee.Msg)
+}
+
+// TestMeasureFailureLooks: in a looking run the failed suite is no
+// longer open, and a run whose every suite failed stops.
+func TestMeasureFailureLooks(t *testing.T) {
+	qsort := suite("qsort", "./qsort", 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{qsort}, Sides: []Side{One}, Looks: []int{6, 12, 20}}
+	broken := noisy + `if [ $SWEEP_ROTATE = 8 ]; then exit 1; fi` + "\n"
+	r := newRig(t, plan, time.Hour, map[string]string{"qsort": broken, "canary": canary})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Failed, res.stop)
+	assert.Equal(t, 9, res.rounds, "round 9: qsort failed, the canary measured")
+	require.Len(t, res.failed, 1)
+	assert.Equal(t, 9, res.failed[0].Round)
+	assert.Equal(t, 8, rounds(t, r.raw.Name(), "BenchmarkSortMany/workers=2-2"))
+	assert.Empty(t, res.open)
+}
+
+// TestMeasureCanaryFails: without the canary no round is judged: the
+// rounds end, cut back to the last complete one.
+func TestMeasureCanaryFails(t *testing.T) {
 	sha := suite("sha", "./sha", 1, 2)
 	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{One}, Count: 6}
-	broken := steady + `if [ $GOMAXPROCS = 2 ]; then echo "--- FAIL: BenchmarkJobs/workers=2-2"; fi` + "\n"
-	r := newRig(t, plan, 0, map[string]string{"sha": broken, "canary": canary})
-	_, err := r.m.run(context.Background())
-	var f *errFailed
-	require.True(t, errors.As(err, &f), "%v", err)
-	assert.Contains(t, err.Error(), "sha at GOMAXPROCS=2 failed; see "+r.raw.Name())
+	broken := canary + `if [ $SWEEP_ROTATE = 3 ]; then echo panic: boom; fi` + "\n"
+	r := newRig(t, plan, 0, map[string]string{"sha": steady, "canary": broken})
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Failed, res.stop)
+	assert.Equal(t, 3, res.rounds)
+	assert.Equal(t, 3, rounds(t, r.raw.Name(), "BenchmarkJobs/workers=1"))
+	assert.Equal(t, 6, rounds(t, r.raw.Name(), "BenchmarkCanary"))
+	require.Len(t, res.failed, 1)
+	assert.True(t, res.failed[0].Suite.Canary)
+}
+
+// TestMeasureFailureAB: in bench-ab a suite failing on one side is cut
+// on both, so that the sides' rounds stay pairs.
+func TestMeasureFailureAB(t *testing.T) {
+	sha := suite("sha", "./sha", 1, 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{sha}, Sides: []Side{Old, New}, Count: 6}
+	tree, dir := t.TempDir(), t.TempDir()
+	bins := map[Side]string{Old: t.TempDir(), New: t.TempDir()}
+	files := map[Side]*os.File{}
+	for side, bin := range bins {
+		for _, s := range []Suite{plan.Canary, sha} {
+			require.NoError(t, os.MkdirAll(filepath.Join(tree, s.Pkg), 0o755))
+			body := steady
+			if s.Canary {
+				body = canary
+			}
+			if side == New && !s.Canary {
+				body += `if [ $SWEEP_ROTATE = 3 ] && [ $GOMAXPROCS = 2 ]; then exit 2; fi` + "\n"
+			}
+			fake(t, bin, s.Binary(), body)
+		}
+		f, err := os.Create(filepath.Join(dir, string(side)+".txt"))
+		require.NoError(t, err)
+		t.Cleanup(func() { f.Close() })
+		files[side] = f
+	}
+	m, err := newMeasurer(plan, "bench-ab", Env{Stdout: &bytes.Buffer{}}, map[Side]string{One: tree, Old: tree, New: tree}, bins, files)
+	require.NoError(t, err)
+	res, err := m.run(context.Background())
+	require.NoError(t, err)
+	assert.Equal(t, Failed, res.stop, "no suite left")
+	assert.Equal(t, 4, res.rounds)
+	require.Len(t, res.failed, 1)
+	assert.Equal(t, "sha (new) at GOMAXPROCS=2 failed in round 4", res.failed[0].Msg)
+	assert.Equal(t, filepath.Join(dir, "failed-sha-new.txt"), res.failed[0].Log)
+	for side, f := range files {
+		assert.Equal(t, 3, rounds(t, f.Name(), "BenchmarkJobs/workers=1"), side)
+		assert.Equal(t, 3, rounds(t, f.Name(), "BenchmarkJobs/workers=2-2"), side)
+		assert.Equal(t, 8, rounds(t, f.Name(), "BenchmarkCanary"), side)
+	}
 }
 
 // TestMeasureInterruptedGroup: Ctrl-C reaches the test binary too, which

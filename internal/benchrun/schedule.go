@@ -99,6 +99,7 @@ const (
 	Settled             // every suite is settled
 	Last                // the last look is reached
 	Budget              // the next look would not fit in the budget
+	Failed              // every suite failed, or the canary did (measure's, not Next's)
 )
 
 // Next decides, after round r with open suites still open, whether the run
