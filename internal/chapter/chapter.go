@@ -305,3 +305,10 @@ func grainLine(gs []Grain) string {
 	return fmt.Sprintf("where futures pay off: on this machine, at %d workers, a task that does almost nothing (~%s alone) costs %s of core time; a task %dx that long spends 90%% of the cores on its own work: %s (Python's ThreadPoolExecutor costs 15-20µs a task before any work)",
 		gs[0].Procs, bench.Seconds(gs[0].Work), strings.Join(costs, ", "), PaysOff, strings.Join(from, ", "))
 }
+
+// Decided reports whether every row of the chapter's table that as make
+// states its lesson: none is LessonUndecided. A run that goes on looking
+// until its table is decided (make bench) asks this beside bench.Settled.
+func Decided(as []*bench.Analysis) bool {
+	return !slices.ContainsFunc(Lessons(as), func(l Lesson) bool { return l.Kind == LessonUndecided })
+}
