@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"strings"
 
+	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/cli"
 )
 
@@ -193,4 +194,33 @@ func worktree(repo, dir, commit string) error {
 		return fmt.Errorf("git worktree add %s: %v: %s", commit, err, bytes.TrimSpace(out))
 	}
 	return nil
+}
+
+// abStatus is bench-ab's answer from its two gates: the paired one for
+// every timed unit (time per op, rates: the per-round ratios cancel a
+// machine that drifts between rounds), the unpaired one (benchreport
+// compare's) for the rest: a benchmark of OLD missing, failed or bad in
+// NEW, and the counts (B/op, allocs/op), which the machine does not move.
+// 1 a regression; 4 (cli.ExitUndecided) a timed unit worse than its
+// threshold that the rounds cannot show; 3 the canary moved while
+// nothing else is worse; 0 otherwise.
+func abStatus(g *bench.GateResult, paired []bench.PairedChange) int {
+	fail := len(g.Missing)+len(g.Failed)+len(g.Bad) > 0
+	for _, c := range g.Regressions() {
+		fail = fail || !bench.Timed(c.Unit)
+	}
+	undecided := false
+	for _, p := range paired {
+		fail = fail || p.Answer == bench.PairedDifferent
+		undecided = undecided || p.Answer == bench.PairedUnknown
+	}
+	switch {
+	case fail:
+		return cli.ExitFailure
+	case undecided:
+		return cli.ExitUndecided
+	case g.Canary != nil && g.Canary.Moved:
+		return cli.ExitMachine
+	}
+	return cli.ExitOK
 }
