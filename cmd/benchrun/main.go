@@ -14,10 +14,13 @@
 // (5%). It runs from the module's root.
 //
 // Exit status: 0 done (bench-ab: no regression); 1 a failure (a build, a
-// benchmark that failed; bench-ab: a regression); 2 a usage error (an
-// unknown suite, a knob that cannot be one, a revision that is not one);
-// 3 bench-ab cannot judge: the machine changed between the sides; 130 or
-// 143 interrupted, keeping the rounds measured to the end.
+// benchmark that failed: the other suites' rounds are measured and
+// reported first; bench-ab: a regression); 2 a usage error (an unknown
+// suite, a knob that cannot be one, a revision that is not one); 3
+// bench-ab cannot judge: the machine changed between the sides; 4
+// bench-ab undecided: a time or rate worse than THRESHOLD that its rounds
+// cannot show (more rounds would decide); 130 or 143 interrupted, keeping
+// the rounds measured to the end.
 package main
 
 import (

@@ -141,6 +141,15 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 	for r := 1; ; r++ {
 		steps := m.plan.Round(r, open)
 		m.progress.round(r, m.planned(r), steps)
+		if len(m.plan.Sides) > 1 {
+			// bench-ab: each side's round begins with its number, which the
+			// paired gate pairs OLD's and NEW's results by.
+			for _, f := range m.files {
+				if _, err := fmt.Fprintf(f, "%s%d\n", bench.RoundMarker, r); err != nil {
+					return res, err
+				}
+			}
+		}
 		dead := map[string]bool{}
 		var from cut // where the suite being measured began, in this round
 		for i, st := range steps {

@@ -13,6 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/cli"
 )
 
@@ -278,6 +279,13 @@ func TestMeasureFailureAB(t *testing.T) {
 		assert.Equal(t, 3, rounds(t, f.Name(), "BenchmarkJobs/workers=1"), side)
 		assert.Equal(t, 3, rounds(t, f.Name(), "BenchmarkJobs/workers=2-2"), side)
 		assert.Equal(t, 8, rounds(t, f.Name(), "BenchmarkCanary"), side)
+		data, err := os.ReadFile(f.Name())
+		require.NoError(t, err)
+		assert.Equal(t, 4, strings.Count(string(data), bench.RoundMarker), "every round begins with its line")
+		rs, err := bench.ReadRounds(bench.Input{Name: f.Name(), Data: data}, "sec/op")
+		require.NoError(t, err)
+		assert.Len(t, rs["sha Jobs/workers=2-2"], 3, side)
+		assert.Len(t, rs["canary Canary"][4], 2, "the canary's round 4 stays, twice")
 	}
 }
 
