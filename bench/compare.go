@@ -100,6 +100,15 @@ type Change struct {
 	// NoCanary says a timed unit was judged without a canary: a change of
 	// machine would look the same.
 	NoCanary bool
+	// Undecided is the gate's third answer: the median is worse by more
+	// than the threshold, but the evidence cannot show it (the U test or
+	// the two intervals, which overlap, leave it open): neither a pass nor
+	// a regression. Lo and Hi bound the change (new over old, minus 1)
+	// from the two intervals; Runs is how many runs a side would likely
+	// decide it, from the spread (0 where it cannot tell).
+	Undecided bool
+	Lo, Hi    float64
+	Runs      int
 }
 
 func bad(x float64) bool { return !finitePositive(x) }
@@ -178,21 +187,60 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 					apart = c.New.Hi < c.Old.Lo && !math.IsInf(c.New.Hi, 0)
 				}
 				c.Regression = c.Worse > limit && c.P < alpha && apart
+				c.Undecided = c.Worse > limit && !c.Regression
+				c.Lo, c.Hi = finite(c.New.Lo/c.Old.Hi)-1, finite(c.New.Hi/c.Old.Lo)-1
+				if c.Undecided {
+					c.Runs = runsToTell(ov, nv, c.Old.Center, c.New.Center)
+				}
 			}
 			if c.Regression && unit == "sec/op" {
 				c.Disturbed, c.Why = disturbed(old, new, name, limit, &bt)
 				c.Regression = !c.Disturbed
 				timeDisturbed = c.Disturbed
 			}
-			if c.Regression && unit == "B/s" && timeDisturbed {
+			if c.Undecided && unit == "sec/op" {
+				// Slower by the machine, as far as the run shows: its
+				// CPU per op steady, its preemptions up.
+				if d, why := disturbed(old, new, name, limit, &bt); d {
+					c.Undecided, c.Disturbed, c.Why = false, true, why
+					timeDisturbed = true
+				}
+			}
+			if (c.Regression || c.Undecided) && unit == "B/s" && timeDisturbed {
 				// B/s is bytes over the time per op: the same slowdown,
 				// and the machine's too.
-				c.Regression, c.Disturbed, c.Why = false, true, "its time per op was the machine's"
+				c.Regression, c.Undecided, c.Disturbed, c.Why = false, false, true, "its time per op was the machine's"
 			}
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// runsToTell estimates how many runs a side would likely tell a change of
+// oc -> nc apart from none, from the spread of each side's values: the
+// median's interval is about 1.96 x 1.253 sigma / sqrt(n) wide each way
+// (sigma estimated robustly, 1.4826 x the median absolute deviation, so
+// that one slow process does not set it), and the two intervals must lie
+// apart. At least 6 (the fewest for an interval); 0 where there is no
+// change to tell.
+func runsToTell(ov, nv []float64, oc, nc float64) int {
+	sigma := func(xs []float64, m float64) float64 {
+		dev := make([]float64, len(xs))
+		for i, x := range xs {
+			dev[i] = math.Abs(x-m) / m
+		}
+		return 1.4826 * median(dev)
+	}
+	d := math.Abs(math.Log(nc / oc))
+	if !(d > 0) {
+		return 0
+	}
+	n := math.Pow(1.96*1.253*(sigma(ov, oc)+sigma(nv, nc))/d, 2)
+	if math.IsNaN(n) || math.IsInf(n, 0) {
+		return 0
+	}
+	return max(int(math.Ceil(n)), MinLook)
 }
 
 // Ungated returns the units of benchmarks in both runs that have no
@@ -271,6 +319,8 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 			mark = "  REGRESSION"
 		case c.Disturbed:
 			mark = "  disturbed"
+		case c.Undecided:
+			mark = "  UNDECIDED"
 		}
 		p := fmt.Sprintf("p=%.3f n=%d+%d", c.P, c.NOld, c.NNew)
 		if c.Exact {

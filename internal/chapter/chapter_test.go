@@ -28,12 +28,21 @@ func analyze(t *testing.T, name string) []*bench.Analysis {
 // the evidence package sweep measures, gives the chapter's table: the
 // CPU-bound workloads gain nothing one at a time and about 2x in parallel;
 // the downloads overlap their waits either way. Every row's lesson is
-// named: none says it cannot tell.
+// named but arcfour's: in its first round at GOMAXPROCS=1 the same work
+// took 1.55x the CPU per op of the other five at every count (a slower
+// core), and the five left give no interval, so the row says undecided,
+// and why. (Before issue 36 the row read "taking turns gains nothing" from
+// all six.)
 func TestChapterTable(t *testing.T) {
 	as := analyze(t, "real_make_bench_quiet.txt")
 	ls := chapter.Lessons(as)
 	require.Len(t, ls, 5)
 	for _, l := range ls {
+		if l.Workload == "arcfour: Jobs" {
+			assert.Equal(t, chapter.LessonUndecided, l.Kind)
+			assert.Contains(t, l.Says(), "undecided: one at a time: run 1 on a slower core (1.55x the CPU per op of the others), left out")
+			continue
+		}
 		assert.NotEqual(t, chapter.LessonUndecided, l.Kind, l.Workload)
 		if strings.HasPrefix(l.Workload, "flags:") {
 			assert.Equal(t, chapter.LessonIOBound, l.Kind, l.Workload)
