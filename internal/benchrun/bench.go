@@ -140,6 +140,14 @@ func Bench(ctx context.Context, env Env) error {
 	if err := os.Rename(latest+".tmp", latest); err != nil {
 		return err
 	}
+	if res.extended {
+		fmt.Fprintf(env.Stdout, "bench: the chapter's table was undecided at the budget (BUDGET=%s): %s measured on to round %d, within the table's cap (%d × BUDGET = %s of measuring)",
+			k.Budget, strings.Join(IDs(res.table), ", "), res.rounds, TableCap, res.cap)
+		if len(res.left) > 0 {
+			fmt.Fprintf(env.Stdout, "; %s stopped at the budget", strings.Join(IDs(res.left), ", "))
+		}
+		fmt.Fprintln(env.Stdout)
+	}
 	switch res.stop {
 	case Budget:
 		fmt.Fprintf(env.Stdout, "bench: still undecided after %d rounds: %s (their notes above say why); a larger budget gives them the next look (make bench BUDGET=%s)\n",
@@ -217,6 +225,9 @@ func stopWords(res result, p Plan, k Knobs) string {
 	case Last:
 		return fmt.Sprintf(": the last look; still undecided: %s", strings.Join(IDs(res.open), ", "))
 	case Budget:
+		if res.extended {
+			return fmt.Sprintf(": the next look would pass the chapter's table's cap (%d × BUDGET = %s); still undecided: %s", TableCap, res.cap, strings.Join(IDs(res.open), ", "))
+		}
 		return fmt.Sprintf(": the next look would pass the budget (BUDGET=%s); still undecided: %s", k.Budget, strings.Join(IDs(res.open), ", "))
 	case Failed:
 		return ": every suite failed, or the canary did"

@@ -9,6 +9,7 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -34,6 +35,9 @@ type measurer struct {
 	header    string // the configuration lines, for the looks
 	profiles  string
 	budget    time.Duration
+	// tableCap is the measuring time the chapter's table may take the
+	// run to, past budget (Plan.Extend); 0: TableCap × budget.
+	tableCap time.Duration
 	progress  *progress
 
 	// suiteOut is each suite's output (side One), read at the looks.
@@ -57,6 +61,13 @@ type result struct {
 	// failed are the suites whose test binary failed, in the order they
 	// did: each measured no more after its partial round was cut.
 	failed []failure
+	// extended says the chapter's table took the run past its budget
+	// (Plan.Extend), to round rounds; left are the suites that stopped
+	// undecided at the budget meanwhile (also in open).
+	extended bool
+	table    []Suite // the suites that went on past the budget
+	left     []Suite
+	cap      time.Duration // the table's cap, where extended
 }
 
 // failure is a suite whose test binary failed in a round: the round was
@@ -210,12 +221,23 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 			res.stop = Failed
 			return res, nil
 		}
+		var table []Suite
 		if m.plan.IsLook(r) {
-			open = slices.DeleteFunc(open, func(s Suite) bool { return m.settled(s) })
+			open, table = m.look(open)
 		}
 		perRound := m.estimate(open)
-		if stop := m.plan.Next(r, len(open), res.spent, perRound, m.budget); stop != Going {
-			res.stop, res.open = stop, open
+		stop := m.plan.Next(r, len(open), res.spent, perRound, m.budget)
+		if stop == Budget && m.plan.Extend(r, len(table), res.spent, m.estimate(table), m.cap()) {
+			// The chapter's table goes on, its suites alone.
+			res.left = append(res.left, slices.DeleteFunc(slices.Clone(open), func(s Suite) bool { return slices.Contains(IDs(table), s.ID) })...)
+			if !res.extended {
+				res.table = table
+			}
+			open, stop = table, Going
+			res.extended, res.cap = true, m.cap()
+		}
+		if stop != Going {
+			res.stop, res.open = stop, append(slices.Clone(res.left), open...)
 			if i := slices.Index(m.plan.Looks, r); stop == Budget && i >= 0 && i+1 < len(m.plan.Looks) {
 				res.need = res.spent + time.Duration(m.plan.Looks[i+1]-r)*perRound
 			}
@@ -307,6 +329,51 @@ func (m *measurer) estimate(open []Suite) time.Duration {
 		d += m.took[st.key()]
 	}
 	return d
+}
+
+// cap is the measuring time the chapter's table may take the run to.
+func (m *measurer) cap() time.Duration {
+	if m.tableCap > 0 {
+		return m.tableCap
+	}
+	return TableCap * m.budget
+}
+
+// look judges the open suites at a look. A suite is settled when every
+// claim of its sweeps is decided and so is every row of the chapter's
+// table its package makes, the rows read from every suite's output at
+// once (the downloads' row takes two suites: downloads and downloads1).
+// table are the suites still open whose undecided rows more rounds can
+// decide: an interval too wide, rounds on a slower core; not a disturbed
+// point (a busy machine, which more rounds beside it do not quiet).
+func (m *measurer) look(open []Suite) (still, table []Suite) {
+	undecided, curable := map[string]bool{}, map[string]bool{}
+	var all []byte
+	for _, s := range m.plan.Suites {
+		if buf := m.suiteOut[s.ID]; buf != nil {
+			all = append(all, buf.Bytes()...)
+		}
+	}
+	if samples, err := bench.Read(bench.Input{Name: "the suites", Data: append([]byte(m.header), all...)}); err == nil {
+		for _, l := range chapter.Lessons(bench.Analyze(samples)) {
+			if l.Kind == chapter.LessonUndecided {
+				pkg, _, _ := strings.Cut(l.Workload, ": ")
+				undecided[pkg] = true
+				curable[pkg] = curable[pkg] || l.Disturbed == ""
+			}
+		}
+	}
+	for _, s := range open {
+		pkg := path.Base(s.Pkg)
+		if m.settled(s) && !undecided[pkg] {
+			continue
+		}
+		still = append(still, s)
+		if curable[pkg] {
+			table = append(table, s)
+		}
+	}
+	return still, table
 }
 
 // settled reports whether every sweep of the suite is settled at the

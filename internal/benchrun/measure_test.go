@@ -307,3 +307,68 @@ func TestMeasureInterruptedGroup(t *testing.T) {
 	require.ErrorIs(t, err, context.Canceled)
 	assert.Equal(t, 1, res.rounds)
 }
+
+// wobbly is a CPU-bound sweep at GOMAXPROCS 1 and N on a host whose
+// parallel speed moves from round to round (every other round, the
+// counts past 1 take twice as long, on the same CPU time): the parallel
+// column's gain is undecided, the chapter's row with it, and more rounds
+// are what could decide it. busy adds a machine's evidence to those
+// rounds (others' CPU and a run queue): a CPU hog, which more rounds do
+// not quiet.
+func wobbly(busy bool) string {
+	others := "0"
+	if busy {
+		others = "0.15"
+	}
+	return `echo "pkg: example.com/m/primes"
+for w in 1 2 3 4; do
+	c=$w; [ $c -gt $GOMAXPROCS ] && c=$GOMAXPROCS
+	f=1; o=0; q=0
+	if [ $GOMAXPROCS -gt 1 ] && [ $w -gt 1 ] && [ $((SWEEP_ROTATE % 2)) = 1 ]; then f=2; o=` + others + `; q=` + others + `; fi
+	s=""; [ $GOMAXPROCS -gt 1 ] && s="-$GOMAXPROCS"
+	echo "BenchmarkMap/workers=$w$s 1 $((100000000 * f / c)) ns/op 0.1 cpu-sec/op $o others-sec/op $q runq-sec/op $GOMAXPROCS gomaxprocs"
+done
+`
+}
+
+// TestMeasureTableGoesOn: past its budget, a looking run measures on the
+// suites whose chapter rows are undecided for want of rounds, within
+// the table's cap; the suites undecided for other reasons stop at the
+// budget, and beside a busy machine nothing goes on.
+func TestMeasureTableGoesOn(t *testing.T) {
+	primes, qsort := suite("primes", "./primes", 1, 2), suite("qsort", "./qsort", 2)
+	plan := Plan{Canary: fakeCanary(), Suites: []Suite{primes, qsort}, Sides: []Side{One}, Looks: []int{6, 12, 20}}
+
+	r := newRig(t, plan, time.Nanosecond, map[string]string{"primes": wobbly(false), "qsort": noisy, "canary": canary})
+	r.m.tableCap = time.Hour
+	res, err := r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.True(t, res.extended, "the chapter's row went on past the budget")
+	assert.Equal(t, []string{"primes"}, IDs(res.table))
+	assert.Equal(t, []string{"qsort"}, IDs(res.left), "qsort has no row of the table: it stops at the budget")
+	assert.Equal(t, 20, res.rounds)
+	assert.Equal(t, 20, rounds(t, r.raw.Name(), "BenchmarkMap/workers=2-2"))
+	assert.Equal(t, 6, rounds(t, r.raw.Name(), "BenchmarkSortMany/workers=2-2"))
+	assert.Equal(t, Last, res.stop)
+	assert.ElementsMatch(t, []string{"primes", "qsort"}, IDs(res.open), "both named undecided at the end")
+
+	// The cap is a cap: a look past it is not taken.
+	r = newRig(t, plan, time.Nanosecond, map[string]string{"primes": wobbly(false), "qsort": noisy, "canary": canary})
+	r.m.tableCap = 2 * time.Nanosecond
+	res, err = r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.False(t, res.extended)
+	assert.Equal(t, Budget, res.stop)
+	assert.Equal(t, 6, res.rounds)
+
+	// Beside a CPU hog the row is undecided by disturbed points: the run
+	// stops at its budget, as before.
+	r = newRig(t, plan, time.Nanosecond, map[string]string{"primes": wobbly(true), "qsort": noisy, "canary": canary})
+	r.m.tableCap = time.Hour
+	res, err = r.m.run(context.Background())
+	require.NoError(t, err)
+	assert.False(t, res.extended, "a busy machine's rows do not take the run past its budget")
+	assert.Equal(t, Budget, res.stop)
+	assert.Equal(t, 6, res.rounds)
+	assert.Contains(t, IDs(res.open), "primes", "its row undecided, named so")
+}

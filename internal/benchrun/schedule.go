@@ -130,6 +130,23 @@ func (p Plan) Next(r, open int, spent, perRound, budget time.Duration) Stop {
 	return Going
 }
 
+// TableCap is how many budgets a looking run may measure for the chapter's
+// table: past BUDGET, the suites whose rows of the chapter's table are
+// still undecided, for a reason more rounds can remove (an interval too
+// wide, rounds on a slower core: not a busy machine's disturbed points),
+// go on to the next look while it fits in TableCap × BUDGET of measuring
+// (6 minutes by default). The rest stop at the budget, as before.
+const TableCap = 3
+
+// Extend decides, after round r, where Next said Budget, whether the
+// table suites (those whose chapter rows are undecided by what more
+// rounds can decide) go on to the next look: while its rounds, at
+// perRound each (a round of those suites alone), fit in limit (make
+// bench: TableCap × BUDGET).
+func (p Plan) Extend(r, table int, spent, perRound, limit time.Duration) bool {
+	return table > 0 && p.Next(r, table, spent, perRound, limit) == Going
+}
+
 // Env is a step's environment beyond the parent's: the sites pass, where
 // its profiles go (profiles, in the run's folder), the rotation and the
 // GOMAXPROCS setting.
