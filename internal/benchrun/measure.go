@@ -38,7 +38,7 @@ type measurer struct {
 	// tableCap is the measuring time the chapter's table may take the
 	// run to, past budget (Plan.Extend); 0: TableCap × budget.
 	tableCap time.Duration
-	progress  *progress
+	progress *progress
 
 	// suiteOut is each suite's output (side One), read at the looks.
 	suiteOut map[string]*bytes.Buffer
