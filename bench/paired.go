@@ -8,7 +8,6 @@ import (
 	"io"
 	"math"
 	"math/rand/v2"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -39,7 +38,7 @@ import (
 const RoundMarker = "bench-ab round "
 
 // Rounds are a run's values of one unit by benchmark (the Samples key,
-// "pkg Name") and round: each round's values in order.
+// "PKG NAME") and round: each round's values in order.
 type Rounds map[string]map[int][]float64
 
 // ReadRounds reads the values of unit in a benchmark output by round: the
@@ -62,11 +61,7 @@ func ReadRounds(in Input, unit string) (Rounds, error) {
 			if checkResult(rec) != "" {
 				continue
 			}
-			pkg := rec.GetConfig("pkg")
-			key := path.Base(pkg) + " " + string(rec.Name)
-			if pkg == "" {
-				key = " " + string(rec.Name)
-			}
+			key := rec.GetConfig("pkg") + " " + string(rec.Name) // as Read keys it
 			v, ok := rec.Value(unit)
 			if !ok || !finitePositive(v) {
 				continue
@@ -543,6 +538,11 @@ func PairedGate(old, new Input, th Thresholds, alpha float64) ([]PairedChange, e
 // family-wise p, and the answer (for unknown, the rounds that would
 // likely decide).
 func WritePaired(w io.Writer, cs []PairedChange) error {
+	keys := make([]string, len(cs))
+	for i, c := range cs {
+		keys[i] = c.Name
+	}
+	labels := Labels(keys)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark\tunit\tnew/old per round [interval]\tchange\tp (family-wise)\tanswer\t")
 	for _, c := range cs {
@@ -579,7 +579,7 @@ func WritePaired(w io.Writer, cs []PairedChange) error {
 				answer += fmt.Sprintf("; about %d rounds would likely decide (COUNT=%d)", c.More, c.More)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", c.Name, unit, ratio, change, p, answer)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", Printable(labels[c.Name]), Printable(unit), ratio, change, p, answer)
 	}
 	return tw.Flush()
 }

@@ -123,14 +123,14 @@ BenchmarkJobs/workers=1 1 220 ns/op
 `
 	rs, err := ReadRounds(Input{Name: "old.txt", Data: []byte(data)}, "sec/op")
 	require.NoError(t, err)
-	assert.Equal(t, map[int][]float64{1: {200}, 4: {220}}, ns(rs["sha Jobs/workers=1"]), "round 3 was cut: round 4 stays round 4")
-	assert.Equal(t, map[int][]float64{1: {100, 104}, 2: {102, 106}}, ns(rs["canary Canary"]))
+	assert.Equal(t, map[int][]float64{1: {200}, 4: {220}}, ns(rs["example.com/m/sha Jobs/workers=1"]), "round 3 was cut: round 4 stays round 4")
+	assert.Equal(t, map[int][]float64{1: {100, 104}, 2: {102, 106}}, ns(rs["example.com/m/internal/canary Canary"]))
 
 	// Without round lines, the i-th result of a benchmark is round i.
 	plain := strings.ReplaceAll(strings.ReplaceAll(data, "bench-ab round 2\n", ""), "bench-ab round ", "x ")
 	rs, err = ReadRounds(Input{Name: "old.txt", Data: []byte(plain)}, "sec/op")
 	require.NoError(t, err)
-	assert.Equal(t, map[int][]float64{1: {200}, 2: {220}}, ns(rs["sha Jobs/workers=1"]))
+	assert.Equal(t, map[int][]float64{1: {200}, 2: {220}}, ns(rs["example.com/m/sha Jobs/workers=1"]))
 
 	rounds, o, n := Pairs(map[int][]float64{1: {1}, 2: {2}, 4: {4, 6}}, map[int][]float64{2: {3}, 4: {5}, 5: {9}})
 	assert.Equal(t, []int{2, 4}, rounds)

@@ -285,14 +285,28 @@ func abGate(oldPath, newPath string, threshold float64, w io.Writer) (int, strin
 
 // abWords says bench-ab's answer in a line.
 func abWords(status int, g *bench.GateResult, ps []bench.PairedChange) string {
-	var worse, unknown []string
+	var worse, unknown, keys []string
+	for _, p := range ps {
+		keys = append(keys, p.Name)
+	}
+	for _, c := range g.Changes {
+		keys = append(keys, c.Name)
+	}
+	keys = append(append(keys, g.Missing...), g.Failed...)
+	labels := bench.Labels(keys)
+	label := func(key string) string {
+		if l, ok := labels[key]; ok {
+			return bench.Printable(l)
+		}
+		return bench.Printable(key)
+	}
 	more := 0
 	for _, p := range ps {
 		unit := p.Unit
 		if unit == "sec/op" {
 			unit = "time/op"
 		}
-		what := fmt.Sprintf("%s %s %+.1f%% [%s]", p.Name, unit, 100*p.Worse, ratioRange(p))
+		what := fmt.Sprintf("%s %s %+.1f%% [%s]", label(p.Name), bench.Printable(unit), 100*p.Worse, ratioRange(p))
 		switch p.Answer {
 		case bench.PairedDifferent:
 			worse = append(worse, what)
@@ -303,19 +317,19 @@ func abWords(status int, g *bench.GateResult, ps []bench.PairedChange) string {
 	}
 	for _, c := range g.Regressions() {
 		if !bench.Timed(c.Unit) {
-			worse = append(worse, fmt.Sprintf("%s %s %+.1f%%", c.Name, c.Unit, 100*c.Delta))
+			worse = append(worse, fmt.Sprintf("%s %s %+.1f%%", label(c.Name), bench.Printable(c.Unit), 100*c.Delta))
 		}
 	}
 	for _, m := range [][]string{g.Missing, g.Failed} {
 		for _, name := range m {
-			worse = append(worse, name+" missing or failed in NEW")
+			worse = append(worse, label(name)+" missing or failed in NEW")
 		}
 	}
 	switch status {
 	case cli.ExitFailure:
-		return "bench-ab: regression: " + strings.Join(worse, "; ")
+		return "bench-ab: regression: " + list(worse)
 	case cli.ExitUndecided:
-		s := "bench-ab: undecided: worse than the threshold, but not beyond the noise of its rounds: " + strings.Join(unknown, "; ")
+		s := "bench-ab: undecided: worse than the threshold, but not beyond the noise of its rounds: " + list(unknown)
 		if more > 0 {
 			s += fmt.Sprintf("; about %d rounds would likely decide (COUNT=%d)", more, more)
 		}
@@ -332,4 +346,13 @@ func ratioRange(p bench.PairedChange) string {
 		return "no interval"
 	}
 	return fmt.Sprintf("%.3f, %.3f", p.Lo, p.Hi)
+}
+
+// list joins what, the first 6 of it and how many more.
+func list(what []string) string {
+	const most = 6
+	if len(what) <= most {
+		return strings.Join(what, "; ")
+	}
+	return strings.Join(what[:most], "; ") + fmt.Sprintf("; and %d more (above)", len(what)-most)
 }

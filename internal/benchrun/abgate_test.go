@@ -69,7 +69,7 @@ func TestABGate(t *testing.T) {
 	cpu := slices.DeleteFunc(slices.Clone(all.Names), func(k string) bool { g := group(k); return g != "cpu" && g != "canary" })
 	slots := []int{0, 2, 4, 6, 8, 10}
 	only := func(prefix string) []string {
-		return slices.DeleteFunc(slices.Clone(cpu), func(k string) bool { return !strings.HasPrefix(k, prefix+" ") })
+		return slices.DeleteFunc(slices.Clone(cpu), func(k string) bool { return pkgOf(k) != prefix })
 	}
 	with := func(base *bench.Samples, over *bench.Samples) *bench.Samples {
 		out := *base
@@ -88,7 +88,7 @@ func TestABGate(t *testing.T) {
 	undecided.Benchmarks = map[string]*bench.Benchmark{}
 	for k, b := range same.Benchmarks {
 		c := *b
-		if strings.HasPrefix(k, "primes ") {
+		if pkgOf(k) == "primes" {
 			c.Runs = slices.Clone(b.Runs)
 			for i := range c.Runs {
 				f := 1.12

@@ -9,7 +9,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -355,16 +354,26 @@ func (m *measurer) look(open []Suite) (still, table []Suite) {
 		}
 	}
 	if samples, err := bench.Read(bench.Input{Name: "the suites", Data: append([]byte(m.header), all...)}); err == nil {
-		for _, l := range chapter.Lessons(bench.Analyze(samples)) {
-			if l.Kind == chapter.LessonUndecided {
-				pkg, _, _ := strings.Cut(l.Workload, ": ")
+		as := bench.Analyze(samples)
+		pkgOf := map[string]string{} // a row's workload: its package's path
+		for _, a := range as {
+			pkgOf[a.PkgName()+": "+a.BaseName()] = a.Pkg
+		}
+		for _, l := range chapter.Lessons(as) {
+			if pkg := pkgOf[l.Workload]; pkg != "" && l.Kind == chapter.LessonUndecided {
 				undecided[pkg] = true
 				curable[pkg] = curable[pkg] || l.Disturbed == ""
 			}
 		}
 	}
 	for _, s := range open {
-		pkg := path.Base(s.Pkg)
+		// The suite's package, ./primes, is the module's .../primes.
+		pkg := ""
+		for p := range undecided {
+			if strings.HasSuffix(p, strings.TrimPrefix(s.Pkg, ".")) {
+				pkg = p
+			}
+		}
 		if m.settled(s) && !undecided[pkg] {
 			continue
 		}

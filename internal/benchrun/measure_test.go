@@ -284,8 +284,8 @@ func TestMeasureFailureAB(t *testing.T) {
 		assert.Equal(t, 4, strings.Count(string(data), bench.RoundMarker), "every round begins with its line")
 		rs, err := bench.ReadRounds(bench.Input{Name: f.Name(), Data: data}, "sec/op")
 		require.NoError(t, err)
-		assert.Len(t, rs["sha Jobs/workers=2-2"], 3, side)
-		assert.Len(t, rs["canary Canary"][4], 2, "the canary's round 4 stays, twice")
+		assert.Len(t, rs["example.com/m/sha Jobs/workers=2-2"], 3, side)
+		assert.Len(t, rs["example.com/m/internal/canary Canary"][4], 2, "the canary's round 4 stays, twice")
 	}
 }
 

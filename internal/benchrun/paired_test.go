@@ -3,6 +3,7 @@ package benchrun
 import (
 	"fmt"
 	"math/rand/v2"
+	"path"
 	"slices"
 	"strings"
 	"testing"
@@ -99,7 +100,7 @@ func pairedChanges(old, new *bench.Samples, th bench.Thresholds) []bench.PairedC
 // group is a benchmark's kind, for the rates: the CPU-bound suites, the
 // grain sweep, the downloads.
 func group(key string) string {
-	switch p, _, _ := strings.Cut(key, " "); p {
+	switch pkgOf(key) {
 	case "arcfour", "sha", "primes", "qsort":
 		return "cpu"
 	case "pool":
@@ -184,7 +185,7 @@ func TestPairedGateResampled(t *testing.T) {
 				slow := suites[rng.IntN(len(suites))]
 				old, new := abPair(all, cpu, slots, 1)
 				if f != 1 {
-					_, new = abPair(all, slices.DeleteFunc(slices.Clone(cpu), func(k string) bool { return !strings.HasPrefix(k, slow+" ") }), slots, f)
+					_, new = abPair(all, slices.DeleteFunc(slices.Clone(cpu), func(k string) bool { return pkgOf(k) != slow }), slots, f)
 					_, rest := abPair(all, cpu, slots, 1)
 					for k, b := range new.Benchmarks {
 						rest.Benchmarks[k] = b
@@ -212,7 +213,7 @@ func TestPairedGateResampled(t *testing.T) {
 					continue
 				}
 				for _, p := range ps {
-					if p.Unit != "sec/op" || !strings.HasPrefix(p.Name, slow+" ") {
+					if p.Unit != "sec/op" || pkgOf(p.Name) != slow {
 						continue
 					}
 					r.units++
@@ -243,3 +244,9 @@ func TestPairedGateResampled(t *testing.T) {
 }
 
 func pct(k, n int) float64 { return 100 * float64(k) / float64(max(n, 1)) }
+
+// pkgOf is the last element of a samples key's package.
+func pkgOf(key string) string {
+	p, _, _ := strings.Cut(key, " ")
+	return path.Base(p)
+}
