@@ -441,6 +441,9 @@ func (a *Analysis) UndecidedWords() []string {
 			out = append(out, "too few runs for an interval at some counts")
 		case ClaimKnee:
 			knee, top = append(knee, strconv.Itoa(u.X)), u.Top
+		case ClaimCores:
+			at := a.Row(u.X)
+			out = append(out, fmt.Sprintf("at %s=%d, %s cannot show it reached the cores' %.0fx (its lower end within %.0f%%): the limit may be another", a.Key, u.X, ci(at), at.Factors.Ideal, 100*SettleMargin))
 		case ClaimSlowCore:
 			out = append(out, fmt.Sprintf("the %s left out (a slower core) leave fewer than 6 runs at some counts: no interval there until more rounds are measured", plural.Count(u.X, a.runWord(), a.runWord()+"s")))
 		case ClaimLimit:
@@ -505,8 +508,25 @@ func (a *Analysis) runWord() string {
 
 // slowWords names the rounds that ran on a slower core, as the machine's.
 func (a *Analysis) slowWords() string {
-	return fmt.Sprintf("the machine's speed moved: in %s the same work took %s the CPU per op of its other %ss at the same counts: a slower core, not slower code; %s left out of every claim",
+	s := fmt.Sprintf("the machine's speed moved: in %s the same work took %s the CPU per op of its other %ss at the same counts: a slower core, not slower code; %s left out of every claim",
 		a.slowList(), a.slowRatio(), a.runWord(), plural.Of(len(a.Slow), "it is", "they are"))
+	var canary []string
+	moved := false
+	for _, r := range a.Slow {
+		if math.IsNaN(r.Start) {
+			return s
+		}
+		canary = append(canary, fmt.Sprintf("%.2fx and %.2fx", r.Start, r.End))
+		moved = moved || math.Max(r.Start, r.End) >= 1+SlowCore
+	}
+	ends := fmt.Sprintf("the canary at the %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	if len(a.Slow) > 1 {
+		ends = fmt.Sprintf("the canary at each %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	}
+	if moved {
+		return s + " (" + ends + ": it was slowed too)"
+	}
+	return s + " (" + ends + ": steady, so the core was slower in between)"
 }
 
 // slowList names the slow rounds: "rounds 2, 5".
