@@ -34,7 +34,9 @@ type BMFMetric struct {
 type BMFReport map[string]map[string]BMFMetric
 
 // BMFName is the name a benchmark takes in BMF: its package's last element
-// and its full Go name, "qsort.BenchmarkSort/size=100-2".
+// and its full Go name, "qsort.BenchmarkSort/size=100-2". Where two
+// packages of one output end alike, NewBMF keeps as many trailing elements
+// as tell them apart ("service1/cache.BenchmarkGet").
 func BMFName(pkg, fullName string) string {
 	return path.Base(pkg) + ".Benchmark" + fullName
 }
@@ -78,6 +80,20 @@ func NewBMF(s *Samples, as []*Analysis) (out BMFReport, leftOut []string) {
 		}
 		out[bench][measure] = m
 	}
+	var pkgs []string
+	for _, b := range s.Benchmarks {
+		pkgs = append(pkgs, b.Pkg)
+	}
+	for _, a := range as {
+		pkgs = append(pkgs, a.Pkg)
+	}
+	short := shortPkgs(pkgs)
+	bmfName := func(pkg, fullName string) string {
+		if pkg == "" {
+			return BMFName(pkg, fullName)
+		}
+		return short[pkg] + ".Benchmark" + fullName
+	}
 	for _, key := range s.Names {
 		b := s.Benchmarks[key]
 		for _, unit := range b.Units {
@@ -87,12 +103,12 @@ func NewBMF(s *Samples, as []*Analysis) (out BMFReport, leftOut []string) {
 			}
 			sum := summarize(vs, Confidence)
 			measure, scale := BMFMeasure(unit)
-			add(BMFName(b.Pkg, b.Name), measure, metric(sum.Center, sum.Lo, sum.Hi, scale))
+			add(bmfName(b.Pkg, b.Name), measure, metric(sum.Center, sum.Lo, sum.Hi, scale))
 		}
 	}
 	for _, a := range as {
 		for i, r := range a.Rows {
-			name := BMFName(a.Pkg, a.Points[i].Name)
+			name := bmfName(a.Pkg, a.Points[i].Name)
 			add(name, "speedup", metric(r.Speedup, r.SpeedupLo, r.SpeedupHi, 1))
 			// Efficiency is the speedup over the workers' ratio to the
 			// base: its interval scales with the speedup's.

@@ -118,7 +118,7 @@ func TestCanaryAllocations(t *testing.T) {
 	c, ok := bench.FindCanary(old, new, 0.05)
 	require.True(t, ok)
 	require.True(t, c.Moved)
-	assert.Equal(t, []string{"m Parse-2 allocs/op"}, regressions(gate(t, old, new).Changes))
+	assert.Equal(t, []string{"example.com/m Parse-2 allocs/op"}, regressions(gate(t, old, new).Changes))
 }
 
 // TestSameCode: one clean commit measured twice is an A/A comparison; a

@@ -339,8 +339,26 @@ func FormatValue(v float64, unit string) string {
 }
 
 // WriteComparison writes a benchstat-like table of the changes, a row per
-// benchmark and unit.
+// benchmark and unit, each benchmark as Labels shows it.
 func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
+	return writeComparison(w, changes, alpha, changeLabels(changes, nil))
+}
+
+// changeLabels are the labels (Labels) of the benchmarks of changes and of
+// more, Printable: as a terminal shows them.
+func changeLabels(changes []Change, more []string) map[string]string {
+	keys := slices.Clone(more)
+	for _, c := range changes {
+		keys = append(keys, c.Name)
+	}
+	labels := Labels(keys)
+	for k, l := range labels {
+		labels[k] = Printable(l)
+	}
+	return labels
+}
+
+func writeComparison(w io.Writer, changes []Change, alpha float64, labels map[string]string) error {
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "benchmark	unit	old	new	delta	p	")
 	for _, c := range changes {
@@ -368,7 +386,7 @@ func WriteComparison(w io.Writer, changes []Change, alpha float64) error {
 		if unit == "sec/op" {
 			unit = "time/op"
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s %s\t%s\t%s%s\t\n", c.Name, unit,
+		fmt.Fprintf(tw, "%s\t%s\t%s %s\t%s %s\t%s\t%s%s\t\n", labels[c.Name], unit,
 			FormatValue(c.Old.Center, c.Unit), c.Old.PctRangeString(), FormatValue(c.New.Center, c.Unit), c.New.PctRangeString(),
 			delta, p, mark)
 	}

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode"
+	"unicode/utf8"
 )
 
 // fmtSec formats seconds with 3 significant digits and a unit.
@@ -66,8 +68,18 @@ func pct(f float64) string {
 	return fmt.Sprintf("%.0f%%", 100*f)
 }
 
-// Title names an analysed sweep: its package's last element and its name.
-func (a *Analysis) Title() string { return path.Base(a.Pkg) + ": " + a.Name }
+// Title names an analysed sweep: its package as shown (PkgName) and its
+// name.
+func (a *Analysis) Title() string { return a.PkgName() + ": " + a.Name }
+
+// PkgName is the sweep's package as the report shows it: PkgShort, or,
+// for a sweep made by hand, the package's last element.
+func (s *Sweep) PkgName() string {
+	if s.PkgShort != "" {
+		return s.PkgShort
+	}
+	return path.Base(s.Pkg)
+}
 
 // Format is an output format of the report.
 type Format string
@@ -123,11 +135,11 @@ func Banner(line string) Section {
 		var err error
 		switch f {
 		case Markdown:
-			_, err = fmt.Fprintf(w, "\n> **%s**\n", strings.ReplaceAll(line, "\n", " "))
+			_, err = fmt.Fprintf(w, "\n> **%s**\n", MarkdownText(line))
 		case HTML:
 			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", html.EscapeString(line))
 		case Text:
-			_, err = fmt.Fprintf(w, "%s\n\n", line)
+			_, err = fmt.Fprintf(w, "%s\n\n", Printable(line))
 		}
 		return err
 	}
@@ -146,7 +158,7 @@ func Write(w io.Writer, f Format, as []*Analysis, leftOut []string, sections ...
 		if len(leftOut) > 0 {
 			fmt.Fprintf(ew, "\n## Left out\n\nNot a positive, finite time per op: not computed on.\n\n")
 			for _, l := range leftOut {
-				fmt.Fprintf(ew, "- `%s`\n", l)
+				fmt.Fprintf(ew, "- %s\n", MarkdownText(l))
 			}
 		}
 	case CSV:
@@ -160,7 +172,7 @@ func Write(w io.Writer, f Format, as []*Analysis, leftOut []string, sections ...
 	default:
 		err = writeText(ew, as, sections)
 		for _, l := range leftOut {
-			fmt.Fprintf(ew, "left out (not a positive, finite time per op): %s\n", l)
+			fmt.Fprintf(ew, "left out (not a positive, finite time per op): %s\n", Printable(l))
 		}
 	}
 	return cmp.Or(err, ew.err)
@@ -207,7 +219,7 @@ func writeText(w io.Writer, as []*Analysis, sections []Section) error {
 		if i > 0 {
 			fmt.Fprintln(w)
 		}
-		fmt.Fprintf(w, "%s\n", a.Title())
+		fmt.Fprintf(w, "%s\n", Printable(a.Title()))
 		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', tabwriter.AlignRight)
 		fmt.Fprintf(tw, "%s\t%s\t\n", a.Key, strings.Join(headerOf(a), "\t"))
 		for _, r := range a.Rows {
@@ -218,14 +230,14 @@ func writeText(w io.Writer, as []*Analysis, sections []Section) error {
 		}
 		fmt.Fprintf(w, "best allowed: %s\n", a.BestRule())
 		for _, line := range decomposition(a) {
-			fmt.Fprintf(w, "  %s\n", line)
+			fmt.Fprintf(w, "  %s\n", Printable(line))
 		}
-		fmt.Fprintf(w, "verdict: %s\n", a.Verdict())
+		fmt.Fprintf(w, "verdict: %s\n", Printable(a.Verdict()))
 		if a.Distrust() != "" {
-			fmt.Fprintf(w, "! %s\n", a.Distrust())
+			fmt.Fprintf(w, "! %s\n", Printable(a.Distrust()))
 		}
 		for _, warn := range a.Warnings() {
-			fmt.Fprintf(w, "note: %s\n", warn)
+			fmt.Fprintf(w, "note: %s\n", Printable(warn))
 		}
 	}
 	return nil
@@ -239,26 +251,26 @@ func writeMarkdown(w io.Writer, as []*Analysis, sections []Section) error {
 		}
 	}
 	for _, a := range as {
-		fmt.Fprintf(w, "\n## %s\n\n", a.Title())
-		fmt.Fprintf(w, "**%s**\n\n", a.Verdict())
+		fmt.Fprintf(w, "\n## %s\n\n", MarkdownText(a.Title()))
+		fmt.Fprintf(w, "**%s**\n\n", MarkdownText(a.Verdict()))
 		h := headerOf(a)
 		fmt.Fprintf(w, "| %s | %s |\n", a.Key, strings.Join(h, " | "))
 		fmt.Fprintf(w, "|---:|%s\n", strings.Repeat("---:|", len(h)))
 		for _, r := range a.Rows {
 			fmt.Fprintf(w, "| %d | %s |\n", r.X, strings.Join(rowCells(a, r), " | "))
 		}
-		fmt.Fprintf(w, "\nBest allowed: %s.\n", a.BestRule())
+		fmt.Fprintf(w, "\nBest allowed: %s.\n", MarkdownText(a.BestRule()))
 		if lines := decomposition(a); len(lines) > 0 {
 			fmt.Fprintf(w, "\nSpeedup, decomposed:\n\n")
 			for _, line := range lines {
-				fmt.Fprintf(w, "- %s\n", line)
+				fmt.Fprintf(w, "- %s\n", MarkdownText(line))
 			}
 		}
 		if a.Distrust() != "" {
-			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", a.Distrust())
+			fmt.Fprintf(w, "\n**Disturbed:** %s.\n", MarkdownText(a.Distrust()))
 		}
 		for _, warn := range a.Warnings() {
-			fmt.Fprintf(w, "\nNote: %s.\n", warn)
+			fmt.Fprintf(w, "\nNote: %s.\n", MarkdownText(warn))
 		}
 	}
 	return nil
@@ -311,4 +323,52 @@ func decomposition(a *Analysis) []string {
 			pct(r.Shares.Used), pct(r.Shares.Machine), pct(r.Shares.Lock), pct(r.Shares.Idle)))
 	}
 	return out
+}
+
+// Printable is s with every character that is not printed as itself
+// escaped as Go escapes it in a string literal: a newline, a carriage
+// return, a terminal's escape sequence, a Unicode line separator or
+// direction override, invalid UTF-8 ("\n", "\r", "\x1b", "\u2028",
+// "\u202e", "\xff"). A name or a commit line (the input's, or a
+// profile's) then prints as one line of its own report line, and moves no
+// cursor: the text, markdown and terminal outputs write every such string
+// through it; the HTML and the JSON escape them their own way.
+func Printable(s string) string {
+	ok := true
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < ' ' || c >= 0x7f {
+			ok = false
+			break
+		}
+	}
+	if ok {
+		return s
+	}
+	var b strings.Builder
+	for i, r := range s {
+		switch {
+		case r == utf8.RuneError && len(s[i:]) > 0 && !validAt(s, i):
+			fmt.Fprintf(&b, `\x%02x`, s[i])
+		case r == ' ' || unicode.IsPrint(r):
+			b.WriteRune(r)
+		default:
+			q := strconv.QuoteRuneToASCII(r)
+			b.WriteString(q[1 : len(q)-1])
+		}
+	}
+	return b.String()
+}
+
+// validAt reports whether s holds a valid rune at i (a real U+FFFD is one).
+func validAt(s string, i int) bool {
+	r, n := utf8.DecodeRuneInString(s[i:])
+	return r != utf8.RuneError || n > 1
+}
+
+// MarkdownText is s as markdown text: Printable, with HTML's special
+// characters escaped (a name holding "<script>" is text, not markup), and
+// a backtick (which would open code) and a pipe (which would end a table's
+// cell) escaped.
+func MarkdownText(s string) string {
+	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "\\`", "|", "\\|").Replace(Printable(s))
 }

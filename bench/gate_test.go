@@ -36,7 +36,7 @@ func TestGateUndecided(t *testing.T) {
 		assert.GreaterOrEqual(t, c.Runs, 6, c.Name)
 		if c.P < 0.05 {
 			p041 = true
-			assert.Equal(t, "arcfour Jobs/workers=4-2", c.Name)
+			assert.Equal(t, "github.com/futuresbench/futures/arcfour Jobs/workers=4-2", c.Name)
 			assert.InDelta(t, 0.041, c.P, 0.001)
 			assert.Greater(t, c.Runs, c.NOld, "one slow process among six sets the interval: more runs than now")
 		}

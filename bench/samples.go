@@ -1,14 +1,14 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"errors"
 	"fmt"
 	"math"
-	"path"
 	"slices"
 	"strconv"
-	"strings"
+	"unicode/utf8"
 
 	"golang.org/x/perf/benchfmt"
 
@@ -51,8 +51,11 @@ func (b *Benchmark) Values(unit string) []float64 {
 // Samples are the runs of every benchmark of some outputs, read once: the
 // report derives its sweeps from them, the gate compares two of them.
 type Samples struct {
-	// Names are the benchmarks by "pkg name" (the package's last element
-	// and the full name), in first-seen order; Benchmarks holds each.
+	// Names are the benchmarks by "PKG NAME" (the package's whole import
+	// path, as its "pkg:" line gives it, and the benchmark's full name):
+	// two packages that end alike (service1/cache, service2/cache) are two
+	// keys; in first-seen order. Benchmarks holds each. Labels says how a
+	// key is shown.
 	Names      []string
 	Benchmarks map[string]*Benchmark
 	// Meta is the unit metadata the output declares ("Unit widgets/s
@@ -64,6 +67,9 @@ type Samples struct {
 	// Failed names the benchmarks the output reports as failed
 	// ("--- FAIL: BenchmarkX/workers=2"), without "Benchmark".
 	Failed []string
+	// failedPkgs are the packages of Failed, one each ("" where no "pkg:"
+	// line came before).
+	failedPkgs []string
 	// Commits are the distinct values of the "commit:" configuration line
 	// (make bench writes it; "-dirty" marks uncommitted changes), in
 	// first-seen order; empty where the output has none.
@@ -78,6 +84,10 @@ type Samples struct {
 	// Sites are the sites package sweep's pass found, by benchmark (the
 	// log line under its result, sweep.SitesPrefix); the first of each.
 	Sites map[string]*sweep.Sites
+	// BadSites names the values of the sites lines left out: not a finite
+	// number from 0 (a NaN, a negative count, 1e308), with the file and
+	// line. The rest of the line is kept.
+	BadSites []string
 }
 
 // Values returns the runs of one unit of the benchmark named name (nil if
@@ -100,14 +110,32 @@ var ErrNoResults = errors.New("no benchmark results")
 func Read(inputs ...Input) (*Samples, error) {
 	s := &Samples{Benchmarks: map[string]*Benchmark{}, Meta: benchfmt.UnitMetadataMap{}}
 	var reader benchfmt.Reader
+	looksAt, looksValue := "", ""
 	for _, in := range inputs {
-		s.Failed = append(s.Failed, failures(in.Data)...)
-		for key, st := range sitesOf(in.Data) {
+		sc, err := scan(in)
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range sc.failed {
+			s.Failed = append(s.Failed, f.name)
+			s.failedPkgs = append(s.failedPkgs, f.pkg)
+		}
+		for key, st := range sc.sites {
 			if s.Sites == nil {
 				s.Sites = map[string]*sweep.Sites{}
 			}
 			if _, ok := s.Sites[key]; !ok {
 				s.Sites[key] = st
+			}
+		}
+		s.BadSites = append(s.BadSites, sc.badSites...)
+		for _, l := range sc.looks {
+			if looksAt == "" {
+				s.Looks, looksAt, looksValue = l.looks, l.at, l.value
+				continue
+			}
+			if !slices.Equal(l.looks, s.Looks) {
+				return nil, fmt.Errorf("%s: looks %q differs from looks %q (%s): one run looks after one set of rounds; report the two runs apart", l.at, l.value, looksValue, looksAt)
 			}
 		}
 		reader.Reset(bytes.NewReader(in.Data), in.Name)
@@ -140,14 +168,6 @@ func Read(inputs ...Input) (*Samples, error) {
 }
 
 func (s *Samples) add(rec *benchfmt.Result) error {
-	if l := rec.GetConfig("looks"); l != "" && s.Looks == nil {
-		looks, err := ParseLooks(l)
-		if err != nil {
-			file, line := rec.Pos()
-			return fmt.Errorf("%s:%d: %w", file, line, err)
-		}
-		s.Looks = looks
-	}
 	if why := checkResult(rec); why != "" {
 		s.Bad = append(s.Bad, why)
 		return nil
@@ -159,10 +179,7 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Interleaved = true
 	}
 	pkg := rec.GetConfig("pkg")
-	key := path.Base(pkg) + " " + string(rec.Name)
-	if pkg == "" {
-		key = " " + string(rec.Name)
-	}
+	key := pkg + " " + string(rec.Name)
 	b := s.Benchmarks[key]
 	if b == nil {
 		b = &Benchmark{Pkg: pkg, Name: string(rec.Name)}
@@ -196,7 +213,7 @@ func checkResult(r *benchfmt.Result) string {
 		// benchfmt turns ns/op into sec/op, but leaves 0 and ±Inf in ns/op.
 		if (v.Unit == "sec/op" || v.Unit == "ns/op") && !finitePositive(v.Value) {
 			file, line := r.Pos()
-			return fmt.Sprintf("%s:%d: Benchmark%s: %v %s", file, line, r.Name.Full(), v.Value, v.Unit)
+			return Printable(fmt.Sprintf("%s:%d: Benchmark%s: %v %s", file, line, r.Name.Full(), v.Value, v.Unit))
 		}
 	}
 	return ""
@@ -205,56 +222,194 @@ func checkResult(r *benchfmt.Result) string {
 // finitePositive reports whether x is a usable measurement.
 func finitePositive(x float64) bool { return x > 0 && !math.IsInf(x, 0) }
 
-// failures returns the names of the benchmarks a go test output reports as
-// failed, without the "Benchmark" prefix. benchfmt skips these lines: they
-// are not results.
-func failures(data []byte) []string {
-	var out []string
-	for line := range bytes.Lines(data) {
-		if rest, ok := bytes.CutPrefix(bytes.TrimSpace(line), []byte("--- FAIL: Benchmark")); ok {
-			name, _, _ := bytes.Cut(rest, []byte(" "))
-			out = append(out, string(name))
+// failure is a benchmark a go test output reports as failed: its package
+// (the "pkg:" line before it) and its name without "Benchmark".
+type failure struct{ pkg, name string }
+
+// MaxLine is the longest line of benchmark output that is read: the
+// longest bufio.Scanner takes by default (its token of 64 KiB holds the
+// line, a carriage return before its newline, and the newline), and so
+// benchfmt's reader and go tool benchstat.
+// A longer line is an error that names it, said before anything of it is
+// decoded; package sweep writes its lines shorter (sweep.MaxSitesLine).
+const MaxLine = bufio.MaxScanTokenSize - 1
+
+// maxSiteValue bounds a sites value, seconds or bytes per op: beyond it a
+// value is no measurement (a sum of twelve stays finite).
+const maxSiteValue = 1e12
+
+// scanned is what the lines of one input say besides its results, read
+// before benchfmt reads them: the failures, the sites, the sites' values
+// left out, and the looks lines.
+type scanned struct {
+	failed   []failure
+	sites    map[string]*sweep.Sites // by samples key, the first of each
+	badSites []string
+	looks    []looksLine
+}
+
+// looksLine is a "looks:" configuration line and where it is.
+type looksLine struct {
+	value, at string
+	looks     []int
+}
+
+// scan reads the lines of in that benchfmt does not return: "--- FAIL:"
+// lines, sites lines (sweep.SitesPrefix: the "pkg:" line before each gives
+// its package), and "looks:" configuration lines, which must agree. A line
+// longer than MaxLine, a looks line that does not parse, and two that
+// differ are errors naming the line; nothing of a longer line is decoded.
+// A sites line that does not parse is left out; a value in it that is not
+// a finite number from 0 (a NaN, a negative count of samples, 1e308) is
+// left out of it and named in badSites.
+func scan(in Input) (*scanned, error) {
+	out := &scanned{sites: map[string]*sweep.Sites{}}
+	pkg := ""
+	n := 0
+	for line := range bytes.Lines(in.Data) {
+		n++
+		line = bytes.TrimSuffix(line, []byte("\n"))
+		if len(line) > MaxLine { // a CR before the newline counts: bufio.ScanLines drops it only after
+			return nil, fmt.Errorf("%s:%d: a line of %d bytes, longer than the %d that a line of benchmark output may be (benchfmt's and benchstat's limit)", Printable(in.Name), n, len(line), MaxLine)
 		}
+		line = bytes.TrimSuffix(line, []byte("\r"))
+		if v, ok := configValue(line, "pkg"); ok {
+			pkg = v
+			continue
+		}
+		if v, ok := configValue(line, "looks"); ok {
+			if v == "" {
+				continue
+			}
+			at := fmt.Sprintf("%s:%d", in.Name, n)
+			looks, err := ParseLooks(v)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", at, err)
+			}
+			out.looks = append(out.looks, looksLine{value: v, at: at, looks: looks})
+			continue
+		}
+		t := bytes.TrimSpace(line)
+		if rest, ok := bytes.CutPrefix(t, []byte("--- FAIL: Benchmark")); ok {
+			name, _, _ := bytes.Cut(rest, []byte(" "))
+			out.failed = append(out.failed, failure{pkg, string(name)})
+			continue
+		}
+		if !bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
+			continue
+		}
+		name, st, ok := sweep.ParseSites(string(t))
+		if !ok {
+			continue
+		}
+		key := pkg + " " + name
+		if _, seen := out.sites[key]; seen {
+			continue
+		}
+		for _, why := range cleanSites(st) {
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s", in.Name, n, name, why)))
+		}
+		out.sites[key] = st
+	}
+	return out, nil
+}
+
+// configValue is the value of line if it is the configuration line of key
+// as benchfmt reads it ("key:", then spaces or tabs, then the value).
+func configValue(line []byte, key string) (string, bool) {
+	rest, ok := bytes.CutPrefix(line, []byte(key+":"))
+	if !ok || len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
+		return "", false
+	}
+	return string(bytes.TrimLeft(rest, " \t")), true
+}
+
+// cleanSites leaves out of st every value that is no measurement: a site
+// whose value is not a finite number from 0 to maxSiteValue, a total that
+// is not, a negative count of samples or line; it returns what it left
+// out, in words ("cpu[0] x: value -8.64e+06").
+func cleanSites(st *sweep.Sites) []string {
+	var out []string
+	bad := func(v float64) bool { return math.IsNaN(v) || v < 0 || v > maxSiteValue }
+	for _, f := range []struct {
+		name string
+		v    *float64
+	}{{"serialCPU", &st.SerialCPU}, {"cpuTotal", &st.CPUTotal}, {"runTotal", &st.RunTotal}, {"runSerial", &st.RunSerial}} {
+		if bad(*f.v) {
+			out = append(out, fmt.Sprintf("%s %s", f.name, fmtNumber(*f.v)))
+			*f.v = 0
+		}
+	}
+	if st.Samples < 0 {
+		out = append(out, fmt.Sprintf("samples %d", st.Samples))
+		st.Samples = 0
+	}
+	for _, l := range []struct {
+		name  string
+		sites *[]sweep.Site
+	}{{"cpu", &st.CPU}, {"roots", &st.Roots}, {"serial", &st.Serial}, {"mutex", &st.Mutex}, {"block", &st.Block}, {"alloc", &st.Alloc}, {"waits", &st.Waits}} {
+		kept := (*l.sites)[:0]
+		for i, site := range *l.sites {
+			if bad(site.Value) {
+				out = append(out, fmt.Sprintf("%s[%d] %s: value %s", l.name, i, Printable(shortText(site.Func, 80)), fmtNumber(site.Value)))
+				continue
+			}
+			site.Line, site.UserLine = max(site.Line, 0), max(site.UserLine, 0)
+			kept = append(kept, site)
+		}
+		*l.sites = kept
 	}
 	return out
 }
 
-// sitesOf reads the sites lines (sweep.SitesPrefix) of an output, by
-// samples key: the "pkg:" line before each gives its package. A line that
-// does not parse is left out; of two for one benchmark, the first counts.
-func sitesOf(data []byte) map[string]*sweep.Sites {
-	out := map[string]*sweep.Sites{}
-	pkg := ""
-	for line := range bytes.Lines(data) {
-		t := string(bytes.TrimSpace(line))
-		if p, ok := strings.CutPrefix(t, "pkg: "); ok {
-			pkg = p
-			continue
-		}
-		if name, st, ok := sweep.ParseSites(t); ok {
-			key := path.Base(pkg) + " " + name
-			if _, seen := out[key]; !seen {
-				out[key] = st
-			}
-		}
+// fmtNumber is a number as the left-out lines name it.
+func fmtNumber(v float64) string { return strconv.FormatFloat(v, 'g', 4, 64) }
+
+// shortText is s cut to at most n bytes, on a rune boundary, with "…"
+// where it was cut.
+func shortText(s string, n int) string {
+	if len(s) <= n {
+		return s
 	}
-	return out
+	i := n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	return s[:i] + "…"
 }
 
 // SameCode reports whether two runs measured one clean commit at different
-// times: both name exactly one commit, the same, without uncommitted
-// changes, and neither was measured interleaved with the other (make
-// bench-ab). Then any difference between them is the machine's (an A/A
-// comparison).
+// times: both name exactly one commit, the same, that looks like a
+// revision (CleanCommit: no "-dirty" mark in any case, nothing around it),
+// and neither was measured interleaved with the other (make bench-ab).
+// Then any difference between them is the machine's (an A/A comparison).
 func SameCode(old, new *Samples) (string, bool) {
 	if len(old.Commits) != 1 || len(new.Commits) != 1 || old.Interleaved || new.Interleaved {
 		return "", false
 	}
 	c := old.Commits[0]
-	if c != new.Commits[0] || c == "" || c == "unknown" || strings.HasSuffix(c, "-dirty") {
+	if c != new.Commits[0] || !CleanCommit(c) {
 		return "", false
 	}
 	return c, true
+}
+
+// CleanCommit reports whether a "commit:" line's value names a clean
+// commit: a revision as git prints it, 4 to 64 hexadecimal digits, and
+// nothing else ("unknown", "abc1234-dirty", "abc1234-DIRTY" and
+// "abc1234 " are not one).
+func CleanCommit(c string) bool {
+	if len(c) < 4 || len(c) > 64 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		switch x := c[i]; {
+		case '0' <= x && x <= '9', 'a' <= x && x <= 'f', 'A' <= x && x <= 'F':
+		default:
+			return false
+		}
+	}
+	return true
 }
 
 func median(xs []float64) float64 {

@@ -133,7 +133,8 @@ func TestUndecidedDisturbed(t *testing.T) {
 }
 
 func TestLooksLineMalformed(t *testing.T) {
-	_, err := bench.Read(bench.Input{Name: "bad.txt", Data: []byte("looks: 6 6\nBenchmarkW/workers=1 1 100 ns/op\n")})
+	// The error names the looks line, not the first result's.
+	_, err := bench.Read(bench.Input{Name: "bad.txt", Data: []byte("BenchmarkW/workers=1 1 100 ns/op\nlooks: 6 6\nBenchmarkW/workers=1 1 100 ns/op\n")})
 	require.Error(t, err)
-	assert.Contains(t, err.Error(), "bad.txt:2")
+	assert.Contains(t, err.Error(), "bad.txt:2: looks")
 }

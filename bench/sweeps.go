@@ -34,13 +34,17 @@ type Point struct {
 
 // Sweep is one benchmark measured at several worker counts.
 type Sweep struct {
-	Pkg    string
-	Name   string   // full name without the sweep key, e.g. "Jobs-2"
-	Key    string   // workers or concurrency
-	Procs  int      // GOMAXPROCS of the run (the -N suffix; none is 1)
-	Cores  int      // the machine's cores (a "cores:" line, as make bench writes); 0 if unknown
-	Points []Point  // ascending X
-	Failed []string // sub-benchmarks of this sweep that reported --- FAIL
+	Pkg string // the package's whole import path
+	// PkgShort is the package as the report shows it: its last element,
+	// or where another package of the samples ends alike, as many
+	// trailing elements as tell the two apart.
+	PkgShort string
+	Name     string   // full name without the sweep key, e.g. "Jobs-2"
+	Key      string   // workers or concurrency
+	Procs    int      // GOMAXPROCS of the run (the -N suffix; none is 1)
+	Cores    int      // the machine's cores (a "cores:" line, as make bench writes); 0 if unknown
+	Points   []Point  // ascending X
+	Failed   []string // sub-benchmarks of this sweep that reported --- FAIL
 	// WrongProcs counts the runs left out because their gomaxprocs metric
 	// differs from the GOMAXPROCS their name says (go test -cpu with
 	// sub-benchmarks measures the first at the wrong setting: golang/go#49980).
@@ -54,8 +58,10 @@ func sweepName(full string) (name, key string, x, procs int, ok bool) {
 	base, parts := benchfmt.Name(full).Parts()
 	procs = 1
 	at := -1
+	// The last element of the key counts: a sweep run inside
+	// b.Run("workers=9") is named X/workers=9/workers=2.
 	for _, k := range sweepKeys {
-		for i, p := range parts {
+		for i, p := range slices.Backward(parts) {
 			v, found := strings.CutPrefix(string(p), "/"+k+"=")
 			if n, err := strconv.Atoi(v); found && err == nil && v != "" && strings.Trim(v, "0123456789") == "" {
 				key, x, at = k, n, i
@@ -100,8 +106,8 @@ func (s *Samples) Sweeps() []*Sweep {
 			sw = &Sweep{Pkg: bm.Pkg, Name: name, Key: k, Procs: procs, Cores: bm.Cores}
 			byID[id{bm.Pkg, name, k}] = sw
 			out = append(out, sw)
-			for _, f := range s.Failed {
-				if sameSweep(f, name, k) {
+			for i, f := range s.Failed {
+				if sameSweep(f, name, k) && (i >= len(s.failedPkgs) || s.failedPkgs[i] == "" || s.failedPkgs[i] == bm.Pkg) {
 					sw.Failed = append(sw.Failed, f)
 				}
 			}
@@ -131,8 +137,14 @@ func (s *Samples) Sweeps() []*Sweep {
 		}
 	}
 	out = slices.DeleteFunc(out, func(sw *Sweep) bool { return len(sw.Points) == 0 })
+	var pkgs []string
+	for _, sw := range out {
+		pkgs = append(pkgs, sw.Pkg)
+	}
+	short := shortPkgs(pkgs)
 	for _, sw := range out {
 		slices.SortFunc(sw.Points, func(a, b Point) int { return a.X - b.X })
+		sw.PkgShort = short[sw.Pkg]
 	}
 	return out
 }
@@ -176,14 +188,14 @@ func addRuns(p Point, runs []Run) Point {
 }
 
 // sameSweep reports whether the failed benchmark fail ("Flaky/workers=2")
-// belongs to the sweep named name ("Flaky-2") over key.
+// belongs to the sweep named name ("Flaky-2") over key: fail without its
+// last key=N element is the sweep's name without its -N suffix.
 func sameSweep(fail, name, key string) bool {
-	base := baseName(name)
-	var parts []string
-	for _, p := range strings.Split(fail, "/") {
-		if !strings.HasPrefix(p, key+"=") {
-			parts = append(parts, p)
+	parts := strings.Split(fail, "/")
+	for i, p := range slices.Backward(parts) {
+		if v, ok := strings.CutPrefix(p, key+"="); ok && v != "" && strings.Trim(v, "0123456789") == "" {
+			return strings.Join(slices.Delete(parts, i, i+1), "/") == baseName(name)
 		}
 	}
-	return strings.Join(parts, "/") == base
+	return false
 }

@@ -15,6 +15,7 @@ import (
 // benchmark missing, failed or bad, one line each on stderr.
 func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 	out, errw := &errWriter{w: stdout}, &errWriter{w: stderr}
+	labels := changeLabels(g.Changes, g.Missing)
 	switch c := g.Canary; {
 	case c == nil:
 		fmt.Fprintf(out, "no canary (BenchmarkCanary) in both runs: runs made at different times may differ by the machine alone (a slower host slows every benchmark, and nothing in the files shows it); to gate on a shared machine, measure both commits interleaved\n")
@@ -26,13 +27,13 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 			100*(c.Ratio-1), pctRange(c.Lo, c.Hi), c.P)
 	}
 	if g.AA() {
-		fmt.Fprintf(out, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", g.Commit)
+		fmt.Fprintf(out, "the same commit (%s) in both runs, without uncommitted changes: any difference between them is the machine's (an A/A comparison), never a regression\n", Printable(g.Commit))
 	}
-	if err := WriteComparison(out, g.Changes, alpha); err != nil {
+	if err := writeComparison(out, g.Changes, alpha, labels); err != nil {
 		return err
 	}
 	for _, l := range g.BadOld {
-		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", l)
+		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", Printable(l))
 	}
 	for _, c := range g.Changes {
 		unit := c.Unit
@@ -44,7 +45,7 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 			test = "every run the same"
 		}
 		// "NAME UNIT: OLD -> NEW, +D% (TEST"; each case closes it.
-		change := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (%s", c.Name, unit,
+		change := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (%s", labels[c.Name], unit,
 			FormatValue(c.Old.Center, c.Unit), FormatValue(c.New.Center, c.Unit), 100*c.Delta, test)
 		switch {
 		case c.AA:
@@ -56,23 +57,23 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 		case c.Regression:
 			fmt.Fprintf(errw, "benchreport: regression: %s)\n", change)
 		case c.Disturbed:
-			fmt.Fprintf(errw, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", c.Name, unit, 100*c.Delta, c.P, c.Why)
+			fmt.Fprintf(errw, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", labels[c.Name], unit, 100*c.Delta, c.P, c.Why)
 		}
 	}
 	for _, c := range g.Undecided() {
-		fmt.Fprintf(out, "undecided: %s\n", undecidedWords(c))
+		fmt.Fprintf(out, "undecided: %s\n", undecidedWords(c, labels[c.Name]))
 	}
 	if len(g.Ungated) > 0 {
-		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", strings.Join(g.Ungated, ", "))
+		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", Printable(strings.Join(g.Ungated, ", ")))
 	}
 	for _, name := range g.Missing {
-		fmt.Fprintf(errw, "benchreport: missing from NEW: %s: no usable result (removed, renamed, failed or bad)\n", name)
+		fmt.Fprintf(errw, "benchreport: missing from NEW: %s: no usable result (removed, renamed, failed or bad)\n", labels[name])
 	}
 	for _, name := range g.Failed {
-		fmt.Fprintf(errw, "benchreport: failed in NEW: Benchmark%s\n", name)
+		fmt.Fprintf(errw, "benchreport: failed in NEW: Benchmark%s\n", Printable(name))
 	}
 	for _, l := range g.Bad {
-		fmt.Fprintf(errw, "benchreport: bad value in NEW (not a positive, finite time per op): %s\n", l)
+		fmt.Fprintf(errw, "benchreport: bad value in NEW (not a positive, finite time per op): %s\n", Printable(l))
 	}
 	if out.err != nil {
 		return out.err
@@ -83,7 +84,7 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 // undecidedWords says one change the gate cannot decide: its change with
 // the change's interval, what leaves it open, and the runs that would
 // likely decide it.
-func undecidedWords(c Change) string {
+func undecidedWords(c Change, label string) string {
 	unit := c.Unit
 	if unit == "sec/op" {
 		unit = "time/op"
@@ -96,7 +97,7 @@ func undecidedWords(c Change) string {
 		why = "no interval: fewer than 6 runs"
 	}
 	s := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (p=%.3f), its interval %s admits both no change and more than the threshold: %s",
-		c.Name, unit, FormatValue(c.Old.Center, c.Unit), FormatValue(c.New.Center, c.Unit), 100*c.Delta, c.P, changeRange(c.Lo, c.Hi), why)
+		label, unit, FormatValue(c.Old.Center, c.Unit), FormatValue(c.New.Center, c.Unit), 100*c.Delta, c.P, changeRange(c.Lo, c.Hi), why)
 	if c.Runs > 0 {
 		s += fmt.Sprintf("; likely decided at about %d runs a side (from the spread; n=%d+%d now)", c.Runs, c.NOld, c.NNew)
 	} else {

@@ -106,7 +106,7 @@ func TestOptionalStopping(t *testing.T) {
 			truth[id] = claim{knee: min(a.Bound, 2), limit: truth[id].limit}
 		}
 		for _, p := range a.Points {
-			suites[suiteOf(a)] = append(suites[suiteOf(a)], path.Base(a.Pkg)+" "+p.Name)
+			suites[suiteOf(a)] = append(suites[suiteOf(a)], a.Pkg+" "+p.Name)
 		}
 		n = max(n, a.Runs())
 	}

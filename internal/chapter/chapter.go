@@ -10,7 +10,6 @@ import (
 	"html"
 	"io"
 	"math"
-	"path"
 	"slices"
 	"strconv"
 	"strings"
@@ -84,7 +83,7 @@ func Lessons(as []*bench.Analysis) []Lesson {
 		if a.Bound <= 1 || !ok {
 			continue
 		}
-		l := Lesson{Workload: path.Base(a.Pkg) + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
+		l := Lesson{Workload: a.PkgName() + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
 		l.Kind, l.Disturbed, l.Why = lesson(l, one, a)
 		out = append(out, l)
 	}
@@ -168,11 +167,11 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			fmt.Fprintf(w, "Each workload's sweep, run once with GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do under the GIL) and once with all cores (in parallel, like a process pool): the best speedup over the worker counts, with its 95%% CI, and where it was reached.\n\n")
 			fmt.Fprintf(w, "| %s |\n|---|---:|---:|---|\n", strings.Join(lessonHeader, " | "))
 			for _, l := range ls {
-				fmt.Fprintf(w, "| %s | %s | %s (%d cores) | %s |\n", l.Workload, lessonCell(l.One), lessonCell(l.Parallel), l.Procs, l.Says())
+				fmt.Fprintf(w, "| %s | %s | %s (%d cores) | %s |\n", bench.MarkdownText(l.Workload), lessonCell(l.One), lessonCell(l.Parallel), l.Procs, l.Says())
 			}
 		}
 		if line != "" {
-			fmt.Fprintf(w, "\n**%s.**\n", strings.ToUpper(line[:1])+line[1:])
+			fmt.Fprintf(w, "\n**%s.**\n", bench.MarkdownText(strings.ToUpper(line[:1])+line[1:]))
 		}
 	case bench.HTML:
 		e := html.EscapeString
@@ -199,7 +198,7 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, strings.Join(lessonHeader, "\t")+"\t")
 			for _, l := range ls {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", l.Workload, lessonCell(l.One), lessonCell(l.Parallel)+fmt.Sprintf(" (%d cores)", l.Procs), l.Says())
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", bench.Printable(l.Workload), lessonCell(l.One), lessonCell(l.Parallel)+fmt.Sprintf(" (%d cores)", l.Procs), l.Says())
 			}
 			if err := tw.Flush(); err != nil {
 				return err
@@ -207,7 +206,7 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			fmt.Fprintln(w)
 		}
 		if line != "" {
-			fmt.Fprintf(w, "%s\n\n", line)
+			fmt.Fprintf(w, "%s\n\n", bench.Printable(line))
 		}
 	}
 	return nil
