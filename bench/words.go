@@ -54,14 +54,22 @@ func (a *Analysis) scalingWords() string {
 	var s string
 	switch sc.Kind {
 	case ScalingNone:
-		if len(open) > 0 {
-			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d: %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
-		} else {
+		switch {
+		case len(open) > 0 && a.oneCore():
+			var pts []string
+			for _, u := range open {
+				pts = append(pts, fmt.Sprintf("%s=%d (%s)", a.Key, u.X, ci(a.Row(u.X))))
+			}
+			s = fmt.Sprintf("does not scale, as one core cannot gain, but cannot tell yet what taking turns costs: %s cannot be shown within %.0f%% of %s=%d (%s); more runs would decide",
+				strings.Join(pts, ", "), 100*SettleMargin, a.Key, top.X, ci(top))
+		case len(open) > 0:
+			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
+		default:
 			s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d, ", a.Key, a.Base, ci(top), top.X)
 			if a.oneCore() {
 				s += "one core's work cannot be done faster on one core)"
 			} else {
-				s += fmt.Sprintf("none more than %.0f%%)", 100*SettleMargin)
+				s += fmt.Sprintf("none can be %.0f%% faster)", 100*SettleMargin)
 			}
 		}
 		if procs == 1 {
@@ -110,24 +118,23 @@ func (a *Analysis) scalingWords() string {
 	return s
 }
 
-// admits says what a speedup interval that cannot show "no gain" admits:
+// admits says what r's speedup interval, which cannot show "no gain", admits:
 // both no gain and the gain the bound allows (the cores' 2x, or the best
 // the sweep declares), or, where nothing bounds it, its upper end. For work
 // on one core, which cannot gain, it is a loss beyond SettleMargin it
 // admits.
 func (a *Analysis) admits(r Row) string {
-	iv := fmt.Sprintf("[%.2f, %.2f]", r.SpeedupLo, r.SpeedupHi)
 	if a.oneCore() {
-		return fmt.Sprintf("%s cannot show the counts within %.0f%% of one another (one core cannot gain, but taking turns may cost)", iv, 100*SettleMargin)
+		return fmt.Sprintf("cannot show the counts within %.0f%% of one another", 100*SettleMargin)
 	}
 	ideal := float64(a.cores(r.X)) / float64(a.cores(a.Base))
 	switch {
 	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best:
-		return fmt.Sprintf("%s admits both no gain and the best allowed's %.2fx", iv, a.Rows[0].Median/r.Best)
+		return fmt.Sprintf("admits both no gain and the best allowed's %.2fx", a.Rows[0].Median/r.Best)
 	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal:
-		return fmt.Sprintf("%s admits both no gain and the cores' %.0fx", iv, ideal)
+		return fmt.Sprintf("admits both no gain and the cores' %.0fx", ideal)
 	}
-	return fmt.Sprintf("%s admits both no gain and a gain of %.2fx", iv, r.SpeedupHi)
+	return fmt.Sprintf("admits both no gain and a gain of %.2fx", r.SpeedupHi)
 }
 
 // decideWords says what would decide a speedup interval that admits both
@@ -572,5 +579,5 @@ func (a *Analysis) GainWhy() string {
 	case math.IsNaN(best.SpeedupLo):
 		return "fewer than 6 runs: no interval to show it"
 	}
-	return fmt.Sprintf("best %s at %d: %s; %s", ci(best), best.X, a.admits(best), decideWords(best))
+	return fmt.Sprintf("best %s at %d %s; %s", ci(best), best.X, a.admits(best), decideWords(best))
 }
