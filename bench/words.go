@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -56,14 +57,13 @@ func (a *Analysis) scalingWords() string {
 	case ScalingNone:
 		switch {
 		case len(open) > 0 && a.oneCore():
-			var pts []string
-			for _, u := range open {
-				pts = append(pts, fmt.Sprintf("%s=%d (%s)", a.Key, u.X, ci(a.Row(u.X))))
-			}
 			s = fmt.Sprintf("does not scale, as one core cannot gain, but cannot tell yet what taking turns costs: %s cannot be shown within %.0f%% of %s=%d (%s); more runs would decide",
-				strings.Join(pts, ", "), 100*SettleMargin, a.Key, top.X, ci(top))
-		case len(open) > 0:
+				a.openPoints(open), 100*SettleMargin, a.Key, top.X, ci(top))
+		case len(open) > 0 && slices.ContainsFunc(open, func(u Undecided) bool { return u.X == a.Base }):
 			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
+		case len(open) > 0:
+			s = fmt.Sprintf("cannot tell yet whether it scales: %s can neither be told apart from %s=%d, the fastest (%s), nor shown within %.0f%% of it; more runs would decide",
+				a.openPoints(open), a.Key, top.X, ci(top), 100*SettleMargin)
 		default:
 			s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d, ", a.Key, a.Base, ci(top), top.X)
 			if a.oneCore() {
@@ -118,6 +118,15 @@ func (a *Analysis) scalingWords() string {
 	return s
 }
 
+// openPoints lists the points left open, with their speedups.
+func (a *Analysis) openPoints(open []Undecided) string {
+	var pts []string
+	for _, u := range open {
+		pts = append(pts, fmt.Sprintf("%s=%d (%s)", a.Key, u.X, ci(a.Row(u.X))))
+	}
+	return strings.Join(pts, ", ")
+}
+
 // admits says what r's speedup interval, which cannot show "no gain", admits:
 // both no gain and the gain the bound allows (the cores' 2x, or the best
 // the sweep declares), or, where nothing bounds it, its upper end. For work
@@ -129,9 +138,9 @@ func (a *Analysis) admits(r Row) string {
 	}
 	ideal := float64(a.cores(r.X)) / float64(a.cores(a.Base))
 	switch {
-	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best:
+	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best && a.Rows[0].Median/r.Best > 1+SettleMargin:
 		return fmt.Sprintf("admits both no gain and the best allowed's %.2fx", a.Rows[0].Median/r.Best)
-	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal:
+	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal && ideal > 1:
 		return fmt.Sprintf("admits both no gain and the cores' %.0fx", ideal)
 	}
 	return fmt.Sprintf("admits both no gain and a gain of %.2fx", r.SpeedupHi)
