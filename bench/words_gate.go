@@ -118,8 +118,20 @@ func changeRange(lo, hi float64) string {
 // the lines on stderr say why it failed).
 func (g *GateResult) Why() string {
 	if g.Status == GateUndecided {
-		n := len(g.Undecided())
-		return fmt.Sprintf("cannot decide: %d %s worse than the threshold by the medians, but the evidence cannot show it (named above): neither a pass nor a failure; measure more runs (COUNT) to decide", n, plural.Of(n, "unit is", "units are"))
+		und := g.Undecided()
+		runs := 0
+		for _, c := range und {
+			if c.Runs == 0 {
+				runs = 0
+				break
+			}
+			runs = max(runs, c.Runs)
+		}
+		more := "measure more runs (COUNT) to decide"
+		if runs > 0 {
+			more = fmt.Sprintf("measure more runs to decide: likely %d a side for all of them (COUNT=%d)", runs, runs)
+		}
+		return fmt.Sprintf("cannot decide: %d %s worse than the threshold by the medians, but the evidence cannot show it (named above): neither a pass nor a failure; %s", len(und), plural.Of(len(und), "unit is", "units are"), more)
 	}
 	if g.Status != GateMachine {
 		return ""
