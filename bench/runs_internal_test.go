@@ -85,3 +85,17 @@ func summaries(ov, nv []float64) (o, n benchmath.Summary, p float64) {
 	so, sn := benchmath.NewSample(ov, &benchmath.DefaultThresholds), benchmath.NewSample(nv, &benchmath.DefaultThresholds)
 	return benchmath.AssumeNothing.Summary(so, Confidence), benchmath.AssumeNothing.Summary(sn, Confidence), benchmath.AssumeNothing.Compare(so, sn).P
 }
+
+// TestRunsToDecide: the runs a scaling claim would likely need grow as
+// its interval widens and as its center nears the line between the two
+// answers (no gain within 25%, a gain past 5%); 0 where neither answer
+// can be reached from its center.
+func TestRunsToDecide(t *testing.T) {
+	wide := runsToDecide(6, 1.59, 0.93, 2.83)
+	narrow := runsToDecide(6, 1.59, 1.2, 2.1)
+	assert.Greater(t, wide, 6)
+	assert.Less(t, narrow, 6, "[1.2, 2.1] shows the gain already")
+	assert.Greater(t, runsToDecide(6, 1.10, 0.8, 1.5), runsToDecide(6, 1.40, 0.95, 2.0), "nearer the line between no gain and a gain, more runs")
+	assert.Equal(t, 0, runsToDecide(6, 0.7, 0.5, 1.0), "a loss past 25%: neither answer can be shown")
+	assert.Equal(t, 0, runsToDecide(6, 1, 1, 1))
+}
