@@ -20,9 +20,14 @@ var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sw
 // Analyze computes the model and the verdict of every sweep of the samples.
 func Analyze(samples *Samples) []*Analysis {
 	var out []*Analysis
+	rounds := 0
+	for _, s := range samples.Sweeps() {
+		rounds = max(rounds, s.Runs())
+	}
 	for _, s := range samples.Sweeps() {
 		a := analyze(s, Level(samples.Looks, s.Runs()))
 		a.Looked = len(samples.Looks) > 0
+		canaryRounds(a.Slow, samples, rounds)
 		out = append(out, a)
 	}
 	return out

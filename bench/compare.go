@@ -134,7 +134,7 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 		if ob == nil {
 			continue
 		}
-		timeDisturbed := false
+		timeDisturbed, timeUndecided := false, false
 		units := nb.Units
 		if i := slices.Index(units, "sec/op"); i > 0 {
 			units = append([]string{"sec/op"}, slices.Delete(slices.Clone(units), i, i+1)...)
@@ -205,6 +205,11 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 					c.Undecided, c.Disturbed, c.Why = false, true, why
 					timeDisturbed = true
 				}
+				timeUndecided = c.Undecided
+			}
+			if c.Undecided && unit == "B/s" && timeUndecided {
+				// The same slowdown as its time, named once.
+				c.Undecided = false
 			}
 			if (c.Regression || c.Undecided) && unit == "B/s" && timeDisturbed {
 				// B/s is bytes over the time per op: the same slowdown,
@@ -218,12 +223,15 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 }
 
 // runsToTell estimates how many runs a side would likely tell a change of
-// oc -> nc apart from none, from the spread of each side's values: the
+// oc -> nc apart from none, from the spread of each side's values. The
 // median's interval is about 1.96 x 1.253 sigma / sqrt(n) wide each way
-// (sigma estimated robustly, 1.4826 x the median absolute deviation, so
-// that one slow process does not set it), and the two intervals must lie
-// apart. At least 6 (the fewest for an interval); 0 where there is no
-// change to tell.
+// (sigma estimated robustly: 1.4826 x the median absolute deviation), and
+// the two must lie apart. But an interval of few runs reaches from the
+// smallest run to the largest (6 runs at 95%), so one slow process decides
+// its width: the runs must also be enough for the interval's order
+// statistics to leave out as many far runs (beyond 3 sigma) as the sample
+// holds, in proportion. At least 6; 0 where there is no change to tell or
+// more than 200 would be needed.
 func runsToTell(ov, nv []float64, oc, nc float64) int {
 	sigma := func(xs []float64, m float64) float64 {
 		dev := make([]float64, len(xs))
@@ -232,15 +240,45 @@ func runsToTell(ov, nv []float64, oc, nc float64) int {
 		}
 		return 1.4826 * median(dev)
 	}
+	far := func(xs []float64, m, s float64) float64 {
+		lo, hi := 0, 0
+		for _, x := range xs {
+			switch {
+			case x > m*(1+3*s):
+				hi++
+			case x < m*(1-3*s):
+				lo++
+			}
+		}
+		return float64(max(lo, hi)) / float64(len(xs))
+	}
 	d := math.Abs(math.Log(nc / oc))
-	if !(d > 0) {
+	so, sn := sigma(ov, oc), sigma(nv, nc)
+	if !(d > 0) || math.IsNaN(so+sn) {
 		return 0
 	}
-	n := math.Pow(1.96*1.253*(sigma(ov, oc)+sigma(nv, nc))/d, 2)
-	if math.IsNaN(n) || math.IsInf(n, 0) {
+	n := max(int(math.Ceil(math.Pow(1.96*1.253*(so+sn)/d, 2))), MinLook)
+	frac := math.Max(far(ov, oc, so), far(nv, nc, sn))
+	for ; n <= 200; n++ {
+		if float64(lowRank(n)) > math.Ceil(frac*float64(n)) {
+			return n
+		}
+	}
+	return 0
+}
+
+// lowRank is how many of n runs lie below the lower end of their median's
+// interval at Confidence (0: the interval starts at the smallest run).
+func lowRank(n int) int {
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = float64(i)
+	}
+	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(values, &benchmath.DefaultThresholds), Confidence)
+	if math.IsInf(s.Lo, 0) || math.IsNaN(s.Lo) {
 		return 0
 	}
-	return max(int(math.Ceil(n)), MinLook)
+	return int(s.Lo)
 }
 
 // Ungated returns the units of benchmarks in both runs that have no

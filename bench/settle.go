@@ -27,6 +27,9 @@ const (
 	// ClaimLimit: the limit rests on CPU per op that grew with an
 	// interval holding no change (Lo, Hi: the ratio's interval).
 	ClaimLimit
+	// ClaimCores: the point at X is near the cores' ideal by its median,
+	// but its interval cannot show it reached them (CauseCoresOpen).
+	ClaimCores
 	// ClaimSlowCore: the rounds that ran on a slower core (Analysis.Slow),
 	// left out, leave fewer than 6 runs at some point: no interval there
 	// until more rounds are measured (X: how many were left out).
@@ -68,6 +71,9 @@ func (a *Analysis) Undecided() []Undecided {
 		return []Undecided{{Claim: ClaimIntervals}}
 	}
 	out = a.openKnee(a.Row(a.Scaling.Top))
+	if a.Cause == CauseCoresOpen {
+		out = append(out, Undecided{Claim: ClaimCores, X: a.At})
+	}
 	if a.Limit == LimitWork && !(a.Lo > 1) {
 		out = append(out, Undecided{Claim: ClaimLimit, X: a.At, Lo: a.Lo, Hi: a.Hi})
 	}
@@ -80,9 +86,23 @@ func (a *Analysis) Undecided() []Undecided {
 // that uses one core (GOMAXPROCS=1, CPU-bound) cannot beat it: its speedup
 // interval's upper end is bounded by 1 whatever the noise, so a point needs
 // only its lower end within the margin.
+//
+// Past the knee, "flat beyond" is a claim of absence too: a point past it
+// that cannot be told apart from it must lie within SettleMargin of it.
 func (a *Analysis) openKnee(top Row) []Undecided {
 	var out []Undecided
+	if k := a.Scaling.Kind; k == ScalingScales || k == ScalingPastCores {
+		knee := a.Row(a.Scaling.Knee)
+		for _, r := range a.Rows {
+			if r.X > knee.X && r.X != top.X && same(r, knee, true) && !within(r, knee) && !(a.oneCore() && r.SpeedupLo >= 1/(1+SettleMargin)) {
+				out = append(out, Undecided{Claim: ClaimKnee, X: r.X, Top: top.X})
+			}
+		}
+	}
 	for _, r := range a.Rows {
+		if slices.ContainsFunc(out, func(u Undecided) bool { return u.X == r.X }) {
+			continue
+		}
 		if r.X == top.X || !same(r, top, true) {
 			continue
 		}
@@ -93,6 +113,7 @@ func (a *Analysis) openKnee(top Row) []Undecided {
 			out = append(out, Undecided{Claim: ClaimKnee, X: r.X, Top: top.X})
 		}
 	}
+	slices.SortFunc(out, func(x, y Undecided) int { return x.X - y.X })
 	return out
 }
 
@@ -131,6 +152,8 @@ func (a *Analysis) Gain() (GainKind, Row) {
 	}
 	switch {
 	case slices.ContainsFunc(a.Rows, func(r Row) bool { return !r.Trusted() }):
+		return GainUndecided, best
+	case len(a.Slow) > 0 && math.IsNaN(best.SpeedupLo):
 		return GainUndecided, best
 	case gains(best):
 		return GainShown, best

@@ -36,6 +36,30 @@ type SlowRound struct {
 	// Ratio is the round's CPU per op over the sweep's median at the same
 	// points (the median over its points).
 	Ratio float64
+	// Start and End are the canary's times at the round's two ends over
+	// the canary's median (make bench measures it before and after every
+	// round); NaN where the run has no canary in every round.
+	Start, End float64
+}
+
+// canaryRounds marks each slow round with the canary's two readings around
+// it, where the samples hold a canary measured twice a round: rounds
+// rounds, 2 x rounds canary runs.
+func canaryRounds(slow []SlowRound, samples *Samples, rounds int) {
+	var cv []float64
+	for _, name := range samples.Names {
+		if isCanary(name) {
+			cv = samples.Values(name, "sec/op")
+			break
+		}
+	}
+	for i := range slow {
+		slow[i].Start, slow[i].End = math.NaN(), math.NaN()
+		if k := 2 * (slow[i].Run - 1); len(cv) >= 2*rounds && len(cv)%2 == 0 && k+1 < len(cv) {
+			m := median(cv)
+			slow[i].Start, slow[i].End = cv[k]/m, cv[k+1]/m
+		}
+	}
 }
 
 // slowRounds finds the rounds of s that ran on a slower core: those whose
@@ -43,8 +67,8 @@ type SlowRound struct {
 // above each point's median. Only sweeps whose every point has its CPU
 // time in every run, with as many runs at each point (one process per
 // round), and at least MinLook runs, are judged; and only work that uses
-// its core (a CPU share of WaitShare or more at the base: the CPU per op of
-// work that waits is mostly its own overhead, and noisy). Fewer than half
+// its core (a CPU share of WaitShare or more at the base, in its best run:
+// the CPU per op of work that waits is mostly its own overhead, and noisy). Fewer than half
 // the rounds can be slow: the median is the reference.
 func slowRounds(s *Sweep, cores func(x int) int) []SlowRound {
 	n := len(s.Points[0].Values)
@@ -56,8 +80,12 @@ func slowRounds(s *Sweep, cores func(x int) int) []SlowRound {
 			return nil
 		}
 	}
-	b := s.Points[0]
-	if median(b.CPU)/(median(b.Values)*float64(cores(b.X))) < WaitShare {
+	// The share of its best run: a busy machine lowers the median's.
+	b, share := s.Points[0], 0.0
+	for i := range b.Values {
+		share = math.Max(share, b.CPU[i]/(b.Values[i]*float64(cores(b.X))))
+	}
+	if share < WaitShare {
 		return nil
 	}
 	meds := make([]float64, len(s.Points))

@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -54,14 +55,21 @@ func (a *Analysis) scalingWords() string {
 	var s string
 	switch sc.Kind {
 	case ScalingNone:
-		if len(open) > 0 {
-			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d: %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
-		} else {
+		switch {
+		case len(open) > 0 && a.oneCore():
+			s = fmt.Sprintf("does not scale, as one core cannot gain, but cannot tell yet what taking turns costs: %s cannot be shown within %.0f%% of %s=%d (%s); more runs would decide",
+				a.openPoints(open), 100*SettleMargin, a.Key, top.X, ci(top))
+		case len(open) > 0 && slices.ContainsFunc(open, func(u Undecided) bool { return u.X == a.Base }):
+			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
+		case len(open) > 0:
+			s = fmt.Sprintf("cannot tell yet whether it scales: %s can neither be told apart from %s=%d, the fastest (%s), nor shown within %.0f%% of it; more runs would decide",
+				a.openPoints(open), a.Key, top.X, ci(top), 100*SettleMargin)
+		default:
 			s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d, ", a.Key, a.Base, ci(top), top.X)
 			if a.oneCore() {
 				s += "one core's work cannot be done faster on one core)"
 			} else {
-				s += fmt.Sprintf("none more than %.0f%%)", 100*SettleMargin)
+				s += fmt.Sprintf("none can be %.0f%% faster)", 100*SettleMargin)
 			}
 		}
 		if procs == 1 {
@@ -110,24 +118,32 @@ func (a *Analysis) scalingWords() string {
 	return s
 }
 
-// admits says what a speedup interval that cannot show "no gain" admits:
+// openPoints lists the points left open, with their speedups.
+func (a *Analysis) openPoints(open []Undecided) string {
+	var pts []string
+	for _, u := range open {
+		pts = append(pts, fmt.Sprintf("%s=%d (%s)", a.Key, u.X, ci(a.Row(u.X))))
+	}
+	return strings.Join(pts, ", ")
+}
+
+// admits says what r's speedup interval, which cannot show "no gain", admits:
 // both no gain and the gain the bound allows (the cores' 2x, or the best
 // the sweep declares), or, where nothing bounds it, its upper end. For work
 // on one core, which cannot gain, it is a loss beyond SettleMargin it
 // admits.
 func (a *Analysis) admits(r Row) string {
-	iv := fmt.Sprintf("[%.2f, %.2f]", r.SpeedupLo, r.SpeedupHi)
 	if a.oneCore() {
-		return fmt.Sprintf("%s cannot show the counts within %.0f%% of one another (one core cannot gain, but taking turns may cost)", iv, 100*SettleMargin)
+		return fmt.Sprintf("cannot show the counts within %.0f%% of one another", 100*SettleMargin)
 	}
 	ideal := float64(a.cores(r.X)) / float64(a.cores(a.Base))
 	switch {
-	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best:
-		return fmt.Sprintf("%s admits both no gain and the best allowed's %.2fx", iv, a.Rows[0].Median/r.Best)
-	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal:
-		return fmt.Sprintf("%s admits both no gain and the cores' %.0fx", iv, ideal)
+	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best && a.Rows[0].Median/r.Best > 1+SettleMargin:
+		return fmt.Sprintf("admits both no gain and the best allowed's %.2fx", a.Rows[0].Median/r.Best)
+	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal && ideal > 1:
+		return fmt.Sprintf("admits both no gain and the cores' %.0fx", ideal)
 	}
-	return fmt.Sprintf("%s admits both no gain and a gain of %.2fx", iv, r.SpeedupHi)
+	return fmt.Sprintf("admits both no gain and a gain of %.2fx", r.SpeedupHi)
 }
 
 // decideWords says what would decide a speedup interval that admits both
@@ -441,6 +457,9 @@ func (a *Analysis) UndecidedWords() []string {
 			out = append(out, "too few runs for an interval at some counts")
 		case ClaimKnee:
 			knee, top = append(knee, strconv.Itoa(u.X)), u.Top
+		case ClaimCores:
+			at := a.Row(u.X)
+			out = append(out, fmt.Sprintf("at %s=%d, %s cannot show it reached the cores' %.0fx (its lower end within %.0f%%): the limit may be another", a.Key, u.X, ci(at), at.Factors.Ideal, 100*SettleMargin))
 		case ClaimSlowCore:
 			out = append(out, fmt.Sprintf("the %s left out (a slower core) leave fewer than 6 runs at some counts: no interval there until more rounds are measured", plural.Count(u.X, a.runWord(), a.runWord()+"s")))
 		case ClaimLimit:
@@ -505,8 +524,25 @@ func (a *Analysis) runWord() string {
 
 // slowWords names the rounds that ran on a slower core, as the machine's.
 func (a *Analysis) slowWords() string {
-	return fmt.Sprintf("the machine's speed moved: in %s the same work took %s the CPU per op of its other %ss at the same counts: a slower core, not slower code; %s left out of every claim",
+	s := fmt.Sprintf("the machine's speed moved: in %s the same work took %s the CPU per op of its other %ss at the same counts: a slower core, not slower code; %s left out of every claim",
 		a.slowList(), a.slowRatio(), a.runWord(), plural.Of(len(a.Slow), "it is", "they are"))
+	var canary []string
+	moved := false
+	for _, r := range a.Slow {
+		if math.IsNaN(r.Start) {
+			return s
+		}
+		canary = append(canary, fmt.Sprintf("%.2fx and %.2fx", r.Start, r.End))
+		moved = moved || math.Max(r.Start, r.End) >= 1+SlowCore
+	}
+	ends := fmt.Sprintf("the canary at the %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	if len(a.Slow) > 1 {
+		ends = fmt.Sprintf("the canary at each %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	}
+	if moved {
+		return s + " (" + ends + ": it was slowed too)"
+	}
+	return s + " (" + ends + ": steady, so the core was slower in between)"
 }
 
 // slowList names the slow rounds: "rounds 2, 5".
@@ -552,5 +588,5 @@ func (a *Analysis) GainWhy() string {
 	case math.IsNaN(best.SpeedupLo):
 		return "fewer than 6 runs: no interval to show it"
 	}
-	return fmt.Sprintf("best %s at %d: %s; %s", ci(best), best.X, a.admits(best), decideWords(best))
+	return fmt.Sprintf("best %s at %d %s; %s", ci(best), best.X, a.admits(best), decideWords(best))
 }
