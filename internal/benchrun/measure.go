@@ -338,22 +338,32 @@ func (m *measurer) cap() time.Duration {
 	return TableCap * m.budget
 }
 
-// look judges the open suites at a look. A suite is settled when every
-// claim of its sweeps is decided and so is every row of the chapter's
-// table its package makes, the rows read from every suite's output at
-// once (the downloads' row takes two suites: downloads and downloads1).
-// table are the suites still open whose undecided rows more rounds can
-// decide: an interval too wide, rounds on a slower core; not a disturbed
-// point (a busy machine, which more rounds beside it do not quiet).
+// look judges the open suites at a look (lookAt), from their output so
+// far.
 func (m *measurer) look(open []Suite) (still, table []Suite) {
-	undecided, curable := map[string]bool{}, map[string]bool{}
-	var all []byte
-	for _, s := range m.plan.Suites {
-		if buf := m.suiteOut[s.ID]; buf != nil {
-			all = append(all, buf.Bytes()...)
-		}
+	outs := map[string][]byte{}
+	for id, buf := range m.suiteOut {
+		outs[id] = buf.Bytes()
 	}
-	if samples, err := bench.Read(bench.Input{Name: "the suites", Data: append([]byte(m.header), all...)}); err == nil {
+	return lookAt(m.header, m.plan.Suites, outs, open)
+}
+
+// lookAt judges the open suites at a look, from each suite's output
+// (outs, by suite ID) under the run's configuration lines (header). A
+// suite is settled when every claim of its sweeps is decided and so is
+// every row of the chapter's table its package makes, the rows read from
+// every suite's output at once (the downloads' row takes two suites:
+// downloads and downloads1). table are the suites still open whose
+// undecided rows more rounds can decide: an interval too wide, rounds on
+// a slower core; not a disturbed point (a busy machine, which more rounds
+// beside it do not quiet).
+func lookAt(header string, suites []Suite, outs map[string][]byte, open []Suite) (still, table []Suite) {
+	undecided, curable := map[string]bool{}, map[string]bool{}
+	all := []byte(header)
+	for _, s := range suites {
+		all = append(all, outs[s.ID]...)
+	}
+	if samples, err := bench.Read(bench.Input{Name: "the suites", Data: all}); err == nil {
 		as := bench.Analyze(samples)
 		pkgOf := map[string]string{} // a row's workload: its package's path
 		for _, a := range as {
@@ -374,7 +384,7 @@ func (m *measurer) look(open []Suite) (still, table []Suite) {
 				pkg = p
 			}
 		}
-		if m.settled(s) && !undecided[pkg] {
+		if settledOut(header, s, outs[s.ID]) && !undecided[pkg] {
 			continue
 		}
 		still = append(still, s)
@@ -385,14 +395,13 @@ func (m *measurer) look(open []Suite) (still, table []Suite) {
 	return still, table
 }
 
-// settled reports whether every sweep of the suite is settled at the
-// look just made, and so is every row of the chapter's table it makes.
-func (m *measurer) settled(s Suite) bool {
-	buf := m.suiteOut[s.ID]
-	if buf == nil {
+// settledOut reports whether every sweep of the suite is settled in its
+// output, and so is every row of the chapter's table it makes alone.
+func settledOut(header string, s Suite, out []byte) bool {
+	if out == nil {
 		return false
 	}
-	samples, err := bench.Read(bench.Input{Name: s.ID, Data: append([]byte(m.header), buf.Bytes()...)})
+	samples, err := bench.Read(bench.Input{Name: s.ID, Data: append([]byte(header), out...)})
 	if err != nil {
 		return false
 	}
