@@ -275,7 +275,7 @@ func abGate(oldPath, newPath string, threshold float64, w io.Writer) (int, strin
 	if err != nil {
 		return 0, "", err
 	}
-	fmt.Fprintf(w, "\nbench-ab's gate for times and rates, round by round (NEW/OLD in each round, OLD and NEW measured side by side; %d units judged together, at 5%% family-wise):\n", len(ps))
+	fmt.Fprintf(w, "\nbench-ab's gate for times and rates, round by round: NEW/OLD in each round, OLD and NEW measured side by side, %d units judged together at 5%% family-wise (this, not the unpaired table above, judges them; the table's counts and missing benchmarks still count):\n", len(ps))
 	if err := bench.WritePaired(w, ps); err != nil {
 		return 0, "", err
 	}

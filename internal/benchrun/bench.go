@@ -99,6 +99,9 @@ func Bench(ctx context.Context, env Env) error {
 	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...), looks: plan.Looks, ran: m.ran}
 	res, kept, err := m.measure(ctx, env, func(rounds int) {
 		note := fmt.Sprintf("interrupted after round %d of %s (the rounds after it were not measured; latest still points to the last complete run)", rounds, plan.of())
+		if err := failedError(m.failed, env.Dir); err != nil {
+			note += "; " + err.Error()
+		}
 		if err := rep.finish(context.WithoutCancel(ctx), note); err != nil {
 			fmt.Fprintln(env.Stderr, "bench:", err)
 		}

@@ -48,6 +48,9 @@ type measurer struct {
 	took map[string]time.Duration
 	// ran is the complete rounds of each suite (by ID) in the files.
 	ran map[string]int
+	// failed are the suites that failed so far (result.failed), for an
+	// interrupted run's words.
+	failed []failure
 }
 
 // result is how the rounds ended.
@@ -187,6 +190,7 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 					return res, err
 				}
 				res.failed = append(res.failed, fail)
+				m.failed = res.failed
 				if st.Suite.Canary {
 					m.progress.finish(fmt.Sprintf("%s: %s: no round is judged without it; the rounds end at round %d", m.name, fail.Msg, r-1))
 					if err := m.truncate(); err != nil {
