@@ -224,8 +224,11 @@ func worktree(repo, dir, commit string) error {
 // every timed unit (time per op, rates: the per-round ratios cancel a
 // machine that drifts between rounds), the unpaired one (benchreport
 // compare's) for the rest: a benchmark of OLD missing, failed or bad in
-// NEW, and the counts (B/op, allocs/op), which the machine does not move.
-// 1 a regression; 4 (cli.ExitUndecided) a timed unit worse than its
+// NEW, and the counts (B/op, allocs/op), which the machine does not move,
+// failing on compare's regressions only: a count compare cannot decide is
+// named, not gated (the sweeps' B/op moves more than 5% between runs of
+// one commit: 82% of A/A pairs would exit 4 on it, 69% judged by pairs).
+// 1 a regression; 4 (cli.ExitUndecided) a time or rate worse than its
 // threshold that the rounds cannot show; 3 the canary moved while
 // nothing else is worse; 0 otherwise.
 func abStatus(g *bench.GateResult, paired []bench.PairedChange) int {
@@ -320,6 +323,12 @@ func abWords(status int, g *bench.GateResult, ps []bench.PairedChange) string {
 			worse = append(worse, fmt.Sprintf("%s %s %+.1f%%", label(c.Name), bench.Printable(c.Unit), 100*c.Delta))
 		}
 	}
+	counts := 0 // counts compare cannot decide (not gated, see abStatus)
+	for _, c := range g.Undecided() {
+		if !bench.Timed(c.Unit) {
+			counts++
+		}
+	}
 	for _, m := range [][]string{g.Missing, g.Failed} {
 		for _, name := range m {
 			worse = append(worse, label(name)+" missing or failed in NEW")
@@ -337,7 +346,11 @@ func abWords(status int, g *bench.GateResult, ps []bench.PairedChange) string {
 	case cli.ExitMachine:
 		return "bench-ab: cannot judge: the canary moved between the sides, measured side by side (rerun)"
 	}
-	return "bench-ab: no regression: no time or rate worse than its threshold in the rounds, nothing missing"
+	s := "bench-ab: no regression: no time or rate worse than its threshold in the rounds, nothing missing"
+	if counts > 0 {
+		s += fmt.Sprintf("; %d %s compare cannot decide (above) %s not gated", counts, plural(counts, "count", "counts"), plural(counts, "is", "are"))
+	}
+	return s
 }
 
 // ratioRange is a paired change's NEW/OLD interval, or "no interval".
