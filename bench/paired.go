@@ -544,7 +544,7 @@ func WritePaired(w io.Writer, cs []PairedChange) error {
 	}
 	labels := Labels(keys)
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "benchmark\tunit\tnew/old per round [interval]\tchange\tp (family-wise)\tanswer\t")
+	fmt.Fprintln(tw, "benchmark\tunit\tnew/old per round [interval]\tchange\tp (family-wise)\tanswer")
 	for _, c := range cs {
 		unit := c.Unit
 		if unit == "sec/op" {
@@ -579,7 +579,7 @@ func WritePaired(w io.Writer, cs []PairedChange) error {
 				answer += fmt.Sprintf("; about %d rounds would likely decide (COUNT=%d)", c.More, c.More)
 			}
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t\n", Printable(labels[c.Name]), Printable(unit), ratio, change, p, answer)
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\n", Printable(labels[c.Name]), Printable(unit), ratio, change, p, answer)
 	}
 	return tw.Flush()
 }
