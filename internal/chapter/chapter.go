@@ -34,6 +34,10 @@ type Lesson struct {
 	// Why says why the row is undecided (LessonUndecided): which column,
 	// and what its evidence cannot show.
 	Why string
+	// LimitOpen says the parallel sweep's limit rests on an interval that
+	// does not decide it (bench.ClaimLimit, bench.ClaimCores): the row
+	// names no limit, it says the limit is not decided yet.
+	LimitOpen bool
 }
 
 // LessonKind is what a row of the chapter's table teaches.
@@ -85,6 +89,9 @@ func Lessons(as []*bench.Analysis) []Lesson {
 		}
 		l := Lesson{Workload: a.PkgName() + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
 		l.Kind, l.Disturbed, l.Why = lesson(l, one, a)
+		l.LimitOpen = slices.ContainsFunc(a.Undecided(), func(u bench.Undecided) bool {
+			return u.Claim == bench.ClaimLimit || u.Claim == bench.ClaimCores
+		})
 		out = append(out, l)
 	}
 	return out
@@ -140,13 +147,22 @@ func (l Lesson) Says() string {
 		if l.Limit == bench.LimitCores {
 			return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool)", l.Procs)
 		}
-		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool); limit: %s", l.Procs, l.Limit.Phrase())
+		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool); limit: %s", l.Procs, l.limit())
 	case LessonNeither:
-		return fmt.Sprintf("gains nothing either way; limit: %s", l.Limit.Phrase())
+		return fmt.Sprintf("gains nothing either way; limit: %s", l.limit())
 	case LessonWaitsOverlap:
 		return "gains one at a time too: it waits, and the waits overlap"
 	}
-	return fmt.Sprintf("gains one at a time too, its tasks overlap; limit: %s", l.Limit.Phrase())
+	return fmt.Sprintf("gains one at a time too, its tasks overlap; limit: %s", l.limit())
+}
+
+// limit is the row's limit in a few words, or that its interval does not
+// decide it yet.
+func (l Lesson) limit() string {
+	if l.LimitOpen {
+		return "not decided yet (see the sweep's notes)"
+	}
+	return l.Limit.Phrase()
 }
 
 // lessonCell is a best row as "1.98x [1.91, 2.08] at 2".

@@ -193,7 +193,8 @@ func TestLessonSlowCore(t *testing.T) {
 
 // TestLessonNoAbsence: over every real run kept here, a row says "gains
 // nothing" of a column only where that column's best interval shows it
-// (bench.GainNone), and "in parallel do" only where it shows a gain.
+// (bench.GainNone), "in parallel do" only where it shows a gain, and names
+// no limit its interval leaves open.
 func TestLessonNoAbsence(t *testing.T) {
 	for _, name := range []string{"real_make_bench.txt", "real_make_bench_1202.txt", "real_make_bench_1206.txt", "real_make_bench_quiet.txt", "real_cpuflag.txt"} {
 		as := analyze(t, name)
@@ -213,6 +214,10 @@ func TestLessonNoAbsence(t *testing.T) {
 			}
 			if strings.Contains(says, "in parallel do") {
 				assert.True(t, l.Parallel.Gains(), "%s %s: %s", name, l.Workload, says)
+			}
+			if l.LimitOpen {
+				assert.NotContains(t, says, "limit: "+l.Limit.Phrase(), "%s %s: a limit its interval does not decide", name, l.Workload)
+				assert.Contains(t, says, "limit: not decided yet", "%s %s", name, l.Workload)
 			}
 		}
 	}
