@@ -7,7 +7,9 @@
 // COUNT (a fixed number of rounds; unset, make bench looks at its suites
 // after rounds 6, 12 and 20 and stops measuring the settled ones),
 // BUDGET (2m: the measuring time make bench may take; past round 6 it
-// measures the suites still undecided only while the next look fits), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
+// measures the suites still undecided only while the next look fits, and
+// the suites whose rows of the chapter's table are undecided for want of
+// rounds while it fits in 3 × BUDGET), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
 // FLAGS_N (16), FLAGS_DELAY (20ms), FLAGS_BENCHTIME (1x),
 // CANARY_BENCHTIME (100ms), SUITES (ids, comma-separated), GO (go), and
 // for bench-ab OLD (HEAD), NEW (empty: the working tree) and THRESHOLD
