@@ -174,7 +174,11 @@ func failedError(fails []failure, dir string) error {
 		return nil
 	}
 	var parts []string
+	rest := "; every other suite measured its rounds"
 	for _, f := range fails {
+		if f.Suite.Canary {
+			rest = "; the rounds ended there"
+		}
 		what := fmt.Sprintf("%s (its output in %s", f.Msg, rel(dir, f.Log))
 		switch {
 		case f.Suite.Canary:
@@ -186,7 +190,7 @@ func failedError(fails []failure, dir string) error {
 		}
 		parts = append(parts, what)
 	}
-	return &cli.ExitError{Code: cli.ExitFailure, Msg: strings.Join(parts, "; ") + "; every other suite measured its rounds"}
+	return &cli.ExitError{Code: cli.ExitFailure, Msg: strings.Join(parts, "; ") + rest}
 }
 
 // runFolder makes a run's folder under bench/results, named by the time

@@ -241,6 +241,9 @@ func TestMeasureCanaryFails(t *testing.T) {
 	assert.Equal(t, 6, rounds(t, r.raw.Name(), "BenchmarkCanary"))
 	require.Len(t, res.failed, 1)
 	assert.True(t, res.failed[0].Suite.Canary)
+	err = failedError(res.failed, filepath.Dir(r.raw.Name()))
+	require.Error(t, err)
+	assert.Equal(t, "canary at GOMAXPROCS=1 failed in round 4 (its output in failed-canary.txt; the rounds before it are reported); the rounds ended there", err.Error())
 }
 
 // TestMeasureFailureAB: in bench-ab a suite failing on one side is cut
