@@ -53,8 +53,8 @@ exit status:
   2        a usage error: an unknown suite, a knob that cannot be one, a
            revision that is not one
   3        ab cannot judge: the machine changed between the sides
-  4        ab cannot decide: a change its compare cannot decide (more
-           rounds, COUNT, would)
+  4        ab cannot decide: a time or rate worse than THRESHOLD that
+           its rounds cannot show (more rounds, COUNT, would)
   130/143  interrupted (SIGINT/SIGTERM), keeping the rounds measured
 `
 
