@@ -33,7 +33,7 @@ type Canary struct {
 
 // isCanary reports whether a samples key ("pkg Name-2") names a canary.
 func isCanary(key string) bool {
-	_, full, _ := strings.Cut(key, " ")
+	_, full := splitKey(key)
 	return baseName(full) == "Canary"
 }
 

@@ -335,7 +335,7 @@ func FormatValue(v float64, unit string) string {
 	if unit == "sec/op" {
 		return fmtSec(v)
 	}
-	return strconv.FormatFloat(v, 'g', 4, 64) + " " + unit
+	return strconv.FormatFloat(v, 'g', 4, 64) + " " + Printable(unit)
 }
 
 // WriteComparison writes a benchstat-like table of the changes, a row per
@@ -382,7 +382,7 @@ func writeComparison(w io.Writer, changes []Change, alpha float64, labels map[st
 		if c.Exact {
 			p = fmt.Sprintf("exact n=%d+%d", c.NOld, c.NNew)
 		}
-		unit := c.Unit
+		unit := Printable(c.Unit)
 		if unit == "sec/op" {
 			unit = "time/op"
 		}

@@ -367,8 +367,14 @@ func validAt(s string, i int) bool {
 
 // MarkdownText is s as markdown text: Printable, with HTML's special
 // characters escaped (a name holding "<script>" is text, not markup), and
-// a backtick (which would open code) and a pipe (which would end a table's
-// cell) escaped.
+// the punctuation of code, emphasis, links and table cells escaped ("[x](javascript:...)" is
+// no link).
 func MarkdownText(s string) string {
-	return strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;", "`", "\\`", "|", "\\|").Replace(Printable(s))
+	return mdEscaper.Replace(Printable(s))
 }
+
+// mdEscaper escapes what markdown would read as markup: HTML's special
+// characters as entities, and the punctuation that makes code, emphasis,
+// links and table cells with a backslash (CommonMark renders "\*" as "*").
+var mdEscaper = strings.NewReplacer("&", "&amp;", "<", "&lt;", ">", "&gt;",
+	"\\", "\\\\", "`", "\\`", "|", "\\|", "*", "\\*", "](", "\\](")

@@ -53,14 +53,17 @@ func Spent(n int) float64 {
 // fewest runs for an interval at Confidence.
 const MinLook = 6
 
+// maxLook is the most rounds a look may come after (COUNT's most).
+const maxLook = 1000
+
 // ParseLooks reads a "looks:" configuration line: rounds, ascending, the
-// first at least MinLook.
+// first at least MinLook, the last at most 1000.
 func ParseLooks(s string) ([]int, error) {
 	var looks []int
 	for _, f := range strings.Fields(s) {
 		n, err := strconv.Atoi(f)
-		if err != nil || n < MinLook || len(looks) > 0 && n <= looks[len(looks)-1] || n > 1000 {
-			return nil, fmt.Errorf("looks %q: want ascending round counts from %d", s, MinLook)
+		if err != nil || n < MinLook || len(looks) > 0 && n <= looks[len(looks)-1] || n > maxLook {
+			return nil, fmt.Errorf("looks %.80q: want ascending round counts from %d to %d", s, MinLook, maxLook)
 		}
 		looks = append(looks, n)
 	}

@@ -104,13 +104,13 @@ func suffix(p string, k int) string {
 func Labels(keys []string) map[string]string {
 	var pkgs []string
 	for _, k := range keys {
-		pkg, _, _ := strings.Cut(k, " ")
+		pkg, _ := splitKey(k)
 		pkgs = append(pkgs, pkg)
 	}
 	short := shortPkgs(pkgs)
 	out := make(map[string]string, len(keys))
 	for _, k := range keys {
-		pkg, name, _ := strings.Cut(k, " ")
+		pkg, name := splitKey(k)
 		if pkg == "" {
 			out[k] = k
 			continue
@@ -118,4 +118,14 @@ func Labels(keys []string) map[string]string {
 		out[k] = short[pkg] + " " + name
 	}
 	return out
+}
+
+// splitKey splits a samples key into its package and its name at its last
+// space: a name holds none (benchfmt ends it at one), a "pkg:" line may.
+func splitKey(key string) (pkg, name string) {
+	i := strings.LastIndexByte(key, ' ')
+	if i < 0 {
+		return "", key
+	}
+	return key[:i], key[i+1:]
 }

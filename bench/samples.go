@@ -32,6 +32,8 @@ type Benchmark struct {
 	Name  string   // its full name: "Jobs/workers=2-2"
 	Units []string // the units of its runs, in first-seen order
 	Runs  []Run
+	// unitSeen holds Units (a hundred thousand units took minutes).
+	unitSeen map[string]bool
 	// Cores is the machine's cores, from the "cores:" configuration line
 	// (make bench writes it) of its first run; 0 where none says.
 	Cores int
@@ -74,6 +76,9 @@ type Samples struct {
 	// (make bench writes it; "-dirty" marks uncommitted changes), in
 	// first-seen order; empty where the output has none.
 	Commits []string
+	// commitSeen holds Commits, so that a file of a hundred thousand
+	// commit lines is read in linear time.
+	commitSeen map[string]bool
 	// Interleaved says the output comes from make bench-ab ("interleaved:
 	// ab"): measured in alternation with the other side, so that a
 	// difference is the code's or noise, even with one commit on both.
@@ -84,9 +89,10 @@ type Samples struct {
 	// Sites are the sites package sweep's pass found, by benchmark (the
 	// log line under its result, sweep.SitesPrefix); the first of each.
 	Sites map[string]*sweep.Sites
-	// BadSites names the values of the sites lines left out: not a finite
-	// number from 0 (a NaN, a negative count, 1e308), with the file and
-	// line. The rest of the line is kept.
+	// BadSites names, with the file and line, the sites lines left out
+	// (cut short, or not JSON) and the values of the others left out: not
+	// a finite number from 0 (a NaN, a negative count, 1e308), the rest of
+	// their line kept.
 	BadSites []string
 }
 
@@ -172,7 +178,11 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Bad = append(s.Bad, why)
 		return nil
 	}
-	if c := rec.GetConfig("commit"); c != "" && !slices.Contains(s.Commits, c) {
+	if c := rec.GetConfig("commit"); c != "" && !s.commitSeen[c] {
+		if s.commitSeen == nil {
+			s.commitSeen = map[string]bool{}
+		}
+		s.commitSeen[c] = true
 		s.Commits = append(s.Commits, c)
 	}
 	if rec.GetConfig("interleaved") != "" {
@@ -195,7 +205,11 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		if _, ok := run[v.Unit]; ok {
 			continue // a unit given twice on one line: the first counts
 		}
-		if !slices.Contains(b.Units, v.Unit) {
+		if !b.unitSeen[v.Unit] {
+			if b.unitSeen == nil {
+				b.unitSeen = map[string]bool{}
+			}
+			b.unitSeen[v.Unit] = true
 			b.Units = append(b.Units, v.Unit)
 		}
 		run[v.Unit] = v.Value
@@ -259,9 +273,9 @@ type looksLine struct {
 // its package), and "looks:" configuration lines, which must agree. A line
 // longer than MaxLine, a looks line that does not parse, and two that
 // differ are errors naming the line; nothing of a longer line is decoded.
-// A sites line that does not parse is left out; a value in it that is not
-// a finite number from 0 (a NaN, a negative count of samples, 1e308) is
-// left out of it and named in badSites.
+// A sites line that does not parse is left out and named in badSites; so
+// is a value in one that is not a finite number from 0 to maxSiteValue (a
+// NaN, a negative count of samples, 1e308), the rest of its line kept.
 func scan(in Input) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
@@ -300,6 +314,8 @@ func scan(in Input) (*scanned, error) {
 		}
 		name, st, ok := sweep.ParseSites(string(t))
 		if !ok {
+			// Cut short (a run killed while writing it), or not JSON.
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: a sites line that does not read (cut short, or not sweep's): %s", in.Name, n, shortText(string(t), 80))))
 			continue
 		}
 		key := pkg + " " + name
@@ -307,7 +323,7 @@ func scan(in Input) (*scanned, error) {
 			continue
 		}
 		for _, why := range cleanSites(st) {
-			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s", in.Name, n, name, why)))
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s, not a measurement (a finite number from 0 to %g)", in.Name, n, name, why, maxSiteValue)))
 		}
 		out.sites[key] = st
 	}

@@ -63,9 +63,9 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 	py := func(v float64) float64 { return top + ph*(1-(math.Log2(v)-ly0)/(ly1-ly0)) }
 
 	fmt.Fprintf(b, `<svg x="%d" y="%d" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="speedup of %s">`+"\n",
-		x, y, plotW, plotH, plotW, plotH, html.EscapeString(a.Title()))
+		x, y, plotW, plotH, plotW, plotH, html.EscapeString(Printable(a.Title())))
 	if title {
-		fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`+"\n", left-36, html.EscapeString(shorten(a.Title(), 56)))
+		fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`+"\n", left-36, html.EscapeString(shorten(Printable(a.Title()), 56)))
 	}
 	for i := lx0; i <= lx1; i++ {
 		v := px(math.Exp2(i))

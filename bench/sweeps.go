@@ -94,6 +94,22 @@ func sweepName(full string) (name, key string, x, procs int, ok bool) {
 func (s *Samples) Sweeps() []*Sweep {
 	type id struct{ pkg, name, key string }
 	byID := map[id]*Sweep{}
+	at := map[*Sweep]map[int]int{} // a sweep's points by X
+	// The failures by the sweep they belong to (failedSweep), a package
+	// of "" standing for any: each sweep looks its own up, in linear time
+	// (fifty thousand failures against as many sweeps took minutes).
+	failed := map[id][]string{}
+	for i, f := range s.Failed {
+		pkg := ""
+		if i < len(s.failedPkgs) {
+			pkg = s.failedPkgs[i]
+		}
+		for _, k := range sweepKeys {
+			if base, ok := failedSweep(f, k); ok {
+				failed[id{pkg, base, k}] = append(failed[id{pkg, base, k}], f)
+			}
+		}
+	}
 	var out []*Sweep
 	for _, key := range s.Names {
 		bm := s.Benchmarks[key]
@@ -106,11 +122,11 @@ func (s *Samples) Sweeps() []*Sweep {
 			sw = &Sweep{Pkg: bm.Pkg, Name: name, Key: k, Procs: procs, Cores: bm.Cores}
 			byID[id{bm.Pkg, name, k}] = sw
 			out = append(out, sw)
-			for i, f := range s.Failed {
-				if sameSweep(f, name, k) && (i >= len(s.failedPkgs) || s.failedPkgs[i] == "" || s.failedPkgs[i] == bm.Pkg) {
-					sw.Failed = append(sw.Failed, f)
-				}
+			sw.Failed = append(sw.Failed, failed[id{bm.Pkg, baseName(name), k}]...)
+			if bm.Pkg != "" {
+				sw.Failed = append(sw.Failed, failed[id{"", baseName(name), k}]...)
 			}
+			at[sw] = map[int]int{}
 		}
 		var runs []Run
 		for _, r := range bm.Runs {
@@ -126,10 +142,11 @@ func (s *Samples) Sweeps() []*Sweep {
 		if len(runs) == 0 {
 			continue
 		}
-		i := slices.IndexFunc(sw.Points, func(p Point) bool { return p.X == x })
-		if i < 0 {
+		i, seen := at[sw][x]
+		if !seen {
 			sw.Points = append(sw.Points, Point{X: x, Name: bm.Name, Metrics: map[string][]float64{}})
 			i = len(sw.Points) - 1
+			at[sw][x] = i
 		}
 		sw.Points[i] = addRuns(sw.Points[i], runs)
 		if st := s.Sites[key]; st != nil && sw.Points[i].Sites == nil {
@@ -187,15 +204,16 @@ func addRuns(p Point, runs []Run) Point {
 	return p
 }
 
-// sameSweep reports whether the failed benchmark fail ("Flaky/workers=2")
-// belongs to the sweep named name ("Flaky-2") over key: fail without its
-// last key=N element is the sweep's name without its -N suffix.
-func sameSweep(fail, name, key string) bool {
+// failedSweep is the sweep a failed benchmark ("Flaky/workers=2") belongs
+// to over key, by the sweep's name without its -N suffix ("Flaky" of
+// "Flaky-2"): fail without its last key=N element. ok is false where fail
+// has none.
+func failedSweep(fail, key string) (base string, ok bool) {
 	parts := strings.Split(fail, "/")
 	for i, p := range slices.Backward(parts) {
-		if v, ok := strings.CutPrefix(p, key+"="); ok && v != "" && strings.Trim(v, "0123456789") == "" {
-			return strings.Join(slices.Delete(parts, i, i+1), "/") == baseName(name)
+		if v, found := strings.CutPrefix(p, key+"="); found && v != "" && strings.Trim(v, "0123456789") == "" {
+			return strings.Join(slices.Delete(parts, i, i+1), "/"), true
 		}
 	}
-	return false
+	return "", false
 }

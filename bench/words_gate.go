@@ -36,7 +36,7 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 		fmt.Fprintf(errw, "benchreport: left out of OLD (not a positive, finite time per op): %s\n", Printable(l))
 	}
 	for _, c := range g.Changes {
-		unit := c.Unit
+		unit := Printable(c.Unit)
 		if unit == "sec/op" {
 			unit = "time/op"
 		}

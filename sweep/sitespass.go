@@ -27,8 +27,9 @@ import (
 
 // The environment variables of the sites pass (see [Over]).
 const (
-	// EnvSites turns the pass off ("off" or "0"), or sets its length: a
-	// duration ("150ms") or a count of ops ("5x"). Unset, the pass takes
+	// EnvSites turns the pass off ("off" or "0", in any case), or sets its
+	// length: a duration ("150ms") or a count of ops ("5x"); a value it
+	// cannot be is said on stderr, and the default pass runs. Unset, the pass takes
 	// 1.6% of the time the timed samples of the point take in the process (a 64th)
 	// (-benchtime times -count).
 	EnvSites = "SWEEP_SITES"
@@ -36,7 +37,11 @@ const (
 	// as files go tool pprof opens: NAME.cpu.pprof, NAME.mutex.pprof,
 	// NAME.block.pprof, NAME.allocs.pprof (the last three as deltas over
 	// the pass), and its execution trace, NAME.trace, which go tool trace
-	// opens.
+	// opens. NAME is the point's name with "/" written "_", and a hash of
+	// the whole name after a "~" where two names could meet
+	// ("BenchmarkX_k=1", "BenchmarkX_k_1~3f2a..."). A relative folder is
+	// the package's (go test runs the test binary there); a folder that
+	// cannot be used is said on stderr, once.
 	EnvProfiles = "SWEEP_PROFILES"
 )
 
@@ -49,13 +54,8 @@ type window struct {
 // sitesWindow is the pass's length, from EnvSites or from -benchtime and
 // -count; ok is false where the pass is off.
 func sitesWindow() (window, bool) {
-	switch v := strings.TrimSpace(os.Getenv(EnvSites)); {
-	case v == "off" || v == "0" || v == "false":
-		return window{}, false
-	case v != "":
-		if w, ok := parseWindow(v); ok {
-			return w, true
-		}
+	if w, on, set := sitesSetting(); set {
+		return w, on
 	}
 	count := 1
 	if f := flag.Lookup("test.count"); f != nil {
@@ -166,7 +166,7 @@ func sitesPass(b *testing.B, name, benchPkg string, opTime time.Duration, fn fun
 	point := printedName(b.Name() + "/" + name)
 	b.Run("sites-"+name, func(b *testing.B) {
 		setWindow(b, w)
-		sites = profilePass(b, fn, benchPkg, filepath.Join(os.Getenv(EnvProfiles), sanitize(point)))
+		sites = profilePass(b, fn, benchPkg, profilesPath(point))
 		b.SkipNow()
 	})
 	return sites
@@ -189,18 +189,9 @@ func callerPkg() string {
 	}
 }
 
-// sanitize makes a benchmark name a file name.
-func sanitize(name string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '/' || r == '\\' || r == ':' || r == '=' || r < ' ' {
-			return '_'
-		}
-		return r
-	}, name)
-}
-
 // profilePass runs fn under the profiles and summarizes them. keep, where
-// EnvProfiles is set, is the path prefix of the files to keep.
+// not empty (EnvProfiles set: profilesPath), is the path prefix of the
+// files to keep.
 func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Sites {
 	passMu.Lock()
 	defer passMu.Unlock()
@@ -317,13 +308,14 @@ func profilePass(b *testing.B, fn func(b *testing.B), benchPkg, keep string) *Si
 	// What reading the profiles leaves is garbage: collected here, so
 	// that what runs next starts from the heap it would have.
 	defer runtime.GC()
-	if os.Getenv(EnvProfiles) != "" {
+	if keep != "" {
 		var trace []byte
 		if traceOn {
 			trace = tr.Bytes()
 		}
 		if err := keepProfiles(keep, kept, trace); err != nil {
 			s.Skipped = append(s.Skipped, "files: "+err.Error())
+			profilesFailed(err)
 		}
 	}
 	return s

@@ -147,7 +147,11 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 	for _, n := range counts {
 		name := fmt.Sprintf("%s=%d", key, n)
 		if sites := sitesPass(b, name, benchPkg, opTime[n], func(b *testing.B) { fn(b, n) }); sites != nil {
-			fmt.Fprintln(os.Stdout, sites.Encode(printedName(b.Name()+"/"+name)))
+			if line, ok := sitesLine(sites, printedName(b.Name()+"/"+name)); ok {
+				fmt.Fprintln(os.Stdout, line)
+			} else {
+				noSitesLine(printedName(b.Name() + "/" + name))
+			}
 		}
 	}
 }

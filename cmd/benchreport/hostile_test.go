@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -58,10 +59,41 @@ func TestHostileNamesOnTerminal(t *testing.T) {
 		assert.Equal(t, 0, code, stderr)
 		assert.NotContains(t, stdout+stderr, "\x1b", args)
 		assert.NotContains(t, stdout+stderr, "\r", args)
-		assert.Contains(t, stdout, `Lock\x1b[31m`, args)
+		if args[0] == "-format" {
+			assert.Contains(t, stdout, `Lock\\x1b[31m`, args)
+		} else {
+			assert.Contains(t, stdout, `Lock\x1b[31m`, args)
+		}
 	}
 	stdout, stderr, code := runCmd(t, "", hostile+"sites.txt")
 	assert.Equal(t, 0, code, stderr)
 	assert.NotContains(t, stdout, "1e+300")
-	assert.Equal(t, "benchreport: left out of the sites (not a finite number from 0): "+hostile+"sites.txt:7: sites of BenchmarkSpin/workers=2-2: serialCPU 1e+300\n", stderr)
+	lines := strings.Split(strings.TrimSuffix(stderr, "\n"), "\n")
+	require.Len(t, lines, 5, stderr)
+	for i, line := range []int{5, 6, 8, 9} {
+		assert.True(t, strings.HasPrefix(lines[[]int{0, 1, 3, 4}[i]], fmt.Sprintf("benchreport: left out of the sites: %ssites.txt:%d: a sites line that does not read (cut short, or not sweep's): sweep-sites: Benchmark", hostile, line)), lines)
+	}
+	assert.Equal(t, "benchreport: left out of the sites: "+hostile+"sites.txt:7: sites of BenchmarkSpin/workers=2-2: serialCPU 1e+300, not a measurement (a finite number from 0 to 1e+12)", lines[2])
+}
+
+// TestHostileUnitOnTerminal: a unit that holds a terminal's escape (its own
+// "Unit ... better=lower" line makes it judged) prints escaped in compare's
+// table and lines.
+func TestHostileUnitOnTerminal(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, base := range []int{0, 90} {
+		var b strings.Builder
+		b.WriteString("pkg: example.com/m\nUnit wid\x1b[2Jgets/op better=lower\n")
+		for i := range 6 {
+			fmt.Fprintf(&b, "BenchmarkW/workers=1-2 1 100 ns/op %d wid\x1b[2Jgets/op\n", base+i)
+		}
+		f := filepath.Join(dir, fmt.Sprint(base)+".txt")
+		require.NoError(t, os.WriteFile(f, []byte(b.String()), 0o644))
+		files = append(files, f)
+	}
+	stdout, stderr, code := runCmd(t, "", "compare", files[0], files[1])
+	assert.Equal(t, 1, code, stderr)
+	assert.NotContains(t, stdout+stderr, "\x1b")
+	assert.Contains(t, stderr, `benchreport: regression: m W/workers=1-2 wid\x1b[2Jgets/op: 2.5 wid\x1b[2Jgets/op -> 92.5 wid\x1b[2Jgets/op`)
 }

@@ -111,7 +111,7 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		return parseError(err)
 	}
 	for _, l := range d.BadSites {
-		fmt.Fprintf(stderr, "benchreport: left out of the sites (not a finite number from 0): %s\n", l)
+		fmt.Fprintf(stderr, "benchreport: left out of the sites: %s\n", l)
 	}
 	as := bench.Analyze(d)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {

@@ -16,7 +16,8 @@
 // Exit status: 0 done (bench-ab: no regression); 1 a failure (a build, a
 // benchmark that failed; bench-ab: a regression); 2 a usage error (an
 // unknown suite, a knob that cannot be one, a revision that is not one);
-// 3 bench-ab cannot judge: the machine changed between the sides; 130 or
+// 3 bench-ab cannot judge: the machine changed between the sides; 4
+// bench-ab cannot decide: a change its compare cannot decide; 130 or
 // 143 interrupted, keeping the rounds measured to the end.
 package main
 
@@ -34,6 +35,23 @@ import (
 )
 
 const usage = `usage: benchrun bench|ab   (settings from the environment: see the Makefile)
+
+  bench   make bench: every worker sweep, the report, bench/results/latest
+  ab      make bench-ab: two revisions (OLD, NEW) measured interleaved, gated
+
+settings: COUNT, BUDGET, BENCHTIME, GRAIN_BENCHTIME, FLAGS_N, FLAGS_DELAY,
+FLAGS_BENCHTIME, CANARY_BENCHTIME, SUITES, GO; for ab OLD, NEW, THRESHOLD.
+Each is checked before anything is built: a bad one exits 2, in one line.
+
+exit status:
+  0        done (ab: no regression)
+  1        a failure: a build, a benchmark that failed (ab: a regression)
+  2        a usage error: an unknown suite, a knob that cannot be one, a
+           revision that is not one
+  3        ab cannot judge: the machine changed between the sides
+  4        ab cannot decide: a change its compare cannot decide (more
+           rounds, COUNT, would)
+  130/143  interrupted (SIGINT/SIGTERM), keeping the rounds measured
 `
 
 func main() {

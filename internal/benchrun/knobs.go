@@ -5,6 +5,9 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
+
+	"github.com/futuresbench/futures/bench"
 )
 
 // Knobs are make bench's and make bench-ab's settings, from the
@@ -27,6 +30,15 @@ type Knobs struct {
 	Threshold       string        // THRESHOLD: bench-ab's smallest change that counts
 	Old, New        string        // OLD, NEW: bench-ab's revisions (NEW empty: the working tree)
 }
+
+// Bounds of the knobs: past them a run would take hours, or ask for
+// codes the flag server does not have.
+const (
+	maxFlagsN     = 26 * 26
+	maxFlagsDelay = time.Second
+	maxBudget     = 24 * time.Hour
+	maxProcs      = 1024 // the most cores GOMAXPROCS=N make bench measures as if on
+)
 
 // Looks are the rounds after which make bench looks at its suites by
 // default: the first is the fixed count's 6 (benchmath's fewest runs for
@@ -56,28 +68,62 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	if c := getenv("COUNT"); c != "" {
 		n, err := strconv.Atoi(c)
 		if err != nil || n < 1 || n > 1000 {
-			return k, fmt.Errorf("COUNT %q: want a number of rounds from 1 to 1000", c)
+			return k, fmt.Errorf("COUNT %s: want a number of rounds from 1 to 1000", quote(c))
 		}
 		k.Count = n
 	}
 	var err error
 	if k.Budget, err = time.ParseDuration(get("BUDGET")); err != nil || k.Budget < 0 {
-		return k, fmt.Errorf("BUDGET %q: want a duration (2m)", get("BUDGET"))
+		return k, fmt.Errorf("BUDGET %s: want a duration (2m)", quote(get("BUDGET")))
 	}
 	if k.FlagsDelay, err = time.ParseDuration(get("FLAGS_DELAY")); err != nil || k.FlagsDelay < 0 {
-		return k, fmt.Errorf("FLAGS_DELAY %q: want a duration (20ms)", get("FLAGS_DELAY"))
+		return k, fmt.Errorf("FLAGS_DELAY %s: want a duration (20ms)", quote(get("FLAGS_DELAY")))
 	}
-	if k.FlagsN, err = strconv.Atoi(get("FLAGS_N")); err != nil || k.FlagsN < 1 {
-		return k, fmt.Errorf("FLAGS_N %q: want a number of codes from 1", get("FLAGS_N"))
+	if k.FlagsN, err = strconv.Atoi(get("FLAGS_N")); err != nil || k.FlagsN < 1 || k.FlagsN > maxFlagsN {
+		return k, fmt.Errorf("FLAGS_N %s: want a number of codes from 1 to %d (AA..ZZ)", quote(get("FLAGS_N")), maxFlagsN)
 	}
-	for name, v := range map[string]string{"BENCHTIME": k.Benchtime, "GRAIN_BENCHTIME": k.GrainBenchtime,
-		"FLAGS_BENCHTIME": k.FlagsBenchtime, "CANARY_BENCHTIME": k.CanaryBenchtime} {
-		if err := ParseBenchtime(v); err != nil {
-			return k, fmt.Errorf("%s: %v", name, err)
+	if k.FlagsDelay > maxFlagsDelay {
+		return k, fmt.Errorf("FLAGS_DELAY %s: want a duration from 0 to %s (20ms)", quote(get("FLAGS_DELAY")), maxFlagsDelay)
+	}
+	if k.Budget > maxBudget {
+		return k, fmt.Errorf("BUDGET %s: want a duration up to %s (2m)", quote(get("BUDGET")), maxBudget)
+	}
+	// bench-ab hands THRESHOLD to benchreport compare -threshold: read as
+	// it reads it, here, before anything is built.
+	if _, err := bench.ParseThresholds([]string{k.Threshold}, 0.05); err != nil {
+		return k, fmt.Errorf("THRESHOLD %s: want a percentage like 5%%, a fraction like 0.05, or UNIT=PCT like allocs/op=0%%", quote(k.Threshold))
+	}
+	// In a fixed order: of two bad ones, the message names the same.
+	for _, b := range []struct{ name, v string }{{"BENCHTIME", k.Benchtime}, {"GRAIN_BENCHTIME", k.GrainBenchtime},
+		{"FLAGS_BENCHTIME", k.FlagsBenchtime}, {"CANARY_BENCHTIME", k.CanaryBenchtime}} {
+		if ParseBenchtime(b.v) != nil {
+			return k, fmt.Errorf("%s: benchtime %s: want a duration (500ms) or a count of ops (20x)", b.name, quote(b.v))
 		}
 	}
-	if strings.ContainsAny(k.Go, "\x00\n") {
-		return k, fmt.Errorf("GO %q: want a command", k.Go)
+	// GOMAXPROCS=8 make bench measures as if on 8 cores: a value the
+	// runtime would ignore is no such setting, nor is a machine of more
+	// than maxProcs cores.
+	if v := getenv("GOMAXPROCS"); v != "" {
+		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxProcs {
+			return k, fmt.Errorf("GOMAXPROCS %s: want a number of cores from 1 to %d", quote(v), maxProcs)
+		}
+	}
+	if k.Go == "" || strings.ContainsAny(k.Go, "\x00\n\r") {
+		return k, fmt.Errorf("GO %s: want a command", quote(k.Go))
 	}
 	return k, nil
+}
+
+// quote is a knob's value as a message says it: quoted, as Go quotes a
+// string (a newline or a terminal's escape is escaped), and cut to its
+// first 80 bytes, so that the message stays a short line.
+func quote(v string) string {
+	if len(v) > 80 {
+		cut := 80
+		for cut > 0 && !utf8.RuneStart(v[cut]) {
+			cut--
+		}
+		return strconv.Quote(v[:cut]) + "..."
+	}
+	return strconv.Quote(v)
 }

@@ -1,0 +1,178 @@
+package sweep
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// The environment variables are read by every test binary that runs a
+// sweep. A value that cannot be used, or is taken otherwise than it
+// reads, is said on stderr in one line, once a process, with what was done
+// instead; the line starts with the variable's name, so that benchfmt
+// (which takes "key: value" lines with a lower-case key for configuration)
+// reads it as no line of its own.
+
+// stderr is where those lines go (a test's buffer in the tests).
+var stderr io.Writer = os.Stderr
+
+// sayOnce says each distinct line at most once a process.
+var said sync.Map
+
+func say(line string) {
+	if _, dup := said.LoadOrStore(line, true); !dup {
+		fmt.Fprintln(stderr, line)
+	}
+}
+
+// defaultPass is what the pass does where EnvSites does not set it, in
+// words.
+const defaultPass = "the default pass runs (a 64th of the time of the timed samples)"
+
+// parseSites reads a value of EnvSites: set is false where the default
+// applies (unset, or a value that cannot be used); msg, where not empty,
+// is the line to say. "off", "0" and "false" turn the pass off, in any
+// case; a duration ("150ms") or a count of ops ("5x") sets its length; a
+// length of nothing ("0s", "0x") turns it off, saying so; anything else
+// ("garbage", "-1s", "1.5x", "runs:0") is said, and the default pass runs;
+// "runs:K" is the default pass, planned for K runs of the sweep.
+func parseSites(v string) (w window, on, set bool, msg string) {
+	t := strings.TrimSpace(v)
+	q := fmt.Sprintf("%s=%q", EnvSites, shortName(v))
+	switch {
+	case t == "":
+		if v != "" {
+			return window{}, false, false, q + ": empty: " + defaultPass
+		}
+		return window{}, false, false, ""
+	case t == "off" || t == "0" || t == "false":
+		return window{}, false, true, ""
+	case strings.EqualFold(t, "off") || strings.EqualFold(t, "false") || strings.EqualFold(t, "no"):
+		return window{}, false, true, q + ": taken as off: the pass is off"
+	}
+	if w, ok := parseWindow(t); ok {
+		return w, true, true, ""
+	}
+	if k, found := strings.CutPrefix(t, "runs:"); found {
+		// The budget of K runs of the sweep (make bench's rounds): the
+		// default pass, planned for them.
+		if n, err := strconv.Atoi(k); err == nil && n > 0 {
+			return window{}, false, false, ""
+		}
+		return window{}, false, false, q + ": runs:K wants a number of runs from 1: " + defaultPass
+	}
+	n, isCount := strings.CutSuffix(t, "x")
+	if d, err := time.ParseDuration(t); err == nil && d == 0 || isCount && strings.Trim(n, "0") == "" && n != "" {
+		return window{}, false, true, q + ": a pass of no length: the pass is off (" + EnvSites + "=off says so)"
+	}
+	return window{}, false, false, q + ": not off, a duration (150ms) or a count of ops (5x): " + defaultPass
+}
+
+// sitesSetting is EnvSites read (parseSites), its line said.
+func sitesSetting() (w window, on, set bool) {
+	w, on, set, msg := parseSites(os.Getenv(EnvSites))
+	if msg != "" {
+		say(msg)
+	}
+	return w, on, set
+}
+
+// profilesDir is the folder of EnvProfiles, absolute: a relative one is
+// taken from the folder the test binary runs in, which go test makes the
+// package's own (and says so in PWD), not the folder go test was started
+// in, which the binary cannot know; that is said, once. "" where
+// EnvProfiles is unset.
+func profilesDir() string {
+	dir := os.Getenv(EnvProfiles)
+	if strings.TrimSpace(dir) == "" {
+		if dir != "" {
+			say(fmt.Sprintf("%s=%q: blank: no profile files kept", EnvProfiles, dir))
+		}
+		return ""
+	}
+	if filepath.IsAbs(dir) {
+		return dir
+	}
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return dir
+	}
+	dir = shortName(dir)
+	say(fmt.Sprintf("%s=%q: a relative folder, taken from the package's folder, where go test runs the test binary: the profiles go to %s (give an absolute folder to keep every package's in one)", EnvProfiles, dir, abs))
+	return abs
+}
+
+// profilesPath is the path prefix of the point's profile files: the
+// folder of EnvProfiles and profileName(point); "" where none are kept.
+func profilesPath(point string) string {
+	dir := profilesDir()
+	if dir == "" {
+		return ""
+	}
+	return filepath.Join(dir, profileName(point))
+}
+
+// profilesFailed says, once a process, that the profiles could not be
+// kept, and that the pass went on without them.
+func profilesFailed(err error) {
+	msg := strings.ReplaceAll(err.Error(), "\n", "; ")
+	if strings.Contains(msg, "file name too long") {
+		msg = "a file name too long for the file system: " + msg
+	}
+	once := fmt.Sprintf("%s=%q: no profile files kept: %s; the sites pass ran, and its line is written", EnvProfiles, shortName(os.Getenv(EnvProfiles)), shortName(msg))
+	profilesOnce.Do(func() { fmt.Fprintln(stderr, once) })
+}
+
+var profilesOnce sync.Once
+
+// maxFileName bounds the part of a profile file's name that is the
+// point's: the files' suffixes (".allocs.pprof") and a temporary file's
+// fit under the 255 bytes of a file name.
+const maxFileName = 180
+
+// profileName is the file name of the point's profiles, before their
+// suffix: the name with each "/" written "_", readable as before
+// ("BenchmarkX_workers=2-2"). Where that could be another name's (the
+// name holds "_", "~", a character no file name may hold on some system,
+// which is written "_" too, or a control character) or is too long for
+// a file name, a hash of the whole name follows a "~" ("k=1", "k_1" and
+// "k:1" are three files), and a long name is cut first.
+func profileName(point string) string {
+	var b strings.Builder
+	lossy := false
+	for _, r := range point {
+		switch {
+		case r == '/':
+			b.WriteByte('_')
+		case r == '_' || r == '~':
+			lossy = true
+			b.WriteRune(r)
+		case r < ' ' || r == 0x7f || r == utf8.RuneError || strings.ContainsRune(`\:*?"<>|%`, r):
+			lossy = true
+			b.WriteByte('_')
+		default:
+			b.WriteRune(r)
+		}
+	}
+	name := b.String()
+	if len(name) > maxFileName {
+		cut := maxFileName
+		for cut > 0 && !utf8.RuneStart(name[cut]) {
+			cut--
+		}
+		name, lossy = name[:cut], true
+	}
+	if lossy {
+		sum := sha256.Sum256([]byte(point))
+		name += "~" + hex.EncodeToString(sum[:6])
+	}
+	return name
+}

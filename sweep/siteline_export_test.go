@@ -1,0 +1,14 @@
+package sweep
+
+// SitesLine is sitesLine, for the tests of the bound on what sweep writes.
+var SitesLine = sitesLine
+
+// ParseSites and ProfileName are parseSites and profileName, for the
+// tests of what the environment says.
+var (
+	ParseSitesEnv = func(v string) (on, set bool, msg string) {
+		_, on, set, msg = parseSites(v)
+		return on, set, msg
+	}
+	ProfileName = profileName
+)
