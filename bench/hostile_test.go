@@ -207,7 +207,7 @@ func TestImpossibleSiteValues(t *testing.T) {
 		assert.False(t, strings.Contains(out, bad), "an output holds %q", bad)
 	}
 	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: cpuTotal 1e+300, not a measurement (a finite number from 0 to 1e+12)")
-	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5, not a measurement (a finite number from 0 to 1e+12)")
+	assert.Contains(t, s.BadSites, "in.txt:11: sites of BenchmarkCores/workers=2-2: samples -5, not a count (a whole number from 0)")
 }
 
 // TestLongSitesLine: a line longer than MaxLine is refused before any of
@@ -235,7 +235,9 @@ func TestLongSitesLine(t *testing.T) {
 }
 
 // TestLongLineMemory: a sites line of 64 MiB is refused within a bounded
-// peak of memory: the line's JSON is never decoded (it took 17x the line).
+// peak of memory: the line's JSON is never decoded (it took 17x the line);
+// 64 MiB of lines within the bound, each of thousands of entries, are read
+// within a bounded peak too: each keeps what sweep writes.
 // The peak is that of a process of its own (getrusage's maxrss), against
 // that of one that makes the same input and reads nothing (the race
 // detector's shadow memory, the input itself): the reading adds less than
@@ -254,13 +256,34 @@ func TestLongLineMemory(t *testing.T) {
 				t.Fatalf("want the line refused, got %v", err)
 			}
 		}
+		if mode == "many" || mode == "makemany" {
+			// 64 MiB of sites lines each under the bound, each of its
+			// own benchmark, each with thousands of small entries.
+			data = append(data[:0], "pkg: example.com/m\n"...)
+			for i := 0; len(data) < 64<<20; i++ {
+				data = fmt.Appendf(data, "BenchmarkW%d/workers=1-2 1 100 ns/op\n    sweep-sites: BenchmarkW%d/workers=1-2 {\"ops\":1,\"cpu\":[", i, i)
+				for j := 0; j < 2500; j++ {
+					data = append(data, `{"func":"f","value":1},`...)
+				}
+				data = append(data, "{\"func\":\"f\",\"value\":1}]}\n"...)
+			}
+			if mode == "many" {
+				s, err := bench.Read(bench.Input{Name: "many.txt", Data: data})
+				if err != nil || len(s.Sites) < 1000 {
+					t.Fatalf("want the lines read: %v", err)
+				}
+				runtime.KeepAlive(s)
+			}
+		}
 		runtime.KeepAlive(data)
 		return
 	}
 	peak := map[string]int64{}
-	for _, mode := range []string{"make", "read"} {
+	for _, mode := range []string{"make", "read", "makemany", "many"} {
 		cmd := exec.Command(os.Args[0], "-test.run", "^TestLongLineMemory$", "-test.count", "1")
-		cmd.Env = append(os.Environ(), "BENCH_LONG_LINE_CHILD="+mode)
+		// GOGC=20: the peak is what is kept, not the garbage a heap of
+		// 150 MiB lets pile up before it collects (as much again).
+		cmd.Env = append(os.Environ(), "BENCH_LONG_LINE_CHILD="+mode, "GOGC=20")
 		out, err := cmd.CombinedOutput()
 		require.NoError(t, err, "%s", out)
 		ru, ok := cmd.ProcessState.SysUsage().(*syscall.Rusage)
@@ -271,6 +294,14 @@ func TestLongLineMemory(t *testing.T) {
 	}
 	t.Logf("peak %d MiB reading a line of 64 MiB, %d MiB making it alone", peak["read"]>>20, peak["make"]>>20)
 	assert.Less(t, peak["read"]-peak["make"], int64(32<<20), "what reading a 64 MiB line adds to the peak")
+	// Lines under the bound: each list keeps sweep's 12 entries, the
+	// rest garbage as soon as its line is read.
+	t.Logf("peak %d MiB reading 64 MiB of sites lines of 2,500 entries each, %d MiB making them alone", peak["many"]>>20, peak["makemany"]>>20)
+	bound := int64(96 << 20) // 27 MiB measured; 303 MiB before lists were capped
+	if raceOn {
+		bound *= 2 // 90 MiB measured under -race
+	}
+	assert.Less(t, peak["many"]-peak["makemany"], bound, "what reading 64 MiB of sites lines adds to the peak")
 }
 
 // TestLooksLines: two looks lines that differ are refused, in one input
@@ -534,4 +565,28 @@ func TestForgedNamesSVG(t *testing.T) {
 		require.NoError(t, err, "the SVG is XML")
 	}
 	assert.Contains(t, out.String(), `Lock\x1b[31m`)
+}
+
+// TestSitesListsCapped: a list longer than sweep writes keeps its 12
+// largest entries, and the rest is named; of two lines for one benchmark,
+// in one file or two, the first counts.
+func TestSitesListsCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("pkg: example.com/m\nBenchmarkW/workers=1-2 1 100 ns/op\n    sweep-sites: BenchmarkW/workers=1-2 {\"ops\":1,\"cpu\":[")
+	for i := range 20 {
+		if i > 0 {
+			b.WriteString(",")
+		}
+		fmt.Fprintf(&b, `{"func":"f%d","value":%d}`, i, i)
+	}
+	b.WriteString("]}\n")
+	second := "pkg: example.com/m\n    sweep-sites: BenchmarkW/workers=1-2 {\"ops\":1,\"cpu\":[{\"func\":\"second\",\"value\":99}]}\n"
+	s, err := bench.Read(bench.Input{Name: "in", Data: []byte(b.String() + second)}, bench.Input{Name: "in2", Data: []byte(second)})
+	require.NoError(t, err)
+	st := s.Sites["example.com/m W/workers=1-2"]
+	require.NotNil(t, st)
+	require.Len(t, st.CPU, 12)
+	assert.Equal(t, "f19", st.CPU[0].Func)
+	assert.Equal(t, "f8", st.CPU[11].Func)
+	assert.Equal(t, []string{"in:3: sites of BenchmarkW/workers=1-2: cpu: 8 entries past its 12 largest, more than sweep writes"}, s.BadSites)
 }

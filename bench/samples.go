@@ -118,21 +118,16 @@ func Read(inputs ...Input) (*Samples, error) {
 	var reader benchfmt.Reader
 	looksAt, looksValue := "", ""
 	for _, in := range inputs {
-		sc, err := scan(in)
+		if s.Sites == nil {
+			s.Sites = map[string]*sweep.Sites{}
+		}
+		sc, err := scan(in, s.Sites)
 		if err != nil {
 			return nil, err
 		}
 		for _, f := range sc.failed {
 			s.Failed = append(s.Failed, f.name)
 			s.failedPkgs = append(s.failedPkgs, f.pkg)
-		}
-		for key, st := range sc.sites {
-			if s.Sites == nil {
-				s.Sites = map[string]*sweep.Sites{}
-			}
-			if _, ok := s.Sites[key]; !ok {
-				s.Sites[key] = st
-			}
 		}
 		s.BadSites = append(s.BadSites, sc.badSites...)
 		for _, l := range sc.looks {
@@ -270,13 +265,14 @@ type looksLine struct {
 
 // scan reads the lines of in that benchfmt does not return: "--- FAIL:"
 // lines, sites lines (sweep.SitesPrefix: the "pkg:" line before each gives
-// its package), and "looks:" configuration lines, which must agree. A line
-// longer than MaxLine, a looks line that does not parse, and two that
-// differ are errors naming the line; nothing of a longer line is decoded.
-// A sites line that does not parse is left out and named in badSites; so
-// is a value in one that is not a finite number from 0 to maxSiteValue (a
-// NaN, a negative count of samples, 1e308), the rest of its line kept.
-func scan(in Input) (*scanned, error) {
+// its package; one for a benchmark of have, or of an earlier line, is not
+// decoded, and have gains the rest), and "looks:" configuration lines. A
+// line longer than MaxLine and a looks line that does not parse are errors
+// naming the line; nothing of a longer line is decoded. A sites line that
+// does not parse is left out and named in badSites; so is what cleanSites
+// leaves out of one (a NaN, a negative count of samples, 1e308), the rest
+// of its line kept.
+func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
 	n := 0
@@ -312,6 +308,16 @@ func scan(in Input) (*scanned, error) {
 		if !bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
 			continue
 		}
+		// Of two lines for one benchmark the first counts: the name is
+		// read before the JSON, which is decoded once a benchmark.
+		if rest, ok := bytes.CutPrefix(t, []byte(sweep.SitesPrefix+" ")); ok {
+			field, _, _ := bytes.Cut(rest, []byte(" "))
+			if name, isBench := bytes.CutPrefix(field, []byte("Benchmark")); isBench {
+				if _, seen := have[pkg+" "+string(name)]; seen {
+					continue
+				}
+			}
+		}
 		name, st, ok := sweep.ParseSites(string(t))
 		if !ok {
 			// Cut short (a run killed while writing it), or not JSON.
@@ -319,13 +325,11 @@ func scan(in Input) (*scanned, error) {
 			continue
 		}
 		key := pkg + " " + name
-		if _, seen := out.sites[key]; seen {
-			continue
-		}
 		for _, why := range cleanSites(st) {
-			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s, not a measurement (a finite number from 0 to %g)", in.Name, n, name, why, maxSiteValue)))
+			out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: sites of Benchmark%s: %s", in.Name, n, name, why)))
 		}
 		out.sites[key] = st
+		have[key] = st
 	}
 	return out, nil
 }
@@ -338,44 +342,6 @@ func configValue(line []byte, key string) (string, bool) {
 		return "", false
 	}
 	return string(bytes.TrimLeft(rest, " \t")), true
-}
-
-// cleanSites leaves out of st every value that is no measurement: a site
-// whose value is not a finite number from 0 to maxSiteValue, a total that
-// is not, a negative count of samples or line; it returns what it left
-// out, in words ("cpu[0] x: value -8.64e+06").
-func cleanSites(st *sweep.Sites) []string {
-	var out []string
-	bad := func(v float64) bool { return math.IsNaN(v) || v < 0 || v > maxSiteValue }
-	for _, f := range []struct {
-		name string
-		v    *float64
-	}{{"serialCPU", &st.SerialCPU}, {"cpuTotal", &st.CPUTotal}, {"runTotal", &st.RunTotal}, {"runSerial", &st.RunSerial}} {
-		if bad(*f.v) {
-			out = append(out, fmt.Sprintf("%s %s", f.name, fmtNumber(*f.v)))
-			*f.v = 0
-		}
-	}
-	if st.Samples < 0 {
-		out = append(out, fmt.Sprintf("samples %d", st.Samples))
-		st.Samples = 0
-	}
-	for _, l := range []struct {
-		name  string
-		sites *[]sweep.Site
-	}{{"cpu", &st.CPU}, {"roots", &st.Roots}, {"serial", &st.Serial}, {"mutex", &st.Mutex}, {"block", &st.Block}, {"alloc", &st.Alloc}, {"waits", &st.Waits}} {
-		kept := (*l.sites)[:0]
-		for i, site := range *l.sites {
-			if bad(site.Value) {
-				out = append(out, fmt.Sprintf("%s[%d] %s: value %s", l.name, i, Printable(shortText(site.Func, 80)), fmtNumber(site.Value)))
-				continue
-			}
-			site.Line, site.UserLine = max(site.Line, 0), max(site.UserLine, 0)
-			kept = append(kept, site)
-		}
-		*l.sites = kept
-	}
-	return out
 }
 
 // fmtNumber is a number as the left-out lines name it.

@@ -24,9 +24,10 @@ import (
 // stderr is where those lines go (a test's buffer in the tests).
 var stderr io.Writer = os.Stderr
 
-// sayOnce says each distinct line at most once a process.
+// said holds the lines said.
 var said sync.Map
 
+// say says line on stderr, each distinct line at most once a process.
 func say(line string) {
 	if _, dup := said.LoadOrStore(line, true); !dup {
 		fmt.Fprintln(stderr, line)
@@ -35,7 +36,7 @@ func say(line string) {
 
 // defaultPass is what the pass does where EnvSites does not set it, in
 // words.
-const defaultPass = "the default pass runs (a 64th of the time of the timed samples)"
+const defaultPass = "the default pass runs, as with SWEEP_SITES unset"
 
 // parseSites reads a value of EnvSites: set is false where the default
 // applies (unset, or a value that cannot be used); msg, where not empty,
@@ -110,14 +111,47 @@ func profilesDir() string {
 	return abs
 }
 
-// profilesPath is the path prefix of the point's profile files: the
-// folder of EnvProfiles and profileName(point); "" where none are kept.
-func profilesPath(point string) string {
+// profilesPath is the path prefix of the profile files of the point
+// named point of a benchmark of package pkg: the folder of EnvProfiles,
+// the package's folder in it (pkgFolder), and profileName(point); "" where
+// none are kept.
+func profilesPath(pkg, point string) string {
 	dir := profilesDir()
 	if dir == "" {
 		return ""
 	}
-	return filepath.Join(dir, profileName(point))
+	return filepath.Join(dir, pkgFolder(pkg, mainModule()), profileName(point))
+}
+
+// pkgFolder is the folder, within EnvProfiles's, of the profiles of a
+// benchmark of package pkg: its import path within the main module
+// ("arcfour_test" of github.com/futuresbench/futures/arcfour_test), the
+// whole path for a package outside it, "" (the folder itself) for the
+// module's root package or an unknown one. Two packages are two folders,
+// whatever their benchmarks are named. A path holding an element that is
+// no folder's name ("", ".", "..", a character file names do not take)
+// is one folder, named as profileName names a point.
+func pkgFolder(pkg, module string) string {
+	rel := pkg
+	if module != "" {
+		if pkg == module {
+			return ""
+		}
+		if r, ok := strings.CutPrefix(pkg, module+"/"); ok {
+			rel = r
+		}
+	}
+	if rel == "" {
+		return ""
+	}
+	for _, e := range strings.Split(rel, "/") {
+		if e == "" || e == "." || e == ".." || len(e) > maxFileName || strings.ContainsFunc(e, func(r rune) bool {
+			return r < ' ' || r == 0x7f || r == utf8.RuneError || strings.ContainsRune(`\:*?"<>|%`, r)
+		}) {
+			return profileName(rel)
+		}
+	}
+	return filepath.FromSlash(rel)
 }
 
 // profilesFailed says, once a process, that the profiles could not be

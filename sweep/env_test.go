@@ -30,7 +30,7 @@ func TestSitesEnvValues(t *testing.T) {
 		{"0s", false, true, `SWEEP_SITES="0s": a pass of no length: the pass is off (SWEEP_SITES=off says so)`},
 		{"0x", false, true, `SWEEP_SITES="0x": a pass of no length: the pass is off (SWEEP_SITES=off says so)`},
 		{"00x", false, true, `SWEEP_SITES="00x": a pass of no length`},
-		{"garbage", false, false, `SWEEP_SITES="garbage": not off, a duration (150ms) or a count of ops (5x): the default pass runs (a 64th of the time of the timed samples)`},
+		{"garbage", false, false, `SWEEP_SITES="garbage": not off, a duration (150ms) or a count of ops (5x): the default pass runs, as with SWEEP_SITES unset`},
 		{"-1s", false, false, `SWEEP_SITES="-1s": not off, a duration`},
 		{"-5x", false, false, `SWEEP_SITES="-5x": not off`},
 		{"1.5x", false, false, `SWEEP_SITES="1.5x": not off`},
@@ -123,7 +123,15 @@ func TestEnvLines(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			if tt.profiles == readOnly && os.Geteuid() == 0 {
-				t.Skip("root writes in a read-only folder")
+				// Root writes in a folder of mode 0555: /sys is read-only
+				// to root too, where it is mounted so.
+				f, err := os.CreateTemp("/sys", "probe")
+				if err == nil {
+					f.Close()
+					os.Remove(f.Name())
+					t.Skip("root writes in a read-only folder, and in /sys")
+				}
+				tt.profiles, tt.line = "/sys", `SWEEP_PROFILES="/sys": no profile files kept: `
 			}
 			cmd := exec.Command(os.Args[0], "-test.run", "^$", "-test.bench", "^BenchmarkEnvProbe$", "-test.benchtime", "1x")
 			cmd.Dir = dir
@@ -143,10 +151,42 @@ func TestEnvLines(t *testing.T) {
 			_, err = os.Stat(filepath.Join(dir, " "))
 			assert.True(t, os.IsNotExist(err), "a folder named by a blank SWEEP_PROFILES")
 			if tt.files != "" {
-				files, err := filepath.Glob(filepath.Join(tt.files, "BenchmarkEnvProbe_workers=1*.cpu.pprof"))
+				// In the folder of the benchmark's package, sweep_test.
+				files, err := filepath.Glob(filepath.Join(tt.files, "sweep_test", "BenchmarkEnvProbe_workers=1*.cpu.pprof"))
 				require.NoError(t, err)
 				assert.Len(t, files, 1, "the profiles kept in %s", tt.files)
 			}
 		})
+	}
+}
+
+// TestProfilesByPackage: two packages' benchmarks of one name (arcfour's
+// and sha's BenchmarkJobs, run by one go test ./... into one folder) write
+// two sets of files, each in its package's folder.
+func TestProfilesByPackage(t *testing.T) {
+	const module = "github.com/futuresbench/futures"
+	tests := map[string]string{
+		module + "/arcfour_test":  "arcfour_test",
+		module + "/sha_test":      "sha_test",
+		module + "/internal/x":    filepath.Join("internal", "x"),
+		module:                    "",
+		"":                        "",
+		"a.example/limits":        filepath.Join("a.example", "limits"),
+		"b.example/limits":        filepath.Join("b.example", "limits"),
+		module + "/../../etc":     sweep.ProfileName("../../etc"),
+		module + "/a//b":          sweep.ProfileName("a//b"),
+		module + "/x:y":           sweep.ProfileName("x:y"),
+		module + "x/not/a/subdir": filepath.Join(module+"x", "not", "a", "subdir"),
+	}
+	for pkg, want := range tests {
+		assert.Equal(t, want, sweep.PkgFolder(pkg, module), pkg)
+	}
+	seen := map[string]string{}
+	for pkg := range tests {
+		f := sweep.PkgFolder(pkg, module)
+		if other, ok := seen[f]; ok && pkg != "" && other != "" && f != "" {
+			t.Errorf("%q and %q share %q", pkg, other, f)
+		}
+		seen[f] = pkg
 	}
 }

@@ -2,8 +2,11 @@ package sweep
 
 import (
 	"bufio"
+	"cmp"
+	"encoding/json"
 	"fmt"
 	"os"
+	"reflect"
 	"slices"
 	"strings"
 	"unicode/utf8"
@@ -26,35 +29,97 @@ const maxNameLen = 240
 const maxSkipped = 8
 
 // sitesLine is the line the sites of the benchmark named name travel in,
-// bounded (see MaxSitesLine): every name shortened (shortFunc, shortName),
-// each list at most maxSites entries, entries that shortening made alike
-// summed, then, while the line is too long, the smallest entry of the
-// longest list left out. ok is false where even the line without entries
-// would be too long (a benchmark's name of tens of KiB): no line is
+// bounded (see MaxSitesLine), in every field of the sites, whatever fields
+// they gain: every name shortened (shortFunc for a function, shortName for
+// the rest), each list of sites at most maxSites entries with those that
+// shortening made alike summed (boundSites), every other list at most
+// maxSites (maxSkipped reasons), then, while the line is too long, the
+// last entry of the longest list left out (the smallest, in a list of
+// sites). s is left as it is: every list and pointer is copied before it
+// changes. ok is false where even the line without
+// entries would be too long (a benchmark's name of tens of KiB): no line is
 // written then, since none could be read.
 func sitesLine(s *Sites, name string) (line string, ok bool) {
-	c := *s
-	c.Skipped = nil
-	for i, why := range s.Skipped {
-		if i == maxSkipped {
-			break
-		}
-		c.Skipped = append(c.Skipped, shortName(why))
-	}
-	lists := []*[]Site{&c.CPU, &c.Roots, &c.Serial, &c.Mutex, &c.Block, &c.Alloc, &c.Waits}
-	for _, l := range lists {
-		*l = boundSites(*l)
-	}
+	c := *s // bound copies every list and pointer before it changes it
+	var lists []reflect.Value
+	bound(reflect.ValueOf(&c).Elem(), "", &lists)
 	for {
 		line = c.Encode(name)
-		if len(line)+1 <= MaxSitesLine {
+		excess := len(line) + 1 - MaxSitesLine
+		if excess <= 0 {
 			return line, true
 		}
-		longest := slices.MaxFunc(lists, func(a, b *[]Site) int { return len(*a) - len(*b) })
-		if len(*longest) == 0 {
-			return "", false
+		// The last entries of the longest lists go, a list of sites
+		// before a call path of the same length, until what they held
+		// covers the excess; then the line is written again to see.
+		for excess > 0 {
+			longest := slices.MaxFunc(lists, func(a, b reflect.Value) int {
+				return cmp.Or(a.Len()-b.Len(), cmp.Compare(b2i(a.Type() == siteList), b2i(b.Type() == siteList)))
+			})
+			n := longest.Len()
+			if n == 0 {
+				return "", false
+			}
+			size := 1
+			if b, err := json.Marshal(longest.Index(n - 1).Interface()); err == nil {
+				size += len(b)
+			}
+			longest.Set(longest.Slice(0, n-1))
+			excess -= size
 		}
-		*longest = (*longest)[:len(*longest)-1]
+	}
+}
+
+func b2i(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// siteList is the type of a list of sites, which boundSites bounds.
+var siteList = reflect.TypeFor[[]Site]()
+
+// bound shortens every name of v (field is the name of its field in the
+// struct that holds it) and bounds every list, adding each list to lists.
+func bound(v reflect.Value, field string, lists *[]reflect.Value) {
+	switch v.Kind() {
+	case reflect.Pointer:
+		if !v.IsNil() {
+			cp := reflect.New(v.Elem().Type())
+			cp.Elem().Set(v.Elem())
+			v.Set(cp)
+			bound(cp.Elem(), field, lists)
+		}
+	case reflect.Struct:
+		for i := range v.NumField() {
+			if f := v.Type().Field(i); f.IsExported() {
+				bound(v.Field(i), f.Name, lists)
+			}
+		}
+	case reflect.String:
+		switch field {
+		case "Func", "User", "Wait":
+			v.SetString(shortFunc(v.String()))
+		default:
+			v.SetString(shortName(v.String()))
+		}
+	case reflect.Slice:
+		limit := maxSites
+		switch {
+		case v.Type() == siteList:
+			v.Set(reflect.ValueOf(boundSites(v.Interface().([]Site)))) // a new array
+		case v.Type().Elem().Kind() == reflect.String:
+			limit = maxSkipped
+		}
+		n := min(v.Len(), limit)
+		cp := reflect.MakeSlice(v.Type(), n, n)
+		reflect.Copy(cp, v.Slice(0, n))
+		v.Set(cp)
+		for i := range n {
+			bound(v.Index(i), "", lists)
+		}
+		*lists = append(*lists, v)
 	}
 }
 

@@ -11,4 +11,5 @@ var (
 		return on, set, msg
 	}
 	ProfileName = profileName
+	PkgFolder   = pkgFolder
 )

@@ -39,9 +39,11 @@ const (
 	// the pass), and its execution trace, NAME.trace, which go tool trace
 	// opens. NAME is the point's name with "/" written "_", and a hash of
 	// the whole name after a "~" where two names could meet
-	// ("BenchmarkX_k=1", "BenchmarkX_k_1~3f2a..."). A relative folder is
-	// the package's (go test runs the test binary there); a folder that
-	// cannot be used is said on stderr, once.
+	// ("BenchmarkX_k=1", "BenchmarkX_k_1~3f2a..."), in a folder of its
+	// package's (its import path within the main module: "arcfour_test"),
+	// so that go test ./... keeps arcfour's and sha's BenchmarkJobs apart.
+	// A relative folder is the package's (go test runs the test binary
+	// there); a folder that cannot be used is said on stderr, once.
 	EnvProfiles = "SWEEP_PROFILES"
 )
 
@@ -166,7 +168,7 @@ func sitesPass(b *testing.B, name, benchPkg string, opTime time.Duration, fn fun
 	point := printedName(b.Name() + "/" + name)
 	b.Run("sites-"+name, func(b *testing.B) {
 		setWindow(b, w)
-		sites = profilePass(b, fn, benchPkg, profilesPath(point))
+		sites = profilePass(b, fn, benchPkg, profilesPath(benchPkg, point))
 		b.SkipNow()
 	})
 	return sites

@@ -97,3 +97,35 @@ func TestHostileUnitOnTerminal(t *testing.T) {
 	assert.NotContains(t, stdout+stderr, "\x1b")
 	assert.Contains(t, stderr, `benchreport: regression: m W/workers=1-2 wid\x1b[2Jgets/op: 2.5 wid\x1b[2Jgets/op -> 92.5 wid\x1b[2Jgets/op`)
 }
+
+// TestHostileChapterRow: a workload of the chapter's table (one sweep at
+// GOMAXPROCS=1, one at 2) whose name holds escapes and markup prints them
+// escaped in its row, in text and in markdown.
+func TestHostileChapterRow(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("cores: 2\npkg: example.com/m<b>\n")
+	for i := range 6 {
+		for _, procs := range []string{"", "-2"} {
+			for w, ns := range map[int]int{1: 1000, 2: 510, 3: 505} {
+				if procs == "" {
+					ns = 1000
+				}
+				fmt.Fprintf(&b, "BenchmarkX\x1b[2J|y/workers=%d%s 1 %d ns/op\n", w, procs, ns+i)
+			}
+		}
+	}
+	f := filepath.Join(t.TempDir(), "chapter.txt")
+	require.NoError(t, os.WriteFile(f, []byte(b.String()), 0o644))
+	for _, format := range []string{"text", "markdown"} {
+		stdout, stderr, code := runCmd(t, "", "-format", format, f)
+		require.Equal(t, 0, code, stderr)
+		require.Contains(t, stdout, "chapter's table", format)
+		assert.NotContains(t, stdout, "\x1b", format)
+		if format == "markdown" {
+			assert.Contains(t, stdout, `| m&lt;b&gt;: X\\x1b[2J\|y |`)
+			assert.NotContains(t, stdout, "<b>")
+		} else {
+			assert.Contains(t, stdout, `m<b>: X\x1b[2J|y `)
+		}
+	}
+}

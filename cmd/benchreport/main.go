@@ -11,7 +11,14 @@
 // github-action-benchmark's custom JSON, of every benchmark and unit.
 //
 // A FILE may be a results folder of `make bench` (its raw.txt is read) or -
-// for standard input. The report covers every benchmark whose name carries
+// for standard input. It may hold go test's text or its `go test -json`
+// stream (reassembled into the text, by package; lines that are not JSON,
+// as 2>&1 mixes in, are skipped and counted in a note; a cut or malformed
+// event is an input error naming its line), either one gzipped: each is
+// told by its content, not its name. A package the run reports failed
+// (it did not build, a test failed, its binary crashed) is said at the
+// top of the report, and fails compare's NEW, as a failed benchmark does.
+// The report covers every benchmark whose name carries
 // workers=N or concurrency=N. A result whose time per op is NaN, infinite,
 // zero or negative is left out and named with its file and line, never
 // computed on. compare prints benchstat's comparison of two runs and names on
@@ -35,8 +42,9 @@
 // machine's, never a regression.
 //
 // Exit status: 0 success; 1 the gate failed (compare: a regression, or a
-// benchmark of OLD missing, failed or bad in NEW); 2 a usage error, or an
-// input that cannot be read or is not benchmark output; 3 compare cannot
+// benchmark of OLD missing, failed or bad in NEW, or a package of NEW
+// failed), or the run failed with no result or no sweep to report; 2 a
+// usage error, or an input that cannot be read or is not benchmark output; 3 compare cannot
 // judge: the machine changed between the runs (the canary moved, or one
 // commit measured twice differs) and nothing is worse than that; 4 compare
 // cannot decide: a unit is worse than its threshold by the medians but its
@@ -47,6 +55,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"flag"
 	"fmt"
@@ -62,7 +71,8 @@ import (
 const usage = `usage: benchreport [-format text|markdown|csv|json|html|bmf|gab-smaller|gab-bigger] [-svg FILE] [-html FILE] FILE...
        benchreport compare [-threshold 5%] [-threshold UNIT=PCT]... [-alpha 0.05] OLD NEW
 exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
-in NEW; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
+in NEW, or a package of NEW failed (build, test, crash), or a failed run with
+nothing to report; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
 machine changed between the runs (the canary moved, or one commit measured
 twice differs) and nothing is worse than that; 4 compare cannot decide: a
 unit worse than its threshold whose evidence cannot show it (named, with the
@@ -98,26 +108,32 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if fs.NArg() == 0 {
 		return cli.Usagef("no input: name one or more go test -bench output files")
 	}
-	var inputs []bench.Input
+	var inputs []*input
 	for _, name := range fs.Args() {
-		data, err := readInput(ctx, name, stdin)
+		in, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		inputs = append(inputs, bench.Input{Name: name, Data: data})
+		inputs = append(inputs, in)
 	}
-	d, err := bench.Read(inputs...)
+	var notes bytes.Buffer // said once the inputs are found to be a report's
+	d, err := readSamples(&notes, inputs...)
 	if err != nil {
-		return parseError(err)
+		return err
 	}
 	for _, l := range d.BadSites {
 		fmt.Fprintf(stderr, "benchreport: left out of the sites: %s\n", l)
 	}
 	as := bench.Analyze(d)
+	banners := failed(f, failuresOf(inputs), stderr)
 	if f == bench.BMF || f == bench.GABSmaller || f == bench.GABBigger {
+		_, _ = notes.WriteTo(stderr)
 		return writeBMF(f, d, as, stdout, stderr)
 	}
 	if len(as) == 0 {
+		if fs := failuresOf(inputs); len(fs) > 0 {
+			return &cli.ExitError{Code: cli.ExitFailure, Msg: "no sweep: the run failed: " + failureList(fs)}
+		}
 		if len(d.Bad) > 0 {
 			return parseError(fmt.Errorf("no usable sweep: %d results left out, not a positive, finite time per op (the first: %s)", len(d.Bad), d.Bad[0]))
 		}
@@ -127,6 +143,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	if *note != "" {
 		sections = append([]bench.Section{bench.Banner(*note)}, sections...)
 	}
+	sections = append(banners, sections...)
+	_, _ = notes.WriteTo(stderr)
 	if *svg != "" {
 		if err := atomicfile.Write(*svg, 0o644, func(w io.Writer) error { return bench.WriteSVG(w, as) }); err != nil {
 			return err
@@ -188,21 +206,28 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return cli.Usagef("compare takes two inputs, OLD and NEW; got %d", fs.NArg())
 	}
 	var samples [2]*bench.Samples
+	var inputs [2]*input
+	var notes bytes.Buffer // said once the inputs are found comparable
 	for i, name := range fs.Args() {
-		data, err := readInput(ctx, name, stdin)
+		in, err := readInput(ctx, name, stdin)
 		if err != nil {
 			return err
 		}
-		if samples[i], err = bench.Read(bench.Input{Name: name, Data: data}); err != nil {
-			return parseError(err)
+		if samples[i], err = readSamples(&notes, in); err != nil {
+			return err
 		}
+		inputs[i] = in
 	}
 	g, err := bench.Gate(samples[0], samples[1], bench.GateOptions{Thresholds: threshold, Alpha: *alpha})
 	if err != nil {
 		return parseError(fmt.Errorf("%s and %s: %w", fs.Arg(0), fs.Arg(1), err))
 	}
+	_, _ = notes.WriteTo(stderr)
 	if err := bench.WriteGate(stdout, stderr, g, *alpha); err != nil {
 		return err
+	}
+	if failedNew(stderr, inputs) && g.Status != bench.GateFail {
+		return &cli.ExitError{Code: cli.ExitFailure}
 	}
 	switch g.Status {
 	case bench.GateFail:

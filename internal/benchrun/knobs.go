@@ -38,6 +38,7 @@ const (
 	maxFlagsDelay = time.Second
 	maxBudget     = 24 * time.Hour
 	maxProcs      = 1024 // the most cores GOMAXPROCS=N make bench measures as if on
+	maxRevision   = 1024 // the longest OLD or NEW: a ref name, or a revision expression
 )
 
 // Looks are the rounds after which make bench looks at its suites by
@@ -106,6 +107,11 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	if v := getenv("GOMAXPROCS"); v != "" {
 		if n, err := strconv.Atoi(v); err != nil || n < 1 || n > maxProcs {
 			return k, fmt.Errorf("GOMAXPROCS %s: want a number of cores from 1 to %d", quote(v), maxProcs)
+		}
+	}
+	for _, r := range []struct{ name, v string }{{"OLD", k.Old}, {"NEW", k.New}} {
+		if len(r.v) > maxRevision {
+			return k, fmt.Errorf("%s %s: want a revision (a commit, a branch or a tag), not %d bytes", r.name, quote(r.v), len(r.v))
 		}
 	}
 	if k.Go == "" || strings.ContainsAny(k.Go, "\x00\n\r") {

@@ -1,7 +1,6 @@
 package benchrun
 
 import (
-	"path/filepath"
 	"slices"
 	"strconv"
 	"time"
@@ -131,13 +130,12 @@ func (p Plan) Next(r, open int, spent, perRound, budget time.Duration) Stop {
 }
 
 // Env is a step's environment beyond the parent's: the sites pass, where
-// its profiles go (a folder of the suite's own in profiles, the run's
-// folder's: arcfour's and sha's BenchmarkJobs are two sets of files), the
-// rotation and the GOMAXPROCS setting.
+// its profiles go (profiles, in the run's folder), the rotation and the
+// GOMAXPROCS setting.
 func (s Step) Env(profiles string) []string {
 	env := []string{"SWEEP_SITES=" + s.Sites, "SWEEP_ROTATE=" + strconv.Itoa(s.Rotate), "GOMAXPROCS=" + strconv.Itoa(s.Procs)}
 	if s.Sites != "off" && profiles != "" {
-		env = append(env, "SWEEP_PROFILES="+filepath.Join(profiles, s.Suite.ID))
+		env = append(env, "SWEEP_PROFILES="+profiles)
 	}
 	return env
 }

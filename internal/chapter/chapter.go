@@ -183,7 +183,7 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			fmt.Fprintf(w, "Each workload's sweep, run once with GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do under the GIL) and once with all cores (in parallel, like a process pool): the best speedup over the worker counts, with its 95%% CI, and where it was reached.\n\n")
 			fmt.Fprintf(w, "| %s |\n|---|---:|---:|---|\n", strings.Join(lessonHeader, " | "))
 			for _, l := range ls {
-				fmt.Fprintf(w, "| %s | %s | %s (%d cores) | %s |\n", bench.MarkdownText(l.Workload), lessonCell(l.One), lessonCell(l.Parallel), l.Procs, l.Says())
+				fmt.Fprintf(w, "| %s | %s | %s (%d cores) | %s |\n", bench.MarkdownText(l.Workload), lessonCell(l.One), lessonCell(l.Parallel), l.Procs, bench.MarkdownText(l.Says()))
 			}
 		}
 		if line != "" {
@@ -214,7 +214,7 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, strings.Join(lessonHeader, "\t")+"\t")
 			for _, l := range ls {
-				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", bench.Printable(l.Workload), lessonCell(l.One), lessonCell(l.Parallel)+fmt.Sprintf(" (%d cores)", l.Procs), l.Says())
+				fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t\n", bench.Printable(l.Workload), lessonCell(l.One), lessonCell(l.Parallel)+fmt.Sprintf(" (%d cores)", l.Procs), bench.Printable(l.Says()))
 			}
 			if err := tw.Flush(); err != nil {
 				return err
