@@ -1,6 +1,8 @@
 package bench_test
 
 import (
+	"bytes"
+	"encoding/json"
 	"fmt"
 	"math"
 	"path"
@@ -159,4 +161,30 @@ func TestNoAbsenceOnRealRuns(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSlowCoreJSON: the json model carries the slow rounds of each sweep
+// ([] where none), as the text names them.
+func TestSlowCoreJSON(t *testing.T) {
+	d, err := load(t, "slowcore_make_bench_looks.txt.gz")
+	require.NoError(t, err)
+	var buf bytes.Buffer
+	require.NoError(t, bench.Write(&buf, bench.JSON, bench.Analyze(d), nil))
+	var rep struct {
+		Sweeps []struct {
+			Name, Limit string
+			SlowRounds  []int
+		}
+	}
+	require.NoError(t, json.Unmarshal(buf.Bytes(), &rep))
+	seen := 0
+	for _, s := range rep.Sweeps {
+		require.NotNil(t, s.SlowRounds, s.Name)
+		if strings.HasPrefix(s.Name, "Map") {
+			seen++
+			assert.Equal(t, []int{2, 5}, s.SlowRounds, s.Name)
+			assert.Equal(t, "slowCore", s.Limit, s.Name)
+		}
+	}
+	assert.Equal(t, 2, seen)
 }

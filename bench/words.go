@@ -93,11 +93,19 @@ func (a *Analysis) scalingWords() string {
 		s += ")"
 	}
 	if len(open) > 0 {
-		var xs []int
-		for _, u := range open {
-			xs = append(xs, u.X)
+		// The points past the knee were held to the knee, the rest to
+		// the fastest: name them all, with both.
+		xs := []int{}
+		if knee.X != top.X {
+			xs = append(xs, knee.X)
 		}
-		return strings.Replace(s, "scales to ", "scales to at least ", 1) + fmt.Sprintf("; where it stops, cannot tell yet: %s=%s can neither be told apart from %d, the fastest (%s), nor shown within %.0f%% of it; more runs would decide",
+		for _, u := range open {
+			if !slices.Contains(xs, u.X) {
+				xs = append(xs, u.X)
+			}
+		}
+		slices.Sort(xs)
+		return strings.Replace(s, "scales to ", "scales to at least ", 1) + fmt.Sprintf("; where it stops, cannot tell yet: %s=%s and %d, the fastest (%s), can neither be told apart nor shown within %.0f%% of one another; more runs would decide",
 			a.Key, joinInts(xs), top.X, ci(top), 100*SettleMargin)
 	}
 	switch sc.Tail {
@@ -129,9 +137,9 @@ func (a *Analysis) openPoints(open []Undecided) string {
 
 // admits says what r's speedup interval, which cannot show "no gain", admits:
 // both no gain and the gain the bound allows (the cores' 2x, or the best
-// the sweep declares), or, where nothing bounds it, its upper end. For work
-// on one core, which cannot gain, it is a loss beyond SettleMargin it
-// admits.
+// the sweep declares), or, where nothing bounds it, its upper end. Of work
+// on one core, which cannot gain, it says that the counts cannot be shown
+// within SettleMargin of one another.
 func (a *Analysis) admits(r Row) string {
 	if a.oneCore() {
 		return fmt.Sprintf("cannot show the counts within %.0f%% of one another", 100*SettleMargin)
