@@ -20,9 +20,14 @@ var evidenceUnits = []string{sweep.UnitCPU, sweep.UnitOthers, sweep.UnitRunq, sw
 // Analyze computes the model and the verdict of every sweep of the samples.
 func Analyze(samples *Samples) []*Analysis {
 	var out []*Analysis
+	rounds := 0
+	for _, s := range samples.Sweeps() {
+		rounds = max(rounds, s.Runs())
+	}
 	for _, s := range samples.Sweeps() {
 		a := analyze(s, Level(samples.Looks, s.Runs()))
 		a.Looked = len(samples.Looks) > 0
+		canaryRounds(a.Slow, samples, rounds)
 		out = append(out, a)
 	}
 	return out
@@ -59,6 +64,14 @@ func analyze(s *Sweep, level float64) *Analysis {
 		procs = s.Cores
 	}
 	a.Bound = max(procs, 1)
+	a.Rounds = s.Runs()
+	// Rounds on a slower core are the machine's: named, and kept out of
+	// every claim (slowcore.go).
+	if a.Slow = slowRounds(s, a.cores); len(a.Slow) > 0 {
+		s = withoutRuns(s, a.Slow)
+		a.Sweep = s
+		a.Notes = append(a.Notes, Note{Kind: NoteSlowCore, N: len(a.Slow)})
+	}
 	a.Declared = true
 	for _, p := range s.Points {
 		if len(p.Metrics[sweep.UnitBest]) == 0 {
@@ -125,7 +138,7 @@ func analyze(s *Sweep, level float64) *Analysis {
 		a.Notes = append(a.Notes, Note{Kind: NoteFewRuns})
 	}
 	if level != Confidence {
-		a.Notes = append(a.Notes, Note{Kind: NoteLevel, N: s.Runs()})
+		a.Notes = append(a.Notes, Note{Kind: NoteLevel, N: a.Rounds})
 	}
 	a.Scaling, a.Finding = judge(a)
 	return a

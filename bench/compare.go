@@ -100,6 +100,15 @@ type Change struct {
 	// NoCanary says a timed unit was judged without a canary: a change of
 	// machine would look the same.
 	NoCanary bool
+	// Undecided is the gate's third answer: the median is worse by more
+	// than the threshold, but the evidence cannot show it (the U test or
+	// the two intervals, which overlap, leave it open): neither a pass nor
+	// a regression. Lo and Hi bound the change (new over old, minus 1)
+	// from the two intervals; Runs is how many runs a side would likely
+	// decide it, from the spread (0 where it cannot tell).
+	Undecided bool
+	Lo, Hi    float64
+	Runs      int
 }
 
 func bad(x float64) bool { return !finitePositive(x) }
@@ -125,7 +134,7 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 		if ob == nil {
 			continue
 		}
-		timeDisturbed := false
+		timeDisturbed, timeUndecided := false, false
 		units := nb.Units
 		if i := slices.Index(units, "sec/op"); i > 0 {
 			units = append([]string{"sec/op"}, slices.Delete(slices.Clone(units), i, i+1)...)
@@ -178,21 +187,98 @@ func compare(old, new *Samples, th Thresholds, alpha float64) []Change {
 					apart = c.New.Hi < c.Old.Lo && !math.IsInf(c.New.Hi, 0)
 				}
 				c.Regression = c.Worse > limit && c.P < alpha && apart
+				c.Undecided = c.Worse > limit && !c.Regression
+				c.Lo, c.Hi = finite(c.New.Lo/c.Old.Hi)-1, finite(c.New.Hi/c.Old.Lo)-1
+				if c.Undecided {
+					c.Runs = runsToTell(ov, nv, c.Old.Center, c.New.Center)
+				}
 			}
 			if c.Regression && unit == "sec/op" {
 				c.Disturbed, c.Why = disturbed(old, new, name, limit, &bt)
 				c.Regression = !c.Disturbed
 				timeDisturbed = c.Disturbed
 			}
-			if c.Regression && unit == "B/s" && timeDisturbed {
+			if c.Undecided && unit == "sec/op" {
+				// Slower by the machine, as far as the run shows: its
+				// CPU per op steady, its preemptions up.
+				if d, why := disturbed(old, new, name, limit, &bt); d {
+					c.Undecided, c.Disturbed, c.Why = false, true, why
+					timeDisturbed = true
+				}
+				timeUndecided = c.Undecided
+			}
+			if c.Undecided && unit == "B/s" && timeUndecided {
+				// The same slowdown as its time, named once.
+				c.Undecided = false
+			}
+			if (c.Regression || c.Undecided) && unit == "B/s" && timeDisturbed {
 				// B/s is bytes over the time per op: the same slowdown,
 				// and the machine's too.
-				c.Regression, c.Disturbed, c.Why = false, true, "its time per op was the machine's"
+				c.Regression, c.Undecided, c.Disturbed, c.Why = false, false, true, "its time per op was the machine's"
 			}
 			out = append(out, c)
 		}
 	}
 	return out
+}
+
+// runsToTell estimates how many runs a side would likely tell a change of
+// oc -> nc apart from none, from the spread of each side's values. The
+// median's interval is about 1.96 x 1.253 sigma / sqrt(n) wide each way
+// (sigma estimated robustly: 1.4826 x the median absolute deviation), and
+// the two must lie apart. But an interval of few runs reaches from the
+// smallest run to the largest (6 runs at 95%), so one slow process decides
+// its width: the runs must also be enough for the interval's order
+// statistics to leave out as many far runs (beyond 3 sigma) as the sample
+// holds, in proportion. At least 6; 0 where there is no change to tell or
+// more than 200 would be needed.
+func runsToTell(ov, nv []float64, oc, nc float64) int {
+	sigma := func(xs []float64, m float64) float64 {
+		dev := make([]float64, len(xs))
+		for i, x := range xs {
+			dev[i] = math.Abs(x-m) / m
+		}
+		return 1.4826 * median(dev)
+	}
+	far := func(xs []float64, m, s float64) float64 {
+		lo, hi := 0, 0
+		for _, x := range xs {
+			switch {
+			case x > m*(1+3*s):
+				hi++
+			case x < m*(1-3*s):
+				lo++
+			}
+		}
+		return float64(max(lo, hi)) / float64(len(xs))
+	}
+	d := math.Abs(math.Log(nc / oc))
+	so, sn := sigma(ov, oc), sigma(nv, nc)
+	if !(d > 0) || math.IsNaN(so+sn) {
+		return 0
+	}
+	n := max(int(math.Ceil(math.Pow(1.96*1.253*(so+sn)/d, 2))), MinLook)
+	frac := math.Max(far(ov, oc, so), far(nv, nc, sn))
+	for ; n <= 200; n++ {
+		if float64(lowRank(n)) > math.Ceil(frac*float64(n)) {
+			return n
+		}
+	}
+	return 0
+}
+
+// lowRank is how many of n runs lie below the lower end of their median's
+// interval at Confidence (0: the interval starts at the smallest run).
+func lowRank(n int) int {
+	values := make([]float64, n)
+	for i := range values {
+		values[i] = float64(i)
+	}
+	s := benchmath.AssumeNothing.Summary(benchmath.NewSample(values, &benchmath.DefaultThresholds), Confidence)
+	if math.IsInf(s.Lo, 0) || math.IsNaN(s.Lo) {
+		return 0
+	}
+	return int(s.Lo)
 }
 
 // Ungated returns the units of benchmarks in both runs that have no
@@ -289,6 +375,8 @@ func writeComparison(w io.Writer, changes []Change, alpha float64, labels map[st
 			mark = "  REGRESSION"
 		case c.Disturbed:
 			mark = "  disturbed"
+		case c.Undecided:
+			mark = "  UNDECIDED"
 		}
 		p := fmt.Sprintf("p=%.3f n=%d+%d", c.P, c.NOld, c.NNew)
 		if c.Exact {

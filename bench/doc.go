@@ -35,6 +35,16 @@
 // (Lessons): one at a time, like threads under the GIL, against in
 // parallel, like a process pool.
 //
+// A claim of absence needs evidence of absence: "does not scale", "flat
+// beyond", a knee and the cores as the limit are made only where the
+// intervals show them, within SettleMargin (Analysis.Gain, Undecided);
+// otherwise the words say what the interval admits and what would decide.
+// A round whose work took SlowCore more CPU per op than the sweep's other
+// rounds at the same points ran on a slower core: the machine's, named
+// (Analysis.Slow) and left out of every claim. The gate (Gate) has three
+// answers: pass, fail, and undecided (GateUndecided), for a unit worse
+// than its threshold whose evidence cannot show it.
+//
 // A run that looks at its sweeps as it goes (make bench: after rounds 6,
 // 12 and 20, stopping those settled) says so with a "looks:" line; the
 // report then spends its 5% error among the looks (Level), and names the

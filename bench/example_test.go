@@ -67,3 +67,32 @@ func ExampleAnalysis_Undecided() {
 	// true []
 	// false [workers=3 can neither be told apart from workers=2, the fastest, nor shown within 25% of it: the knee may move]
 }
+
+// A sweep at GOMAXPROCS=2 whose round 3 ran on a slower core: the same
+// work took 1.7x the CPU per op at every count. The round is named the
+// machine's and left out; the five rounds left are too few for an
+// interval, so the sweep claims nothing yet, and its gain is undecided.
+func ExampleAnalysis_Gain() {
+	var b strings.Builder
+	b.WriteString("cores: 2\npkg: example.com/m\n")
+	for r := range 6 {
+		f := 1.0
+		if r == 2 {
+			f = 1.7
+		}
+		for w, ms := range []float64{20, 10.5} {
+			fmt.Fprintf(&b, "BenchmarkWork/workers=%d-2 1 %.0f ns/op %.4f cpu-sec/op\n", w+1, f*ms*1e6*(1+0.01*float64(r%2)), f*0.020)
+		}
+	}
+	d, err := bench.Read(bench.Input{Name: "out.txt", Data: []byte(b.String())})
+	if err != nil {
+		panic(err)
+	}
+	a := bench.Analyze(d)[0]
+	g, _ := a.Gain()
+	fmt.Println(a.Slow[0].Run, g == bench.GainUndecided)
+	fmt.Println(a.Warnings()[0])
+	// Output:
+	// 3 true
+	// the machine's speed moved: in run 3 the same work took 1.70x the CPU per op of its other runs at the same counts: a slower core, not slower code; it is left out of every claim
+}

@@ -5,3 +5,6 @@ var (
 	Compare    = compare
 	FindCanary = findCanary
 )
+
+// RunsToTell is the gate's estimate of the runs that would decide.
+var RunsToTell = runsToTell

@@ -26,6 +26,10 @@ const (
 	// runs (the canary moved, or one commit measured twice differs) and
 	// nothing is worse than that.
 	GateMachine
+	// GateUndecided: the gate cannot decide: a unit is worse than its
+	// threshold, but the evidence cannot show it (Change.Undecided), and
+	// nothing failed. More runs would decide; never a pass.
+	GateUndecided
 )
 
 // GateResult is what the gate found: each benchmark's change per unit, the
@@ -57,6 +61,12 @@ func (g *GateResult) Regressions() []Change {
 	return slices.DeleteFunc(slices.Clone(g.Changes), func(c Change) bool { return !c.Regression })
 }
 
+// Undecided are the changes the gate cannot decide: worse than their
+// threshold by the medians, but not shown by the evidence.
+func (g *GateResult) Undecided() []Change {
+	return slices.DeleteFunc(slices.Clone(g.Changes), func(c Change) bool { return !c.Undecided })
+}
+
 // ErrNothingInCommon is returned by Gate when no benchmark is in both runs.
 var ErrNothingInCommon = errors.New("no benchmark is in both runs")
 
@@ -68,8 +78,10 @@ var ErrNothingInCommon = errors.New("no benchmark is in both runs")
 // direction of each benchmark in both runs is compared (see Change); in an
 // A/A comparison a difference is the machine's, never a regression. The
 // status is GateFail on any regression or on a benchmark of OLD missing,
-// failed or bad in NEW; GateMachine where, short of that, the machine
-// changed; GatePass otherwise.
+// failed or bad in NEW; GateUndecided where, short of that, a unit is worse
+// than its threshold but its evidence cannot show it (the third answer, as
+// Pinpoint's same / different / unknown: never a pass); GateMachine where
+// the machine changed; GatePass otherwise.
 func Gate(old, new *Samples, opts GateOptions) (*GateResult, error) {
 	alpha := opts.Alpha
 	if alpha == 0 {
@@ -102,15 +114,21 @@ func Gate(old, new *Samples, opts GateOptions) (*GateResult, error) {
 		c.NoCanary = g.Canary == nil && Timed(c.Unit)
 		switch {
 		case isCanary(c.Name):
-			c.Regression, c.Canary = false, true
+			c.Regression, c.Undecided, c.Canary = false, false, true
 		case c.Regression && g.AA():
 			c.Regression, c.AA = false, true
 			aa++
+		case c.Undecided && g.AA():
+			// One commit measured twice: whatever differs is the
+			// machine's, decided or not.
+			c.Undecided = false
 		}
 	}
 	switch {
 	case len(g.Regressions()) > 0 || len(g.Missing) > 0 || len(g.Failed) > 0 || len(g.Bad) > 0:
 		g.Status = GateFail
+	case len(g.Undecided()) > 0:
+		g.Status = GateUndecided
 	case aa > 0 || canary != nil:
 		g.Status = GateMachine
 	}

@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,7 +54,17 @@ func TestHTMLSelfContained(t *testing.T) {
 	assert.Equal(t, len(d.Sweeps()), cards, "a card per sweep")
 	assert.Equal(t, cards, strings.Count(p, `class="ideal"`))
 	assert.Equal(t, cards, strings.Count(p, `class="speedup"`))
-	assert.Equal(t, cards, strings.Count(p, `class="ci"`), "6 runs a point: every plot has its band")
+	// Every plot whose points have intervals has its band: 6 runs a
+	// point, but where rounds on a slower core are left out (five of this
+	// run's sweeps had one), five are too few.
+	banded := 0
+	for _, a := range bench.Analyze(d) {
+		if a.Scaling.Intervals || !slices.ContainsFunc(a.Rows, func(r bench.Row) bool { return math.IsNaN(r.SpeedupLo) }) {
+			banded++
+		}
+	}
+	assert.Less(t, banded, cards)
+	assert.Equal(t, banded, strings.Count(p, `class="ci"`), "every plot with intervals has its band")
 	bounded := 0 // sweeps with a best allowed at two points or more: a line
 	for _, a := range bench.Analyze(d) {
 		n := 0

@@ -50,7 +50,8 @@ type JSONSweep struct {
 	Bound    int    `json:"bound"` // how many workers can run at once
 	BestRule string `json:"bestRule"`
 	// Limit is what stops the sweep: unknown, cores, lock, waiting, gc,
-	// parallelism, work, executor or machine (Limit.String); LimitAt the
+	// parallelism, work, executor, machine, surplus or slowCore
+	// (Limit.String); LimitAt the
 	// worker count whose evidence named it; SerialFraction the fitted
 	// serial fraction where the limit is parallelism.
 	Limit          string      `json:"limit"`
@@ -66,10 +67,13 @@ type JSONSweep struct {
 	// Level is the confidence of its intervals (0.95, or more where the
 	// run looked at it more than once); Undecided the claims its
 	// intervals do not decide, in words (none: settled).
-	Level     Num         `json:"level"`
-	Undecided []string    `json:"undecided"`
-	Failed    []string    `json:"failed"`
-	Points    []JSONPoint `json:"points"`
+	Level     Num      `json:"level"`
+	Undecided []string `json:"undecided"`
+	// SlowRounds are the rounds (runs, from 1) that ran on a slower core,
+	// left out of every claim (Analysis.Slow); none: [].
+	SlowRounds []int       `json:"slowRounds"`
+	Failed     []string    `json:"failed"`
+	Points     []JSONPoint `json:"points"`
 }
 
 // JSONPoint is one worker count of a sweep.
@@ -221,7 +225,10 @@ func NewJSONReport(as []*Analysis, leftOut []string) JSONReport {
 			BestRule: a.BestRule(), Limit: a.Limit.String(), LimitPhrase: a.Limit.Phrase(), LimitAt: a.At,
 			SerialFraction: Num(a.Serial), Diagnosis: a.Diagnosis(), Verdict: a.Verdict(), Distrust: a.Distrust(),
 			Warnings: orEmpty(a.Warnings()), Failed: orEmpty(a.Failed), Points: []JSONPoint{},
-			Level: Num(a.Level), Undecided: orEmpty(a.UndecidedWords()),
+			Level: Num(a.Level), Undecided: orEmpty(a.UndecidedWords()), SlowRounds: []int{},
+		}
+		for _, r := range a.Slow {
+			s.SlowRounds = append(s.SlowRounds, r.Run)
 		}
 		sc, f := a.Scaling, a.Finding
 		s.Scaling = JSONScaling{Kind: sc.Kind.String(), Knee: sc.Knee, Top: sc.Top, Tail: sc.Tail.String(),

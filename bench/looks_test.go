@@ -25,7 +25,7 @@ func TestLooksQuiet(t *testing.T) {
 	for _, a := range bench.Analyze(d) {
 		warnings := strings.Join(a.Warnings(), "\n")
 		if path.Base(a.Pkg) == "pool" {
-			assert.Equal(t, 12, a.Runs(), a.Title())
+			assert.Equal(t, 12, a.Rounds, a.Title())
 			assert.InDelta(t, bench.Level(d.Looks, 12), a.Level, 1e-12, a.Title())
 			assert.Contains(t, warnings, "12 runs, past the run's first look: intervals at 99.1%", a.Title())
 			if len(a.Undecided()) > 0 {
@@ -34,7 +34,7 @@ func TestLooksQuiet(t *testing.T) {
 			}
 			continue
 		}
-		assert.Equal(t, 6, a.Runs(), a.Title())
+		assert.Equal(t, 6, a.Rounds, a.Title())
 		assert.Equal(t, bench.Confidence, a.Level, a.Title())
 		assert.Empty(t, a.Undecided(), a.Title())
 		assert.NotContains(t, warnings, "undecided", a.Title())
@@ -55,7 +55,7 @@ func TestLooksBusy(t *testing.T) {
 		default:
 			continue
 		}
-		assert.Equal(t, 6, a.Runs(), a.Title())
+		assert.Equal(t, 6, a.Rounds, a.Title())
 		if a.Scaling.Kind == bench.ScalingScales || a.Scaling.Kind == bench.ScalingPastCores {
 			assert.LessOrEqual(t, a.Scaling.Knee, a.Bound, "%s claims a knee past its cores", a.Title())
 		}

@@ -206,7 +206,7 @@ func TestJSONModel(t *testing.T) {
 			require.Len(t, rep.Sweeps, len(d.Sweeps()))
 			for _, s := range rep.Sweeps {
 				assert.NotEmpty(t, s.Package)
-				assert.Contains(t, []string{"unknown", "cores", "lock", "waiting", "gc", "parallelism", "work", "executor", "machine"}, s.Limit)
+				assert.Contains(t, []string{"unknown", "cores", "lock", "waiting", "gc", "parallelism", "work", "executor", "machine", "slowCore"}, s.Limit)
 				assert.NotEmpty(t, s.Verdict)
 				require.NotEmpty(t, s.Points)
 				for _, p := range s.Points {

@@ -128,6 +128,9 @@ const (
 	// allowed (OfBest above 1) that its interval does not rule out: a
 	// word, not a distrust.
 	NoteAboveBest
+	// NoteSlowCore: N rounds ran on a slower core (Analysis.Slow): the
+	// machine's, left out of every claim.
+	NoteSlowCore
 )
 
 // Note is one remark on a sweep.
@@ -199,9 +202,12 @@ const (
 	// cores' share (the collector, or goroutines of a library's own ran
 	// beside the worker), so more workers find less idle core to use.
 	LimitSurplus
+	// LimitSlowCore: the machine's speed moved: rounds on a slower core
+	// (Analysis.Slow), left out, leave too few runs to judge the work.
+	LimitSlowCore
 )
 
-var limitNames = [...]string{"unknown", "cores", "lock", "waiting", "gc", "parallelism", "work", "executor", "machine", "surplus"}
+var limitNames = [...]string{"unknown", "cores", "lock", "waiting", "gc", "parallelism", "work", "executor", "machine", "surplus", "slowCore"}
 
 // String is the limit's stable name, as the csv and json outputs give it.
 func (l Limit) String() string {
@@ -232,6 +238,8 @@ func (l Limit) Phrase() string {
 		return "a busy machine (run again)"
 	case LimitSurplus:
 		return "work beside the workers at the base"
+	case LimitSlowCore:
+		return "a slower core in some rounds (the machine's: more rounds)"
 	}
 	return "cannot tell what stops it"
 }
@@ -253,6 +261,9 @@ const (
 	ScalingPastCores
 	// ScalingScales: it scales to Knee.
 	ScalingScales
+	// ScalingSlowCore: rounds that ran on a slower core (Analysis.Slow),
+	// left out, leave too few runs for an interval: nothing to judge yet.
+	ScalingSlowCore
 )
 
 // TailKind is what the counts past the knee do.
@@ -288,6 +299,9 @@ const (
 	CauseBusyOrWait       // disturbed points whose evidence cannot tell a busy machine from waits
 	CauseBaseSlowed       // a point faster than the best allowed: the base was slowed
 	CauseNoLoss           // nothing the evidence measures was lost
+	// CauseCoresOpen: the point's median is near the cores' ideal, but its
+	// speedup interval cannot show it reached them: no limit named yet.
+	CauseCoresOpen
 )
 
 // Finding is the one limit the evidence names, with that evidence as
@@ -336,6 +350,12 @@ type Analysis struct {
 	// Bound is how many workers can run at once: GOMAXPROCS, or the
 	// machine's cores where the input says they are fewer.
 	Bound int
+	// Rounds is the most runs any point had as measured, the slow rounds
+	// included.
+	Rounds int
+	// Slow are the rounds that ran on a slower core (see SlowCore): the
+	// machine's, left out of the Rows and of every claim.
+	Slow []SlowRound
 	// Declared says Best comes from the sweep's own best-sec/op metric,
 	// not from min(workers, cores).
 	Declared bool
@@ -360,7 +380,7 @@ func name(names []string, i int, kind string) string {
 
 // String is the kind's stable name, as the json output gives it.
 func (k ScalingKind) String() string {
-	return name([]string{"", "one", "baseDisturbed", "tooFew", "none", "pastCores", "scales"}, int(k), "ScalingKind")
+	return name([]string{"", "one", "baseDisturbed", "tooFew", "none", "pastCores", "scales", "slowCore"}, int(k), "ScalingKind")
 }
 
 // String is the tail's stable name, as the json output gives it.
@@ -370,7 +390,7 @@ func (t TailKind) String() string {
 
 // String is the cause's stable name ("" for CauseNone).
 func (c Cause) String() string {
-	return name([]string{"", "noCPU", "busyOrWait", "baseSlowed", "noLoss"}, int(c), "Cause")
+	return name([]string{"", "noCPU", "busyOrWait", "baseSlowed", "noLoss", "coresOpen"}, int(c), "Cause")
 }
 
 // String is the kind's stable name, as the json output gives it.

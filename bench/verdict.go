@@ -20,6 +20,9 @@ func judge(a *Analysis) (Scaling, Finding) {
 		return Scaling{Kind: ScalingOne, Knee: rows[0].X, Top: rows[0].X}, f
 	case !rows[0].Trusted():
 		return Scaling{Kind: ScalingBaseDisturbed}, a.busy(f, rows[:1])
+	case len(a.Slow) > 0 && !hasIntervals(rows):
+		f.Limit = LimitSlowCore
+		return Scaling{Kind: ScalingSlowCore}, f
 	}
 	trusted := a.trusted()
 	if len(trusted) < 2 {
@@ -221,9 +224,18 @@ func coresReached(a *Analysis, b, at Row, f *Finding) bool {
 // coresLimit: the point reached Near of the ideal speedup, or its interval
 // holds the ideal and its cores were busy (Used Near or more): a wide
 // interval does not name the cores where a tenth of them sat idle.
+//
+// The cores are a claim like any other: named only where the point's
+// speedup interval shows it reached them, its lower end within
+// SettleMargin of the ideal. An interval that cannot show it (1.59x [0.93,
+// 2.83] on 2 cores) names no limit yet (CauseCoresOpen).
 func coresLimit(a *Analysis, b, at Row, f *Finding) bool {
 	if !near(at) || at.Speedup < Near*at.Factors.Ideal && at.Shares.Used < Near {
 		return false
+	}
+	if at.X != b.X && at.SpeedupLo < at.Factors.Ideal/(1+SettleMargin) {
+		f.Limit, f.Cause = LimitUnknown, CauseCoresOpen
+		return true
 	}
 	f.Limit, f.Share = LimitCores, at.Speedup/at.Factors.Ideal
 	return true

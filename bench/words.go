@@ -3,6 +3,7 @@ package bench
 import (
 	"fmt"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,6 +28,8 @@ func (a *Analysis) Verdict() string {
 	case ScalingBaseDisturbed:
 		r := a.Rows[0]
 		return fmt.Sprintf("cannot tell how it scales: %s=%d, the base of every speedup, was disturbed (%s); limit: %s", a.Key, r.X, a.disturbedWords(r), a.Diagnosis())
+	case ScalingSlowCore:
+		return fmt.Sprintf("cannot tell how it scales yet: %s, on a slower core, left out, leave fewer than 6 runs at some counts, too few for an interval; limit: %s", a.slowList(), a.Diagnosis())
 	case ScalingTooFew:
 		return fmt.Sprintf("cannot tell how it scales: every point but %s=%d was disturbed; limit: %s", a.Key, a.Rows[0].X, a.Diagnosis())
 	}
@@ -45,10 +48,30 @@ func (a *Analysis) scalingWords() string {
 	sc := a.Scaling
 	knee, top := a.Row(sc.Knee), a.Row(sc.Top)
 	procs := a.Bound
+	var open []Undecided
+	if sc.Intervals {
+		open = a.openKnee(top)
+	}
 	var s string
 	switch sc.Kind {
 	case ScalingNone:
-		s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d)", a.Key, a.Base, ci(top), top.X)
+		switch {
+		case len(open) > 0 && a.oneCore():
+			s = fmt.Sprintf("does not scale, as one core cannot gain, but cannot tell yet what taking turns costs: %s cannot be shown within %.0f%% of %s=%d (%s); more runs would decide",
+				a.openPoints(open), 100*SettleMargin, a.Key, top.X, ci(top))
+		case len(open) > 0 && slices.ContainsFunc(open, func(u Undecided) bool { return u.X == a.Base }):
+			s = fmt.Sprintf("cannot tell yet whether it scales: best %s at %d %s; %s", ci(top), top.X, a.admits(top), decideWords(top))
+		case len(open) > 0:
+			s = fmt.Sprintf("cannot tell yet whether it scales: %s can neither be told apart from %s=%d, the fastest (%s), nor shown within %.0f%% of it; more runs would decide",
+				a.openPoints(open), a.Key, top.X, ci(top), 100*SettleMargin)
+		default:
+			s = fmt.Sprintf("does not scale: no count is faster than %s=%d beyond the noise (best %s at %d, ", a.Key, a.Base, ci(top), top.X)
+			if a.oneCore() {
+				s += "one core's work cannot be done faster on one core)"
+			} else {
+				s += fmt.Sprintf("none can be %.0f%% faster)", 100*SettleMargin)
+			}
+		}
 		if procs == 1 {
 			s += "; one at a time (GOMAXPROCS=1), as Python threads under the GIL"
 		}
@@ -69,6 +92,22 @@ func (a *Analysis) scalingWords() string {
 		}
 		s += ")"
 	}
+	if len(open) > 0 {
+		// The points past the knee were held to the knee, the rest to
+		// the fastest: name them all, with both.
+		xs := []int{}
+		if knee.X != top.X {
+			xs = append(xs, knee.X)
+		}
+		for _, u := range open {
+			if !slices.Contains(xs, u.X) {
+				xs = append(xs, u.X)
+			}
+		}
+		slices.Sort(xs)
+		return strings.Replace(s, "scales to ", "scales to at least ", 1) + fmt.Sprintf("; where it stops, cannot tell yet: %s=%s and %d, the fastest (%s), can neither be told apart nor shown within %.0f%% of one another; more runs would decide",
+			a.Key, joinInts(xs), top.X, ci(top), 100*SettleMargin)
+	}
 	switch sc.Tail {
 	case TailStill:
 		s += ", still scaling at the largest count measured"
@@ -85,6 +124,62 @@ func (a *Analysis) scalingWords() string {
 		s += " (no intervals: fewer than 6 runs; medians within 5% counted as equal)"
 	}
 	return s
+}
+
+// openPoints lists the points left open, with their speedups.
+func (a *Analysis) openPoints(open []Undecided) string {
+	var pts []string
+	for _, u := range open {
+		pts = append(pts, fmt.Sprintf("%s=%d (%s)", a.Key, u.X, ci(a.Row(u.X))))
+	}
+	return strings.Join(pts, ", ")
+}
+
+// admits says what r's speedup interval, which cannot show "no gain", admits:
+// both no gain and the gain the bound allows (the cores' 2x, or the best
+// the sweep declares), or, where nothing bounds it, its upper end. Of work
+// on one core, which cannot gain, it says that the counts cannot be shown
+// within SettleMargin of one another.
+func (a *Analysis) admits(r Row) string {
+	if a.oneCore() {
+		return fmt.Sprintf("cannot show the counts within %.0f%% of one another", 100*SettleMargin)
+	}
+	ideal := float64(a.cores(r.X)) / float64(a.cores(a.Base))
+	switch {
+	case a.Declared && !math.IsNaN(r.Best) && r.SpeedupHi >= a.Rows[0].Median/r.Best && a.Rows[0].Median/r.Best > 1+SettleMargin:
+		return fmt.Sprintf("admits both no gain and the best allowed's %.2fx", a.Rows[0].Median/r.Best)
+	case !a.Waits && !a.Declared && r.SpeedupHi >= ideal && ideal > 1:
+		return fmt.Sprintf("admits both no gain and the cores' %.0fx", ideal)
+	}
+	return fmt.Sprintf("admits both no gain and a gain of %.2fx", r.SpeedupHi)
+}
+
+// decideWords says what would decide a speedup interval that admits both
+// no gain and a gain: more runs, about as many as its spread says.
+func decideWords(r Row) string {
+	n := runsToDecide(r.Runs, r.Speedup, r.SpeedupLo, r.SpeedupHi)
+	if n <= r.Runs || n > 200 {
+		return "more runs would decide"
+	}
+	return fmt.Sprintf("more runs would decide (likely about %d in all, from its spread)", n)
+}
+
+// runsToDecide estimates the runs after which an interval [lo, hi] about
+// center, from n runs, would decide between "no change" (within
+// SettleMargin of 1 at both ends) and "a change" (its lower end above 1.05,
+// as gains), whichever is nearer: an interval's width shrinks about as
+// 1/sqrt(runs). 0 where neither can be reached from this center.
+func runsToDecide(n int, center, lo, hi float64) int {
+	if !(lo > 0) || !(hi > lo) || !(center > 0) {
+		return 0
+	}
+	half := math.Log(hi/lo) / 2
+	c := math.Log(center)
+	need := math.Max(c-math.Log(1.05), math.Log(1+SettleMargin)-math.Abs(c))
+	if !(need > 0) {
+		return 0
+	}
+	return int(math.Ceil(float64(n) * (half / need) * (half / need)))
 }
 
 func joinInts(xs []int) string {
@@ -110,6 +205,8 @@ func (a *Analysis) diagnosis() string {
 	at := a.Row(f.At)
 	b := a.Rows[0]
 	switch f.Limit {
+	case LimitSlowCore:
+		return "the machine, whose speed moved (a slower core in some rounds, named below); more rounds would give enough on a steady core"
 	case LimitMachine:
 		return fmt.Sprintf("a busy machine: other processes took %s of the cores' time at %s=%d while its threads waited to run: run again on a quieter machine", pct(f.Share), a.Key, f.At)
 	case LimitWaiting:
@@ -196,6 +293,9 @@ func (a *Analysis) diagnosis() string {
 		return "cannot tell what stops it: the evidence cannot tell a busy machine from work that waits; run again on a quieter machine"
 	case CauseBaseSlowed:
 		return "cannot tell what stops it: a point faster than the best allowed means the base was slowed; run again"
+	case CauseCoresOpen:
+		at := a.Row(f.At)
+		return fmt.Sprintf("cannot tell yet whether the cores: at %s=%d, %s cannot show it reached them (its lower end within %.0f%% of the cores' %.0fx)", a.Key, at.X, ci(at), 100*SettleMargin, at.Factors.Ideal)
 	case CauseNoLoss:
 		return fmt.Sprintf("cannot tell what stops it: at %s=%d no loss the evidence measures (idle, lock, machine, work beside the workers, CPU per op) reaches %.0f%%", a.Key, at.X, 100*(1-MinLoss))
 	}
@@ -345,7 +445,7 @@ func (a *Analysis) Warnings() []string {
 	out := a.notes()
 	if a.Looked {
 		for _, u := range a.UndecidedWords() {
-			out = append(out, fmt.Sprintf("undecided after %d runs: %s", a.Runs(), u))
+			out = append(out, fmt.Sprintf("undecided after %d runs: %s", a.Rounds, u))
 		}
 	}
 	return out
@@ -365,6 +465,11 @@ func (a *Analysis) UndecidedWords() []string {
 			out = append(out, "too few runs for an interval at some counts")
 		case ClaimKnee:
 			knee, top = append(knee, strconv.Itoa(u.X)), u.Top
+		case ClaimCores:
+			at := a.Row(u.X)
+			out = append(out, fmt.Sprintf("at %s=%d, %s cannot show it reached the cores' %.0fx (its lower end within %.0f%%): the limit may be another", a.Key, u.X, ci(at), at.Factors.Ideal, 100*SettleMargin))
+		case ClaimSlowCore:
+			out = append(out, fmt.Sprintf("the %s left out (a slower core) leave fewer than 6 runs at some counts: no interval there until more rounds are measured", plural.Count(u.X, a.runWord(), a.runWord()+"s")))
 		case ClaimLimit:
 			out = append(out, fmt.Sprintf("the CPU per op at %s=%d grew %s, an interval that holds no change: the limit may be another", a.Key, u.X, fmtRatio(a.Ratio, u.Lo, u.Hi)))
 		}
@@ -399,6 +504,8 @@ func (a *Analysis) notes() []string {
 			out = append(out, "fewer than 6 runs at some counts: no confidence interval there (go test -count 6 or more)")
 		case NoteLevel:
 			out = append(out, fmt.Sprintf("%d runs, past the run's first look: intervals at %.1f%%, so that every look together errs at most %.0f%% of the time", n.N, 100*a.Level, 100*(1-Confidence)))
+		case NoteSlowCore:
+			out = append(out, a.slowWords())
 		case NoteAboveBest:
 			out = append(out, fmt.Sprintf("%s=%d at %s of the best allowed: above the bound, but within its interval (noise, not a speedup the cores allow)", a.Key, n.X, pct(n.OfBest)))
 		}
@@ -412,4 +519,82 @@ func singular(key string) string {
 		return "worker"
 	}
 	return key
+}
+
+// runWord is what a run of the sweep is called: a round of make bench (a
+// run that looked), a run otherwise.
+func (a *Analysis) runWord() string {
+	if a.Looked {
+		return "round"
+	}
+	return "run"
+}
+
+// slowWords names the rounds that ran on a slower core, as the machine's.
+func (a *Analysis) slowWords() string {
+	s := fmt.Sprintf("the machine's speed moved: in %s the same work took %s the CPU per op of its other %ss at the same counts: a slower core, not slower code; %s left out of every claim",
+		a.slowList(), a.slowRatio(), a.runWord(), plural.Of(len(a.Slow), "it is", "they are"))
+	var canary []string
+	moved := false
+	for _, r := range a.Slow {
+		if math.IsNaN(r.Start) {
+			return s
+		}
+		canary = append(canary, fmt.Sprintf("%.2fx and %.2fx", r.Start, r.End))
+		moved = moved || math.Max(r.Start, r.End) >= 1+SlowCore
+	}
+	ends := fmt.Sprintf("the canary at the %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	if len(a.Slow) > 1 {
+		ends = fmt.Sprintf("the canary at each %s's two ends ran %s its median", a.runWord(), strings.Join(canary, "; "))
+	}
+	if moved {
+		return s + " (" + ends + ": it was slowed too)"
+	}
+	return s + " (" + ends + ": steady, so the core was slower in between)"
+}
+
+// slowList names the slow rounds: "rounds 2, 5".
+func (a *Analysis) slowList() string {
+	var xs []int
+	for _, r := range a.Slow {
+		xs = append(xs, r.Run)
+	}
+	return plural.Of(len(xs), a.runWord(), a.runWord()+"s") + " " + joinInts(xs)
+}
+
+// slowRatio is the slow rounds' CPU per op over the others': "1.66-1.74x".
+func (a *Analysis) slowRatio() string {
+	lo, hi := a.SlowRatios()
+	if hi-lo < 0.005 {
+		return fmt.Sprintf("%.2fx", lo)
+	}
+	return fmt.Sprintf("%.2f-%.2fx", lo, hi)
+}
+
+// GainWhy says why Gain is GainUndecided ("" where it is decided): the
+// disturbed points, the base first by name; no interval (too few runs, or
+// the slow rounds left out left too few); or what the best point's
+// interval admits, and what would decide.
+func (a *Analysis) GainWhy() string {
+	g, best := a.Gain()
+	if g != GainUndecided {
+		return ""
+	}
+	var xs []int
+	for _, r := range a.Rows {
+		if !r.Trusted() {
+			xs = append(xs, r.X)
+		}
+	}
+	switch {
+	case len(xs) > 0 && xs[0] == a.Base:
+		return fmt.Sprintf("%s=%d, the base of every speedup, was disturbed (%s)", a.Key, a.Base, a.disturbedWords(a.Rows[0]))
+	case len(xs) > 0:
+		return fmt.Sprintf("%s=%s disturbed (see its notes)", a.Key, joinInts(xs))
+	case math.IsNaN(best.SpeedupLo) && len(a.Slow) > 0:
+		return fmt.Sprintf("%s on a slower core (%s the CPU per op of the others), left out, leave too few runs for an interval; more rounds would decide", a.slowList(), a.slowRatio())
+	case math.IsNaN(best.SpeedupLo):
+		return "fewer than 6 runs: no interval to show it"
+	}
+	return fmt.Sprintf("best %s at %d %s; %s", ci(best), best.X, a.admits(best), decideWords(best))
 }

@@ -60,6 +60,9 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 			fmt.Fprintf(errw, "benchreport: not counted: %s %s: %+.1f%% (p=%.3f), but %s; run both again on a quiet machine to be sure\n", labels[c.Name], unit, 100*c.Delta, c.P, c.Why)
 		}
 	}
+	for _, c := range g.Undecided() {
+		fmt.Fprintf(out, "undecided: %s\n", undecidedWords(c, labels[c.Name]))
+	}
 	if len(g.Ungated) > 0 {
 		fmt.Fprintf(out, "not judged, no direction (add a line 'Unit U better=lower' or 'better=higher' to the output to judge one): %s\n", Printable(strings.Join(g.Ungated, ", ")))
 	}
@@ -78,9 +81,58 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 	return errw.err
 }
 
+// undecidedWords says one change the gate cannot decide: its change with
+// the change's interval, what leaves it open, and the runs that would
+// likely decide it.
+func undecidedWords(c Change, label string) string {
+	unit := c.Unit
+	if unit == "sec/op" {
+		unit = "time/op"
+	}
+	why := "the U test cannot tell it from noise"
+	switch {
+	case c.P < 0.05 && !math.IsNaN(c.Lo):
+		why = "the U test says different, but the two intervals overlap"
+	case math.IsNaN(c.Lo):
+		why = "no interval: fewer than 6 runs"
+	}
+	s := fmt.Sprintf("%s %s: %s -> %s, %+.1f%% (p=%.3f), its interval %s admits both no change and more than the threshold: %s",
+		label, unit, FormatValue(c.Old.Center, c.Unit), FormatValue(c.New.Center, c.Unit), 100*c.Delta, c.P, changeRange(c.Lo, c.Hi), why)
+	if c.Runs > 0 {
+		s += fmt.Sprintf("; likely decided at about %d runs a side (from the spread; n=%d+%d now)", c.Runs, c.NOld, c.NNew)
+	} else {
+		s += "; more runs would decide"
+	}
+	return s
+}
+
+// changeRange is a change's interval in percent, "[-12%, +85%]".
+func changeRange(lo, hi float64) string {
+	if math.IsNaN(lo) || math.IsNaN(hi) {
+		return "(none: fewer than 6 runs)"
+	}
+	return fmt.Sprintf("[%+.0f%%, %+.0f%%]", 100*lo, 100*hi)
+}
+
 // Why is the gate's status in one sentence ("" when it passed or failed:
 // the lines on stderr say why it failed).
 func (g *GateResult) Why() string {
+	if g.Status == GateUndecided {
+		und := g.Undecided()
+		runs := 0
+		for _, c := range und {
+			if c.Runs == 0 {
+				runs = 0
+				break
+			}
+			runs = max(runs, c.Runs)
+		}
+		more := "measure more runs (COUNT) to decide"
+		if runs > 0 {
+			more = fmt.Sprintf("measure more runs to decide: likely %d a side for all of them (COUNT=%d)", runs, runs)
+		}
+		return fmt.Sprintf("cannot decide: %d %s worse than the threshold by the medians, but the evidence cannot show it (named above): neither a pass nor a failure; %s", len(und), plural.Of(len(und), "unit is", "units are"), more)
+	}
 	if g.Status != GateMachine {
 		return ""
 	}

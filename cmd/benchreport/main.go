@@ -46,8 +46,12 @@
 // failed), or the run failed with no result or no sweep to report; 2 a
 // usage error, or an input that cannot be read or is not benchmark output; 3 compare cannot
 // judge: the machine changed between the runs (the canary moved, or one
-// commit measured twice differs) and nothing is worse than that; 130 or
-// 143 interrupted (SIGINT, SIGTERM).
+// commit measured twice differs) and nothing is worse than that; 4 compare
+// cannot decide: a unit is worse than its threshold by the medians but its
+// evidence cannot show it (the U test and the intervals disagree, or the
+// interval admits both no change and the change), named with its change,
+// its interval and the runs that would likely decide it, and nothing
+// failed; 130 or 143 interrupted (SIGINT, SIGTERM).
 package main
 
 import (
@@ -70,7 +74,9 @@ exit status: 0 ok; 1 regression, or a benchmark of OLD missing, failed or bad
 in NEW, or a package of NEW failed (build, test, crash), or a failed run with
 nothing to report; 2 usage, or unreadable or invalid input; 3 compare cannot judge: the
 machine changed between the runs (the canary moved, or one commit measured
-twice differs) and nothing is worse than that; 130/143 interrupted
+twice differs) and nothing is worse than that; 4 compare cannot decide: a
+unit worse than its threshold whose evidence cannot show it (named, with the
+runs that would likely decide it); 130/143 interrupted
 `
 
 func main() { cli.Main("benchreport", run) }
@@ -228,6 +234,8 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return &cli.ExitError{Code: cli.ExitFailure}
 	case bench.GateMachine:
 		return &cli.ExitError{Code: cli.ExitMachine, Msg: g.Why() + " (make bench-ab)"}
+	case bench.GateUndecided:
+		return &cli.ExitError{Code: cli.ExitUndecided, Msg: g.Why()}
 	}
 	return nil
 }

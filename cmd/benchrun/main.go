@@ -7,18 +7,22 @@
 // COUNT (a fixed number of rounds; unset, make bench looks at its suites
 // after rounds 6, 12 and 20 and stops measuring the settled ones),
 // BUDGET (2m: the measuring time make bench may take; past round 6 it
-// measures the suites still undecided only while the next look fits), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
+// measures the suites still undecided only while the next look fits, and
+// the suites whose rows of the chapter's table are undecided for want of
+// rounds while it fits in 3 × BUDGET), BENCHTIME (150ms), GRAIN_BENCHTIME (20ms),
 // FLAGS_N (16), FLAGS_DELAY (20ms), FLAGS_BENCHTIME (1x),
 // CANARY_BENCHTIME (100ms), SUITES (ids, comma-separated), GO (go), and
 // for bench-ab OLD (HEAD), NEW (empty: the working tree) and THRESHOLD
 // (5%). It runs from the module's root.
 //
 // Exit status: 0 done (bench-ab: no regression); 1 a failure (a build, a
-// benchmark that failed; bench-ab: a regression); 2 a usage error (an
-// unknown suite, a knob that cannot be one, a revision that is not one);
-// 3 bench-ab cannot judge: the machine changed between the sides; 4
-// bench-ab cannot decide: a change its compare cannot decide; 130 or
-// 143 interrupted, keeping the rounds measured to the end.
+// benchmark that failed: the other suites' rounds are measured and
+// reported first; bench-ab: a regression); 2 a usage error (an unknown
+// suite, a knob that cannot be one, a revision that is not one); 3
+// bench-ab cannot judge: the machine changed between the sides; 4
+// bench-ab undecided: a time or rate worse than THRESHOLD that its rounds
+// cannot show (more rounds would decide); 130 or 143 interrupted, keeping
+// the rounds measured to the end.
 package main
 
 import (
@@ -49,8 +53,8 @@ exit status:
   2        a usage error: an unknown suite, a knob that cannot be one, a
            revision that is not one
   3        ab cannot judge: the machine changed between the sides
-  4        ab cannot decide: a change its compare cannot decide (more
-           rounds, COUNT, would)
+  4        ab cannot decide: a time or rate worse than THRESHOLD that
+           its rounds cannot show (more rounds, COUNT, would)
   130/143  interrupted (SIGINT/SIGTERM), keeping the rounds measured
 `
 

@@ -44,7 +44,11 @@ const results = "bench/results"
 // the report. Ctrl-C keeps the rounds measured to the end: raw.txt is cut
 // back to the last complete round, and the folder's report says so;
 // latest is not moved. Interrupted before the first round ends, the
-// folder goes.
+// folder goes. A suite whose test binary fails measures no more, its
+// partial round cut from raw.txt and its output kept in
+// failed-<suite>.txt; the others measure their rounds, the report is
+// written (its note names the failure), latest moves, and Bench returns
+// exit status 1 naming the suite.
 func Bench(ctx context.Context, env Env) error {
 	k, err := ReadKnobs(env.Getenv)
 	if err != nil {
@@ -92,9 +96,12 @@ func Bench(ctx context.Context, env Env) error {
 		return err
 	}
 	m.header, m.profiles, m.budget = header, filepath.Join(out, "profiles"), k.Budget
-	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...)}
+	rep := reporter{k: k, env: env, tmp: tmp, out: out, raw: raw.Name(), suites: append([]Suite{plan.Canary}, suites...), looks: plan.Looks, ran: m.ran}
 	res, kept, err := m.measure(ctx, env, func(rounds int) {
 		note := fmt.Sprintf("interrupted after round %d of %s (the rounds after it were not measured; latest still points to the last complete run)", rounds, plan.of())
+		if err := failedError(m.failed, env.Dir); err != nil {
+			note += "; " + err.Error()
+		}
 		if err := rep.finish(context.WithoutCancel(ctx), note); err != nil {
 			fmt.Fprintln(env.Stderr, "bench:", err)
 		}
@@ -104,8 +111,17 @@ func Bench(ctx context.Context, env Env) error {
 	if err != nil {
 		return err
 	}
+	failedErr := failedError(res.failed, env.Dir)
+	if res.rounds == 0 {
+		// The canary failed in round 1: no round to report.
+		return failedErr
+	}
 	m.progress.finish(fmt.Sprintf("bench: measured %d %s in %s%s", res.rounds, plural(res.rounds, "round", "rounds"), roundSecs(res.spent), stopWords(res, plan, k)))
-	if err := rep.finish(ctx, ""); err != nil {
+	note := ""
+	if failedErr != nil {
+		note = failedErr.Error()
+	}
+	if err := rep.finish(ctx, note); err != nil {
 		if ctx.Err() == nil {
 			return err
 		}
@@ -127,6 +143,14 @@ func Bench(ctx context.Context, env Env) error {
 	if err := os.Rename(latest+".tmp", latest); err != nil {
 		return err
 	}
+	if res.extended {
+		fmt.Fprintf(env.Stdout, "bench: the chapter's table was undecided at the budget (BUDGET=%s): %s measured on to round %d, within the table's cap (%d × BUDGET = %s of measuring)",
+			k.Budget, strings.Join(IDs(res.table), ", "), res.rounds, TableCap, res.cap)
+		if len(res.left) > 0 {
+			fmt.Fprintf(env.Stdout, "; %s stopped at the budget", strings.Join(IDs(res.left), ", "))
+		}
+		fmt.Fprintln(env.Stdout)
+	}
 	switch res.stop {
 	case Budget:
 		fmt.Fprintf(env.Stdout, "bench: still undecided after %d rounds: %s (their notes above say why); a larger budget gives them the next look (make bench BUDGET=%s)\n",
@@ -136,7 +160,37 @@ func Bench(ctx context.Context, env Env) error {
 	}
 	fmt.Fprintf(env.Stdout, "\nbench: done; results in %s (%s/latest):\n", rel(env.Dir, out), results)
 	fmt.Fprintln(env.Stdout, "  raw.txt  benchstat.txt  report.md  report.html  speedup.svg  profiles/ (go tool pprof, go tool trace)")
+	if failedErr != nil {
+		return failedErr
+	}
 	return nil
+}
+
+// failedError is the run's failure, nil if no suite failed: the suites
+// that failed, each with its round, the file that keeps its output, and
+// what of it is reported.
+func failedError(fails []failure, dir string) error {
+	if len(fails) == 0 {
+		return nil
+	}
+	var parts []string
+	rest := "; every other suite measured its rounds"
+	for _, f := range fails {
+		if f.Suite.Canary {
+			rest = "; the rounds ended there"
+		}
+		what := fmt.Sprintf("%s (its output in %s", f.Msg, rel(dir, f.Log))
+		switch {
+		case f.Suite.Canary:
+			what += "; the rounds before it are reported)"
+		case f.Round > 1:
+			what += fmt.Sprintf("; its %d complete %s reported)", f.Round-1, plural(f.Round-1, "round is", "rounds are"))
+		default:
+			what += "; nothing of it reported)"
+		}
+		parts = append(parts, what)
+	}
+	return &cli.ExitError{Code: cli.ExitFailure, Msg: strings.Join(parts, "; ") + rest}
 }
 
 // runFolder makes a run's folder under bench/results, named by the time
@@ -178,7 +232,12 @@ func stopWords(res result, p Plan, k Knobs) string {
 	case Last:
 		return fmt.Sprintf(": the last look; still undecided: %s", strings.Join(IDs(res.open), ", "))
 	case Budget:
+		if res.extended {
+			return fmt.Sprintf(": the next look would pass the chapter's table's cap (%d × BUDGET = %s); still undecided: %s", TableCap, res.cap, strings.Join(IDs(res.open), ", "))
+		}
 		return fmt.Sprintf(": the next look would pass the budget (BUDGET=%s); still undecided: %s", k.Budget, strings.Join(IDs(res.open), ", "))
+	case Failed:
+		return ": every suite failed, or the canary did"
 	}
 	return ""
 }

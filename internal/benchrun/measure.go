@@ -34,7 +34,10 @@ type measurer struct {
 	header    string // the configuration lines, for the looks
 	profiles  string
 	budget    time.Duration
-	progress  *progress
+	// tableCap is the measuring time the chapter's table may take the
+	// run to, past budget (Plan.Extend); 0: TableCap × budget.
+	tableCap time.Duration
+	progress *progress
 
 	// suiteOut is each suite's output (side One), read at the looks.
 	suiteOut map[string]*bytes.Buffer
@@ -43,6 +46,11 @@ type measurer struct {
 	// took is how long each suite's processes took in the last round
 	// they ran: the estimate of the next.
 	took map[string]time.Duration
+	// ran is the complete rounds of each suite (by ID) in the files.
+	ran map[string]int
+	// failed are the suites that failed so far (result.failed), for an
+	// interrupted run's words.
+	failed []failure
 }
 
 // result is how the rounds ended.
@@ -52,10 +60,35 @@ type result struct {
 	open   []Suite // the suites not settled (looking runs)
 	spent  time.Duration
 	need   time.Duration // the budget the next look would have needed (Budget)
+	// failed are the suites whose test binary failed, in the order they
+	// did: each measured no more after its partial round was cut.
+	failed []failure
+	// extended says the chapter's table took the run past its budget
+	// (Plan.Extend), to round rounds; left are the suites that stopped
+	// undecided at the budget meanwhile (also in open).
+	extended bool
+	table    []Suite // the suites that went on past the budget
+	left     []Suite
+	cap      time.Duration // the table's cap, where extended
 }
 
-// errFailed is a step whose test binary failed; the message says where to look.
-type errFailed struct{ msg string }
+// failure is a suite whose test binary failed in a round: the round was
+// cut from the files, and the suite measured no more (as
+// golang.org/x/benchmarks' cmd/bent goes on with the other benchmarks
+// and names the failed ones at the end). The other suites' rounds go on.
+type failure struct {
+	Suite Suite
+	Round int
+	Msg   string // "sha at GOMAXPROCS=2 failed in round 8"
+	Log   string // the file that keeps the failed process's output ("" if none)
+}
+
+// errFailed is a step whose test binary failed: what failed, and its
+// output.
+type errFailed struct {
+	msg string
+	out []byte
+}
 
 func (e *errFailed) Error() string { return e.msg }
 
@@ -63,7 +96,7 @@ func (e *errFailed) Error() string { return e.msg }
 // lines already; its progress line goes to env.Stdout.
 func newMeasurer(plan Plan, name string, env Env, trees, bins map[Side]string, files map[Side]*os.File) (*measurer, error) {
 	m := &measurer{plan: plan, name: name, trees: trees, bins: bins, files: files,
-		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{}, took: map[string]time.Duration{}}
+		suiteOut: map[string]*bytes.Buffer{}, good: map[Side]int64{}, took: map[string]time.Duration{}, ran: map[string]int{}}
 	m.progress = newProgress(env.Stdout, name, env.TTY, m.took)
 	m.progress.width = env.Width
 	if err := m.mark(); err != nil {
@@ -110,6 +143,10 @@ func (m *measurer) measure(ctx context.Context, env Env, interrupted func(rounds
 	return res, true, nil
 }
 
+// run measures the rounds. A suite whose test binary fails has its
+// partial round cut from the files and measures no more, while the others
+// go on (result.failed); the canary failing ends the rounds, cut back to
+// the last complete one, since no round is judged without it.
 func (m *measurer) run(ctx context.Context) (result, error) {
 	open := slices.Clone(m.plan.Suites)
 	start := time.Now()
@@ -117,26 +154,93 @@ func (m *measurer) run(ctx context.Context) (result, error) {
 	for r := 1; ; r++ {
 		steps := m.plan.Round(r, open)
 		m.progress.round(r, m.planned(r), steps)
-		for _, st := range steps {
+		if len(m.plan.Sides) > 1 {
+			// bench-ab: each side's round begins with its number, which the
+			// paired gate pairs OLD's and NEW's results by.
+			for _, f := range m.files {
+				if _, err := fmt.Fprintf(f, "%s%d\n", bench.RoundMarker, r); err != nil {
+					return res, err
+				}
+			}
+		}
+		dead := map[string]bool{}
+		var from cut // where the suite being measured began, in this round
+		for i, st := range steps {
+			if dead[st.Suite.ID] {
+				m.progress.stepDone(st)
+				continue
+			}
+			if i == 0 || steps[i-1].Suite.ID != st.Suite.ID {
+				var err error
+				if from, err = m.here(st.Suite); err != nil {
+					return res, err
+				}
+			}
 			m.progress.step(st)
 			t0 := time.Now()
-			if err := m.step(ctx, st); err != nil {
+			err := m.step(ctx, st)
+			var f *errFailed
+			if errors.As(err, &f) {
+				fail := failure{Suite: st.Suite, Round: r, Msg: fmt.Sprintf("%s in round %d", f.msg, r)}
+				fail.Log, err = m.keepLog(st, f.out)
+				if err == nil {
+					err = m.cutBack(st.Suite, from)
+				}
+				if err != nil {
+					return res, err
+				}
+				res.failed = append(res.failed, fail)
+				m.failed = res.failed
+				if st.Suite.Canary {
+					m.progress.finish(fmt.Sprintf("%s: %s: no round is judged without it; the rounds end at round %d", m.name, fail.Msg, r-1))
+					if err := m.truncate(); err != nil {
+						return res, err
+					}
+					res.spent, res.stop = time.Since(start), Failed
+					return res, nil
+				}
+				m.progress.finish(fmt.Sprintf("%s: %s: round %d of it cut, measuring the others on", m.name, fail.Msg, r))
+				dead[st.Suite.ID] = true
+				m.progress.stepDone(st)
+				continue
+			}
+			if err != nil {
 				return res, err
 			}
 			m.took[st.key()] = time.Since(t0)
 			m.progress.stepDone(st)
 		}
+		open = slices.DeleteFunc(open, func(s Suite) bool { return dead[s.ID] })
+		for _, s := range append([]Suite{m.plan.Canary}, open...) {
+			m.ran[s.ID]++
+		}
 		res.rounds = r
 		if err := m.mark(); err != nil {
 			return res, err
 		}
-		if m.plan.IsLook(r) {
-			open = slices.DeleteFunc(open, func(s Suite) bool { return m.settled(s) })
-		}
 		res.spent = time.Since(start)
+		if len(open) == 0 && len(res.failed) > 0 {
+			// Every suite left failed: nothing more to measure.
+			res.stop = Failed
+			return res, nil
+		}
+		var table []Suite
+		if m.plan.IsLook(r) {
+			open, table = m.look(open)
+		}
 		perRound := m.estimate(open)
-		if stop := m.plan.Next(r, len(open), res.spent, perRound, m.budget); stop != Going {
-			res.stop, res.open = stop, open
+		stop := m.plan.Next(r, len(open), res.spent, perRound, m.budget)
+		if stop == Budget && m.plan.Extend(r, len(table), res.spent, m.estimate(table), m.cap()) {
+			// The chapter's table goes on, its suites alone.
+			res.left = append(res.left, slices.DeleteFunc(slices.Clone(open), func(s Suite) bool { return slices.Contains(IDs(table), s.ID) })...)
+			if !res.extended {
+				res.table = table
+			}
+			open, stop = table, Going
+			res.extended, res.cap = true, m.cap()
+		}
+		if stop != Going {
+			res.stop, res.open = stop, append(slices.Clone(res.left), open...)
 			if i := slices.Index(m.plan.Looks, r); stop == Budget && i >= 0 && i+1 < len(m.plan.Looks) {
 				res.need = res.spent + time.Duration(m.plan.Looks[i+1]-r)*perRound
 			}
@@ -162,6 +266,62 @@ func (m *measurer) planned(r int) int {
 	return m.plan.Rounds()
 }
 
+// cut is where a suite's output began in a round: each file's size, and
+// the suite's own output's.
+type cut struct {
+	files map[Side]int64
+	out   int
+}
+
+// here is where the files and the suite's output end now.
+func (m *measurer) here(s Suite) (cut, error) {
+	c := cut{files: map[Side]int64{}}
+	for side, f := range m.files {
+		off, err := f.Seek(0, io.SeekCurrent)
+		if err != nil {
+			return c, err
+		}
+		c.files[side] = off
+	}
+	if buf := m.suiteOut[s.ID]; buf != nil {
+		c.out = buf.Len()
+	}
+	return c, nil
+}
+
+// cutBack cuts every file, and the suite's own output, back to c: the
+// suite's partial round goes, every side's alike (bench-ab's pairs stay
+// round by round).
+func (m *measurer) cutBack(s Suite, c cut) error {
+	for side, f := range m.files {
+		if err := f.Truncate(c.files[side]); err != nil {
+			return err
+		}
+		if _, err := f.Seek(c.files[side], io.SeekStart); err != nil {
+			return err
+		}
+	}
+	if buf := m.suiteOut[s.ID]; buf != nil {
+		buf.Truncate(c.out)
+	}
+	return nil
+}
+
+// keepLog writes a failed process's output beside the run's files, as
+// failed-<suite>[-<side>].txt, and returns its path.
+func (m *measurer) keepLog(st Step, out []byte) (string, error) {
+	f := m.files[st.Side]
+	if f == nil {
+		return "", nil
+	}
+	name := "failed-" + st.Suite.ID
+	if st.Side != One {
+		name += "-" + string(st.Side)
+	}
+	path := filepath.Join(filepath.Dir(f.Name()), name+".txt")
+	return path, os.WriteFile(path, out, 0o644)
+}
+
 func (s Step) key() string { return fmt.Sprintf("%s %s %d", s.Suite.ID, s.Side, s.Procs) }
 
 // estimate is how long a round of the open suites takes, from the last
@@ -174,14 +334,78 @@ func (m *measurer) estimate(open []Suite) time.Duration {
 	return d
 }
 
-// settled reports whether every sweep of the suite is settled at the
-// look just made, and so is every row of the chapter's table it makes.
-func (m *measurer) settled(s Suite) bool {
-	buf := m.suiteOut[s.ID]
-	if buf == nil {
+// cap is the measuring time the chapter's table may take the run to.
+func (m *measurer) cap() time.Duration {
+	if m.tableCap > 0 {
+		return m.tableCap
+	}
+	return TableCap * m.budget
+}
+
+// look judges the open suites at a look (lookAt), from their output so
+// far.
+func (m *measurer) look(open []Suite) (still, table []Suite) {
+	outs := map[string][]byte{}
+	for id, buf := range m.suiteOut {
+		outs[id] = buf.Bytes()
+	}
+	return lookAt(m.header, m.plan.Suites, outs, open)
+}
+
+// lookAt judges the open suites at a look, from each suite's output
+// (outs, by suite ID) under the run's configuration lines (header). A
+// suite is settled when every claim of its sweeps is decided and so is
+// every row of the chapter's table its package makes, the rows read from
+// every suite's output at once (the downloads' row takes two suites:
+// downloads and downloads1). table are the suites still open whose
+// undecided rows more rounds can decide: an interval too wide, rounds on
+// a slower core; not a disturbed point (a busy machine, which more rounds
+// beside it do not quiet).
+func lookAt(header string, suites []Suite, outs map[string][]byte, open []Suite) (still, table []Suite) {
+	undecided, curable := map[string]bool{}, map[string]bool{}
+	all := []byte(header)
+	for _, s := range suites {
+		all = append(all, outs[s.ID]...)
+	}
+	if samples, err := bench.Read(bench.Input{Name: "the suites", Data: all}); err == nil {
+		as := bench.Analyze(samples)
+		pkgOf := map[string]string{} // a row's workload: its package's path
+		for _, a := range as {
+			pkgOf[a.PkgName()+": "+a.BaseName()] = a.Pkg
+		}
+		for _, l := range chapter.Lessons(as) {
+			if pkg := pkgOf[l.Workload]; pkg != "" && l.Kind == chapter.LessonUndecided {
+				undecided[pkg] = true
+				curable[pkg] = curable[pkg] || l.Disturbed == ""
+			}
+		}
+	}
+	for _, s := range open {
+		// The suite's package, ./primes, is the module's .../primes.
+		pkg := ""
+		for p := range undecided {
+			if strings.HasSuffix(p, strings.TrimPrefix(s.Pkg, ".")) {
+				pkg = p
+			}
+		}
+		if settledOut(header, s, outs[s.ID]) && !undecided[pkg] {
+			continue
+		}
+		still = append(still, s)
+		if curable[pkg] {
+			table = append(table, s)
+		}
+	}
+	return still, table
+}
+
+// settledOut reports whether every sweep of the suite is settled in its
+// output, and so is every row of the chapter's table it makes alone.
+func settledOut(header string, s Suite, out []byte) bool {
+	if out == nil {
 		return false
 	}
-	samples, err := bench.Read(bench.Input{Name: s.ID, Data: append([]byte(m.header), buf.Bytes()...)})
+	samples, err := bench.Read(bench.Input{Name: s.ID, Data: append([]byte(header), out...)})
 	if err != nil {
 		return false
 	}
@@ -230,6 +454,13 @@ func (m *measurer) step(ctx context.Context, st Step) error {
 	if ctx.Err() != nil {
 		return ctx.Err()
 	}
+	if err != nil || failed(out.Bytes()) {
+		side := ""
+		if st.Side != One {
+			side = " (" + string(st.Side) + ")"
+		}
+		return &errFailed{msg: fmt.Sprintf("%s%s at GOMAXPROCS=%d failed", st.Suite.Label, side, st.Procs), out: out.Bytes()}
+	}
 	f := m.files[st.Side]
 	if _, werr := f.Write(out.Bytes()); werr != nil {
 		return werr
@@ -239,13 +470,6 @@ func (m *measurer) step(ctx context.Context, st Step) error {
 			m.suiteOut[st.Suite.ID] = &bytes.Buffer{}
 		}
 		m.suiteOut[st.Suite.ID].Write(out.Bytes())
-	}
-	if err != nil || failed(out.Bytes()) {
-		side := ""
-		if st.Side != One {
-			side = " (" + string(st.Side) + ")"
-		}
-		return &errFailed{fmt.Sprintf("%s%s at GOMAXPROCS=%d failed; see %s", st.Suite.Label, side, st.Procs, f.Name())}
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -22,6 +23,10 @@ type reporter struct {
 	out    string // the run's folder
 	raw    string
 	suites []Suite
+	// looks are the rounds the run looked after (none: a fixed count), ran
+	// the complete rounds of each suite: the level of its intervals.
+	looks []int
+	ran   map[string]int
 }
 
 // finish writes benchstat.txt, report.md, report.html and speedup.svg from
@@ -79,8 +84,24 @@ func (r reporter) hints() error {
 	return nil
 }
 
+// level is the confidence of the intervals of suites' table: the level
+// the report judges their sweeps at (bench.Level, from the rounds each
+// measured), the highest where suites that share a table stopped at
+// different looks (its intervals then as wide as the widest of the
+// report's). The canary is never judged at the looks' level.
+func (r reporter) level(suites []Suite) float64 {
+	level := bench.Confidence
+	for _, s := range suites {
+		if !s.Canary {
+			level = max(level, bench.Level(r.looks, r.ran[s.ID]))
+		}
+	}
+	return level
+}
+
 // benchstat writes benchstat's tables, each suite's (Suite.Benchstat)
-// once.
+// once, at the level of the report's intervals (-confidence): a run that
+// looked past round 6 judges at 99.06%, not benchstat's 95%.
 func (r reporter) benchstat(ctx context.Context, w io.Writer) error {
 	var done [][]string
 	for _, s := range r.suites {
@@ -88,8 +109,10 @@ func (r reporter) benchstat(ctx context.Context, w io.Writer) error {
 			continue
 		}
 		done = append(done, s.Benchstat)
+		level := r.level(slices.DeleteFunc(slices.Clone(r.suites), func(o Suite) bool { return !slices.Equal(o.Benchstat, s.Benchstat) }))
 		var buf bytes.Buffer
-		cmd := exec.CommandContext(ctx, r.k.Go, append(append([]string{"tool", "benchstat"}, s.Benchstat...), r.raw)...)
+		args := append([]string{"tool", "benchstat", "-confidence", strconv.FormatFloat(level, 'f', -1, 64)}, s.Benchstat...)
+		cmd := exec.CommandContext(ctx, r.k.Go, append(args, r.raw)...)
 		cmd.Dir, cmd.Stdout, cmd.Stderr = r.env.Dir, &buf, &buf
 		_ = cmd.Run() // benchstat's complaints go into the table's place
 		buf.WriteString("\n")

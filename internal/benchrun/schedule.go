@@ -99,6 +99,7 @@ const (
 	Settled             // every suite is settled
 	Last                // the last look is reached
 	Budget              // the next look would not fit in the budget
+	Failed              // every suite failed, or the canary did (measure's, not Next's)
 )
 
 // Next decides, after round r with open suites still open, whether the run
@@ -127,6 +128,23 @@ func (p Plan) Next(r, open int, spent, perRound, budget time.Duration) Stop {
 		return Budget
 	}
 	return Going
+}
+
+// TableCap is how many budgets a looking run may measure for the chapter's
+// table: past BUDGET, the suites whose rows of the chapter's table are
+// still undecided, for a reason more rounds can remove (an interval too
+// wide, rounds on a slower core: not a busy machine's disturbed points),
+// go on to the next look while it fits in TableCap × BUDGET of measuring
+// (6 minutes by default). The rest stop at the budget, as before.
+const TableCap = 3
+
+// Extend decides, after round r, where Next said Budget, whether the
+// table suites (those whose chapter rows are undecided by what more
+// rounds can decide) go on to the next look: while its rounds, at
+// perRound each (a round of those suites alone), fit in limit (make
+// bench: TableCap × BUDGET).
+func (p Plan) Extend(r, table int, spent, perRound, limit time.Duration) bool {
+	return table > 0 && p.Next(r, table, spent, perRound, limit) == Going
 }
 
 // Env is a step's environment beyond the parent's: the sites pass, where

@@ -195,3 +195,35 @@ func TestRunFolder(t *testing.T) {
 	}
 	assert.Equal(t, []string{"ab-20261206T054000Z", "ab-20261206T054000Z-2", "ab-20261206T054000Z-3"}, got, "two runs in one second get two folders")
 }
+
+func TestExtend(t *testing.T) {
+	s := time.Second
+	looks := Plan{Looks: []int{6, 12, 20}}
+	budget := 120 * s
+	tests := []struct {
+		name                   string
+		round, table           int
+		spent, perRound, limit time.Duration
+		want                   bool
+	}{
+		// A noisy host, not busy: at round 6 the next look passes the
+		// budget (90 s + 6 × 10 s > 120 s) but fits the table's cap.
+		{"noisy: the table's suites go on", 6, 2, 90 * s, 10 * s, TableCap * budget, true},
+		{"noisy, at round 12: on to 20", 12, 1, 200 * s, 5 * s, TableCap * budget, true},
+		{"the cap reached", 12, 1, 330 * s, 5 * s, TableCap * budget, false},
+		// Beside a CPU hog the undecided rows are disturbed: no table
+		// suite, the run stops at the budget as before.
+		{"a busy machine: no table suite", 6, 0, 90 * s, 10 * s, TableCap * budget, false},
+		{"after the last look", 20, 1, 100 * s, s, TableCap * budget, false},
+		{"between looks it is Next's", 7, 1, 100 * s, s, TableCap * budget, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			assert.Equal(t, tt.want, looks.Extend(tt.round, tt.table, tt.spent, tt.perRound, tt.limit))
+		})
+	}
+	assert.Equal(t, 6*time.Minute, TableCap*budget, "the default cap: 6 minutes of measuring")
+	// A quiet run settles at round 6: Next says Settled, and nothing is
+	// extended; the cap is for undecided rows only.
+	assert.Equal(t, Settled, looks.Next(6, 0, 90*s, 10*s, budget))
+}

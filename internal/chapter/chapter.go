@@ -31,13 +31,22 @@ type Lesson struct {
 	// Disturbed is the title of the sweep whose disturbed points leave
 	// the lesson undecided (LessonUndecided).
 	Disturbed string
+	// Why says why the row is undecided (LessonUndecided): which column,
+	// and what its evidence cannot show.
+	Why string
+	// LimitOpen says the parallel sweep's limit rests on an interval that
+	// does not decide it (bench.ClaimLimit, bench.ClaimCores): the row
+	// names no limit, it says the limit is not decided yet.
+	LimitOpen bool
 }
 
 // LessonKind is what a row of the chapter's table teaches.
 type LessonKind int
 
 const (
-	// LessonUndecided: disturbed points in one of the two sweeps.
+	// LessonUndecided: one of the two columns is not decided: a
+	// disturbed point (the base included), or an interval that admits
+	// both a gain and none (bench.GainUndecided).
 	LessonUndecided LessonKind = iota + 1
 	// LessonIOBound: it gains one at a time and in parallel, and waits.
 	LessonIOBound
@@ -79,49 +88,81 @@ func Lessons(as []*bench.Analysis) []Lesson {
 			continue
 		}
 		l := Lesson{Workload: a.PkgName() + ": " + a.BaseName(), One: best(one), Parallel: best(a), Procs: a.Bound, Limit: a.Limit}
-		l.Kind, l.Disturbed = lesson(l, one, a)
+		l.Kind, l.Disturbed, l.Why = lesson(l, one, a)
+		l.LimitOpen = slices.ContainsFunc(a.Undecided(), func(u bench.Undecided) bool {
+			return u.Claim == bench.ClaimLimit || u.Claim == bench.ClaimCores
+		})
 		out = append(out, l)
 	}
 	return out
 }
 
-func lesson(l Lesson, one, par *bench.Analysis) (LessonKind, string) {
+// lesson reads a row from its two columns. A row states its lesson only
+// where both columns are decided (bench.Analysis.Gain): a gain shown by the
+// interval's lower end, or no gain shown by its far end within
+// bench.SettleMargin; every point of both sweeps trusted, the base
+// included. Otherwise it is undecided, and says which column and why.
+func lesson(l Lesson, one, par *bench.Analysis) (LessonKind, string, string) {
 	for _, a := range []*bench.Analysis{one, par} {
-		if slices.ContainsFunc(a.Rows[1:], func(r bench.Row) bool { return !r.Trusted() }) {
-			return LessonUndecided, a.Title()
+		if slices.ContainsFunc(a.Rows, func(r bench.Row) bool { return !r.Trusted() }) {
+			return LessonUndecided, a.Title(), column(a) + a.GainWhy()
 		}
 	}
-	switch one, par := l.One.Gains(), l.Parallel.Gains(); {
-	case l.Limit == bench.LimitWaiting && one && par:
-		return LessonIOBound, ""
-	case !one && par:
-		return LessonCPUBound, ""
-	case !one && !par:
-		return LessonNeither, ""
-	case l.Limit == bench.LimitWaiting:
-		return LessonWaitsOverlap, ""
+	gOne, _ := one.Gain()
+	gPar, _ := par.Gain()
+	for _, a := range []*bench.Analysis{one, par} {
+		if g, _ := a.Gain(); g == bench.GainUndecided {
+			return LessonUndecided, "", column(a) + a.GainWhy()
+		}
 	}
-	return LessonOverlap, ""
+	switch one, par := gOne == bench.GainShown, gPar == bench.GainShown; {
+	case l.Limit == bench.LimitWaiting && one && par:
+		return LessonIOBound, "", ""
+	case !one && par:
+		return LessonCPUBound, "", ""
+	case !one && !par:
+		return LessonNeither, "", ""
+	case l.Limit == bench.LimitWaiting:
+		return LessonWaitsOverlap, "", ""
+	}
+	return LessonOverlap, "", ""
+}
+
+// column names a sweep's column of the chapter's table.
+func column(a *bench.Analysis) string {
+	if a.Procs == 1 {
+		return "one at a time: "
+	}
+	return "in parallel: "
 }
 
 // Says is the lesson in words.
 func (l Lesson) Says() string {
 	switch l.Kind {
 	case LessonUndecided:
-		return fmt.Sprintf("cannot tell: disturbed points in %s (see its notes)", l.Disturbed)
+		return "undecided: " + l.Why
 	case LessonIOBound:
 		return "IO-bound: waits overlap even one at a time, as threads speed up downloads under the GIL"
 	case LessonCPUBound:
 		if l.Limit == bench.LimitCores {
 			return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool)", l.Procs)
 		}
-		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool); limit: %s", l.Procs, l.Limit.Phrase())
+		return fmt.Sprintf("CPU-bound: taking turns gains nothing (the GIL); %d cores in parallel do (a process pool); limit: %s", l.Procs, l.limit())
 	case LessonNeither:
-		return fmt.Sprintf("gains nothing either way; limit: %s", l.Limit.Phrase())
+		return fmt.Sprintf("gains nothing either way; limit: %s", l.limit())
 	case LessonWaitsOverlap:
 		return "gains one at a time too: it waits, and the waits overlap"
 	}
-	return fmt.Sprintf("gains one at a time too, its tasks overlap; limit: %s", l.Limit.Phrase())
+	return fmt.Sprintf("gains one at a time too, its tasks overlap; limit: %s", l.limit())
+}
+
+// limit is the row's limit in a few words, or that its interval does not
+// decide it yet.
+func (l Lesson) limit() string {
+	if l.LimitOpen {
+		return "not decided yet (see the sweep's notes)"
+	}
+	return l.Limit.Phrase()
 }
 
 // lessonCell is a best row as "1.98x [1.91, 2.08] at 2".
@@ -303,4 +344,11 @@ func grainLine(gs []Grain) string {
 	}
 	return fmt.Sprintf("where futures pay off: on this machine, at %d workers, a task that does almost nothing (~%s alone) costs %s of core time; a task %dx that long spends 90%% of the cores on its own work: %s (Python's ThreadPoolExecutor costs 15-20µs a task before any work)",
 		gs[0].Procs, bench.Seconds(gs[0].Work), strings.Join(costs, ", "), PaysOff, strings.Join(from, ", "))
+}
+
+// Decided reports whether every row of the chapter's table that as make
+// states its lesson: none is LessonUndecided. A run that goes on looking
+// until its table is decided (make bench) asks this beside bench.Settled.
+func Decided(as []*bench.Analysis) bool {
+	return !slices.ContainsFunc(Lessons(as), func(l Lesson) bool { return l.Kind == LessonUndecided })
 }

@@ -28,7 +28,13 @@ const (
 	// ExitMachine: benchreport compare cannot judge, because the machine
 	// changed between the two runs (its canary moved) and nothing changed
 	// more than that.
-	ExitMachine     = 3
+	ExitMachine = 3
+	// ExitUndecided: the gate cannot decide. A unit is worse than OLD by
+	// more than its threshold, but its evidence cannot show it (the test
+	// and the intervals disagree, or the interval admits both no change
+	// and the change): neither pass nor fail; more rounds would decide.
+	// benchreport compare and make bench-ab both use it.
+	ExitUndecided   = 4
 	ExitInterrupted = 130 // 128 + SIGINT, as shells report it
 	ExitTerminated  = 143 // 128 + SIGTERM
 )

@@ -5,8 +5,9 @@
 // A `go test -json` stream is a sequence of events, one JSON object a line
 // (cmd/test2json's TestEvent; with Go 1.24 also go build -json's
 // BuildEvent). The concatenation of the Output of a package's "output"
-// events is the exact output of its test binary, as `go test` without
-// -json prints it (cmd/test2json's doc), with two shapes to undo: a line
+// events is the exact output of its test binary (cmd/test2json's doc),
+// which go test -json runs verbose (-test.v=test2json: "=== RUN" lines, a
+// benchmark's name printed with its result), with two shapes to undo: a line
 // may come in several events (test2json flushes a benchmark's name before
 // its result, "BenchmarkX-2  \t" then "  100\t 123 ns/op\n", and splits a
 // line longer than its 1 KiB output buffer), and the events of several
@@ -18,8 +19,9 @@
 // [Decode] groups the events by their Package field, joins each package's
 // output in order and the packages in the order they started (go test
 // starts them in the order of its arguments, as its text output prints
-// them). The text carries, verbatim, every line go test -bench > out.txt
-// holds: the configuration lines, the results, the log lines of a
+// them). Besides the verbose lines, which readers of results pass over,
+// the text carries verbatim every line go test -bench > out.txt holds:
+// the configuration lines, the results, the log lines of a
 // benchmark (the sweep's sites lines), and the lines go test itself writes
 // into the stream ("FAIL\tpkg [build failed]").
 //
