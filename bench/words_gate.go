@@ -85,7 +85,7 @@ func WriteGate(stdout, stderr io.Writer, g *GateResult, alpha float64) error {
 // the change's interval, what leaves it open, and the runs that would
 // likely decide it.
 func undecidedWords(c Change, label string) string {
-	unit := c.Unit
+	unit := Printable(c.Unit)
 	if unit == "sec/op" {
 		unit = "time/op"
 	}

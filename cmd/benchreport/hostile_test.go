@@ -129,3 +129,24 @@ func TestHostileChapterRow(t *testing.T) {
 		}
 	}
 }
+
+// TestHostileUnitUndecided: the gate's undecided line (#36) names a unit
+// that holds a terminal's escape escaped too.
+func TestHostileUnitUndecided(t *testing.T) {
+	dir := t.TempDir()
+	var files []string
+	for _, base := range []int{100, 120} {
+		var b strings.Builder
+		b.WriteString("pkg: example.com/m\nUnit wid\x1b[2Jgets/op better=lower\n")
+		for i := range 3 {
+			fmt.Fprintf(&b, "BenchmarkW/workers=1-2 1 100 ns/op %d wid\x1b[2Jgets/op\n", base+10*i)
+		}
+		f := filepath.Join(dir, fmt.Sprint(base)+".txt")
+		require.NoError(t, os.WriteFile(f, []byte(b.String()), 0o644))
+		files = append(files, f)
+	}
+	stdout, stderr, _ := runCmd(t, "", "compare", files[0], files[1])
+	require.Contains(t, stdout, "undecided: ", stderr)
+	assert.NotContains(t, stdout+stderr, "\x1b")
+	assert.Contains(t, stdout, `wid\x1b[2Jgets/op`)
+}
