@@ -76,6 +76,7 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 	}
 	var evs []tev
 	var marks []timerMark
+	starting := map[trace.GoID]bool{}
 	type info struct {
 		root          string
 		user, harness bool
@@ -136,13 +137,21 @@ func (f frames) traceSites(data []byte, procs int, opTime, period float64, s *Si
 			for _, fr := range framesOf(ev.Stack()) {
 				switch fr.fn {
 				case "testing.(*B).StartTimer", "testing.(*B).ResetTimer":
-					marks = append(marks, timerMark{t: ev.Time(), on: true})
+					// The timer starts once the world runs again: the
+					// mark is the range's end.
+					starting[ev.Goroutine()] = true
 				case "testing.(*B).StopTimer":
+					// It stops before the world does.
 					marks = append(marks, timerMark{t: ev.Time(), on: false})
 				default:
 					continue
 				}
 				break
+			}
+		case trace.EventRangeEnd:
+			if g := ev.Goroutine(); starting[g] && ev.Range().Name == "stop-the-world (read mem stats)" {
+				delete(starting, g)
+				marks = append(marks, timerMark{t: ev.Time(), on: true})
 			}
 		case trace.EventStateTransition:
 			st := ev.StateTransition()
