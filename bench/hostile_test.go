@@ -590,3 +590,30 @@ func TestSitesListsCapped(t *testing.T) {
 	assert.Equal(t, "f8", st.CPU[11].Func)
 	assert.Equal(t, []string{"in:3: sites of BenchmarkW/workers=1-2: cpu: 8 entries past its 12 largest, more than sweep writes"}, s.BadSites)
 }
+
+// TestImpossibleValuesNewFields: #35's fields are checked as the others
+// are, each named by its JSON path: the idle split's totals and lists, the
+// lock's CPU, a call path's line.
+func TestImpossibleValuesNewFields(t *testing.T) {
+	line := `    sweep-sites: BenchmarkW/workers=2-2 {"ops":1,` +
+		`"lockCPU":[{"func":"a","value":1e308},{"func":"b","value":0.001,"path":[{"func":"u","line":-3}]}],` +
+		`"idle":{"procs":2,"ops":1,"span":0.01,"total":-5,"blocked":[{"func":"c","kind":"lock","value":-1},{"func":"d","kind":"chan","value":0.002}]}}`
+	s, err := bench.Read(bench.Input{Name: "in", Data: []byte("pkg: example.com/m\nBenchmarkW/workers=2-2 1 100 ns/op\n" + line + "\n")})
+	require.NoError(t, err)
+	st := s.Sites["example.com/m W/workers=2-2"]
+	require.NotNil(t, st)
+	require.NotNil(t, st.Idle)
+	assert.Equal(t, []string{
+		"in:3: sites of BenchmarkW/workers=2-2: lockCPU[0] a: value 1e+308, not a measurement (a finite number from 0 to 1e+12)",
+		"in:3: sites of BenchmarkW/workers=2-2: lockCPU[1].path[0].line -3, not a count (a whole number from 0)",
+		"in:3: sites of BenchmarkW/workers=2-2: idle.total -5, not a measurement (a finite number from 0 to 1e+12)",
+		"in:3: sites of BenchmarkW/workers=2-2: idle.blocked[0] c: value -1, not a measurement (a finite number from 0 to 1e+12)",
+	}, s.BadSites)
+	require.Len(t, st.LockCPU, 1)
+	assert.Equal(t, "b", st.LockCPU[0].Func)
+	assert.Equal(t, 0, st.LockCPU[0].Path[0].Line)
+	assert.Zero(t, st.Idle.Total)
+	require.Len(t, st.Idle.Blocked, 1)
+	assert.Equal(t, "d", st.Idle.Blocked[0].Func)
+	assert.Equal(t, 0.01, st.Idle.Span)
+}

@@ -122,3 +122,36 @@ func TestSitesLineBoundsNewLists(t *testing.T) {
 	}
 	assert.Len(t, st.Idle.Blocked, 300, "the sites given are left whole")
 }
+
+// TestSitesLineNewLists: #35's lists (LockCPU, Idle's four) and every call
+// path are bounded too, with no list of them kept by hand: 300 entries of
+// 5,000-byte names, each with a path of 50 frames, in every list, write a
+// line a reader reads, and leave the pass's sites whole.
+func TestSitesLineNewLists(t *testing.T) {
+	long := strings.Repeat("p", 5000)
+	var sites []sweep.Site
+	for i := range 300 {
+		var path []sweep.Frame
+		for j := range 50 {
+			path = append(path, sweep.Frame{Func: fmt.Sprintf("%s%d", long, j), File: long, Line: j})
+		}
+		sites = append(sites, sweep.Site{Func: fmt.Sprintf("%s%d", long, i), Value: float64(i), Kind: long, Path: path})
+	}
+	s := &sweep.Sites{Ops: 1, CPU: sites, LockCPU: sites,
+		Idle: &sweep.Idle{Procs: 2, SerialSites: sites, TailSites: sites, Blocked: sites, Runnable: sites}}
+	line, ok := sweep.SitesLine(s, "BenchmarkX/workers=2-2")
+	require.True(t, ok)
+	assert.LessOrEqual(t, len(line)+1, sweep.MaxSitesLine)
+	got := readBack(t, line)
+	require.NotNil(t, got.Idle)
+	for _, l := range [][]sweep.Site{got.CPU, got.LockCPU, got.Idle.SerialSites, got.Idle.TailSites, got.Idle.Blocked, got.Idle.Runnable} {
+		require.NotEmpty(t, l)
+		assert.LessOrEqual(t, len(l), 12)
+		assert.Equal(t, 299.0, l[0].Value, "the largest kept")
+		assert.LessOrEqual(t, len(l[0].Path), 12)
+		assert.LessOrEqual(t, len(l[0].Kind), 240)
+	}
+	assert.Len(t, s.CPU[0].Path, 50, "the pass's sites left whole")
+	assert.Len(t, s.Idle.Blocked, 300)
+	assert.Len(t, s.CPU[0].Func, 5001)
+}
