@@ -84,11 +84,10 @@ var Catalog = []Pattern{
 	{
 		ID: PatternMachine, Name: "the machine", Limit: LimitMachine,
 		Definition: "other processes took the cores while the work's threads waited to run (a busy machine); or a core got slower while it ran (named by the machine-speed detection)",
-		Evidence:   "others-sec/op and runq-sec/op (the least of the two is the machine's share of the core time); the canary",
-		Threshold:  "BusyShare (10%) of a point's core time: the point is disturbed, and where no trusted point is left the machine is the limit (judge, before the catalog is asked); a core that got slower: as the machine-speed detection decides (coreSlowed)",
+		Evidence:   "others-sec/op and runq-sec/op (the least of the two is the machine's share of the core time); CPU per op at the same points across rounds; the canary at both ends of each round",
+		Threshold:  "BusyShare (10%) of a point's core time: the point is disturbed, and where no trusted point is left the machine is the limit; a core that got slower: a round whose CPU per op is SlowCore (25%) above the sweep's median at the same points (slowcore.go) is left out, and where too few runs are left for an interval the machine is the limit (both in judge, before the catalog is asked)",
 		Share:      "others' CPU over the core time",
-		Site:       "none: no call path is blamed for another process",
-		rule:       machineRule,
+		Site:       "none: no call path is blamed for another process or a slower core",
 	},
 	{
 		ID: PatternWaiting, Name: "waiting", Limit: LimitWaiting,
@@ -196,27 +195,6 @@ func PatternOf(id PatternID) Pattern {
 		}
 	}
 	return Pattern{}
-}
-
-// coreSlowed is the hook of the machine-speed detection: where set, it
-// reports whether a core got slower while the point at ran (the same
-// instructions took longer, which no counter of the process shows), and
-// the share of the point's time it took. The busy machine is decided
-// before the catalog is asked, from the disturbed points (judge, busy).
-var coreSlowed func(a *Analysis, at Row) (share float64, slowed bool)
-
-// machineRule: a core got slower while the point ran, as coreSlowed says;
-// never without it.
-func machineRule(a *Analysis, b, at Row, f *Finding) bool {
-	if coreSlowed == nil {
-		return false
-	}
-	share, slowed := coreSlowed(a, at)
-	if !slowed {
-		return false
-	}
-	f.Limit, f.Share, f.Worst = LimitMachine, share, at.X
-	return true
 }
 
 // IdlePart is the share of the idle core time from which one part of the

@@ -21,7 +21,7 @@ func judge(a *Analysis) (Scaling, Finding) {
 	case !rows[0].Trusted():
 		return Scaling{Kind: ScalingBaseDisturbed}, a.busy(f, rows[:1])
 	case len(a.Slow) > 0 && !hasIntervals(rows):
-		f.Limit = LimitSlowCore
+		f.Limit, f.Pattern = LimitSlowCore, PatternMachine
 		return Scaling{Kind: ScalingSlowCore}, f
 	}
 	trusted := a.trusted()
