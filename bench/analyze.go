@@ -116,7 +116,8 @@ func analyze(s *Sweep, level float64) *Analysis {
 		a.Rows = append(a.Rows, r)
 	}
 	b := a.Rows[0]
-	a.Waits = !a.Declared && b.CPUShare < WaitShare
+	a.BaseRunShare = RunShare(b, a.cores(a.Base))
+	a.Waits = !a.Declared && a.BaseRunShare < WaitShare
 	if !a.Declared && !a.Waits {
 		for i := range a.Rows {
 			a.Rows[i].Best = base.Center * float64(a.cores(a.Base)) / float64(a.cores(a.Rows[i].X))
@@ -142,6 +143,26 @@ func analyze(s *Sweep, level float64) *Analysis {
 	}
 	a.Scaling, a.Finding = judge(a)
 	return a
+}
+
+// RunShare is a point's CPU over the time its threads could run: all per
+// op, cpu-sec / (wall x cores - runq-sec), at least the CPU. A thread is,
+// at each instant, running (cpu), on a run queue (runq: ready, but the
+// machine ran something else) or waiting (IO, a sleep, a lock, a channel);
+// the time it waits is what says the work waits, so the run-queue delay is
+// no part of it. On a quiet machine runq is near 0 and this is CPUShare;
+// on a busy one CPU-bound work queued for most of its wall time still
+// reads as using its core. Without run-queue evidence it is CPUShare.
+func RunShare(r Row, cores int) float64 {
+	q := r.Evidence.Runq
+	if math.IsNaN(q) || q < 0 {
+		return r.CPUShare
+	}
+	avail := math.Max(r.Median*float64(cores)-q, r.CPU)
+	if !(avail > 0) {
+		return r.CPUShare
+	}
+	return r.CPU / avail
 }
 
 // vmCores is the machine's cores: as the input says, else the bound.

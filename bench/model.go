@@ -366,10 +366,13 @@ type Analysis struct {
 	// Declared says Best comes from the sweep's own best-sec/op metric,
 	// not from min(workers, cores).
 	Declared bool
-	// Waits says the base used less than WaitShare of its core: the work
-	// waits, and the cores do not bound it.
+	// Waits says the base used less than WaitShare of the time its threads
+	// could run (RunShare): the work waits, and the cores do not bound it.
 	Waits bool
-	Rows  []Row
+	// BaseRunShare is the base's RunShare: its CPU share with the time its
+	// threads waited on a run queue left out.
+	BaseRunShare float64
+	Rows         []Row
 	// Scaling is how far it scales; Finding (Limit, At, ...) what
 	// stops it, named from the evidence. Verdict, Diagnosis and Distrust
 	// say them in words.

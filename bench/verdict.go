@@ -180,13 +180,15 @@ func diagnose(a *Analysis, trusted []Row, f Finding) Finding {
 	return f
 }
 
-// waitLimit: the base used less than WaitShare of its core, with no lock to
-// blame: the work waits, and more workers than cores overlap the waits.
+// waitLimit: the base used less than WaitShare of the time its threads
+// could run (RunShare: the run-queue delay is the machine's, not a wait),
+// with no lock to blame: the work waits, and more workers than cores
+// overlap the waits.
 func waitLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(b.CPUShare < WaitShare) || lockShare(b) >= LockShare {
+	if !(a.BaseRunShare < WaitShare) || lockShare(b) >= LockShare {
 		return false
 	}
-	f.Limit, f.Share, f.Worst = LimitWaiting, b.CPUShare, fastest(a.trusted()).X
+	f.Limit, f.Share, f.Worst = LimitWaiting, a.BaseRunShare, fastest(a.trusted()).X
 	return true
 }
 

@@ -214,8 +214,8 @@ func (a *Analysis) diagnosis() string {
 		return fmt.Sprintf("a busy machine: other processes took %s of the cores' time at %s=%d while its threads waited to run: run again on a quieter machine", pct(f.Share), a.Key, f.At)
 	case LimitWaiting:
 		top := a.Row(f.Worst)
-		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
-			a.Key, b.X, pct(f.Share), ci(top), top.X, a.Bound, plural.Of(a.Bound, "core", "cores"))
+		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time%s, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
+			a.Key, b.X, pct(f.Share), a.couldRun(), ci(top), top.X, a.Bound, plural.Of(a.Bound, "core", "cores"))
 		if a.Declared {
 			worst := b
 			for _, r := range a.trusted() {
@@ -445,13 +445,23 @@ func fmtBytes(b float64) string {
 // fmtCores is a number of cores, "1.96 cores".
 func fmtCores(n float64) string { return fmt.Sprintf("%.2f", n) }
 
+// couldRun says which time the base's share is over where leaving out
+// the run-queue delay changed it (RunShare): the time its threads could
+// run; else the wall time, unsaid.
+func (a *Analysis) couldRun() string {
+	if pct(a.BaseRunShare) == pct(a.Rows[0].CPUShare) {
+		return ""
+	}
+	return " its threads could run (the run-queue delay left out)"
+}
+
 // BestRule is how the best allowed was set, in words.
 func (a *Analysis) BestRule() string {
 	switch {
 	case a.Declared:
 		return "declared by the sweep (best-sec/op)"
 	case a.Waits:
-		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.Rows[0].CPUShare))
+		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time%s, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.BaseRunShare), a.couldRun())
 	}
 	procs := a.Bound
 	return fmt.Sprintf("min(w, %d %s) x faster than %s=%d", procs, plural.Of(procs, "core", "cores"), a.Key, a.Base)

@@ -1,0 +1,62 @@
+package bench
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+)
+
+// load15 reads testdata/real_libs_load15.txt.gz: a real recording, the
+// result lines (sites left out) of four sweeps of /tmp/realsweep's
+// libs_test.go, run by an outside engineer on 2026-12-07 at a 1-minute
+// load of 9 to 17 on 2 cores, 6 rounds each: Goldmark (github.com/yuin/
+// goldmark v1.8.7, 64 docs an op), Logrus (github.com/sirupsen/logrus
+// v1.10.2, 2000 JSON lines to io.Discard), YAML (gopkg.in/yaml.v3 v3.0.1,
+// 64 Unmarshal) and SleepRemote (32 sleeps of 2 ms). Logrus and YAML are
+// CPU-bound (their CPU profiles: JSON encoding, the YAML scanner and the
+// allocator; no blocking); SleepRemote waits.
+func load15(t *testing.T) map[string]*Analysis {
+	t.Helper()
+	as := readGz(t, "real_libs_load15.txt.gz")
+	require.Len(t, as, 4)
+	m := map[string]*Analysis{}
+	for _, a := range as {
+		m[a.Title()] = a
+	}
+	return m
+}
+
+func load15Get(t *testing.T, m map[string]*Analysis, name string) *Analysis {
+	t.Helper()
+	if a, ok := m["realsweep: "+name+"-2"]; ok {
+		return a
+	}
+	require.Failf(t, "no sweep", "%s among %v", name, m)
+	return nil
+}
+
+// TestRunQueueIsNotWaiting: CPU-bound work starved by other processes
+// used its core 24-35% of the wall time at workers=1 only because its
+// threads waited on a run queue (runq-sec/op above the wall time); that is
+// not waiting, so the cores still bound it. Before the fix the base's CPU
+// share over the wall time decided, and the report said "best allowed:
+// none: ... so it waits, and the cores do not bound it" for both. The
+// sleeps still wait: their run-queue delay is a tenth of the wall.
+func TestRunQueueIsNotWaiting(t *testing.T) {
+	m := load15(t)
+	for _, name := range []string{"Logrus", "YAML"} {
+		a := load15Get(t, m, name)
+		b := a.Rows[0]
+		require.Less(t, b.CPUShare, WaitShare, "%s: the recording's wall-time share is low", name)
+		assert.False(t, a.Waits, "%s: share %v of the time it could run", name, a.BaseRunShare)
+		assert.GreaterOrEqual(t, a.BaseRunShare, WaitShare, name)
+		assert.NotContains(t, a.BestRule(), "waits", name)
+		assert.Contains(t, a.BestRule(), "min(w, 2 cores)", name)
+		assert.NotEqual(t, LimitWaiting, a.Limit, "%s: %s", name, a.Verdict())
+	}
+	s := load15Get(t, m, "SleepRemote")
+	assert.True(t, s.Waits, "sleeps wait: share %v", s.BaseRunShare)
+	assert.Less(t, s.BaseRunShare, 0.1)
+	assert.Contains(t, s.BestRule(), "so it waits")
+}
