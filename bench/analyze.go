@@ -108,6 +108,7 @@ func analyze(s *Sweep, level float64) *Analysis {
 			Sched: metricMedian(p, sweep.UnitSched), Tasks: metricMedian(p, sweep.UnitTasks),
 			Steal: metricMedian(p, sweep.UnitSteal),
 		}
+		r.Evidence.GC, r.Evidence.GCInflated = gcBounded(p, r.Evidence.GC)
 		r.Shares = shares(r, a.cores(p.X), a.vmCores())
 		r.Best = math.NaN()
 		if a.Declared {
@@ -127,6 +128,9 @@ func analyze(s *Sweep, level float64) *Analysis {
 		r := &a.Rows[i]
 		r.OfBest = r.Best / r.Median
 		r.Factors = factors(*r, b, a.cores(r.X), a.cores(a.Base))
+	}
+	if n := a.gcInflatedAt(); len(n) > 0 {
+		a.Notes = append(a.Notes, Note{Kind: NoteGCInflated, X: n[0], N: len(n)})
 	}
 	if s.WrongProcs > 0 {
 		a.Notes = append(a.Notes, Note{Kind: NoteWrongProcs, N: s.WrongProcs})
@@ -163,6 +167,36 @@ func RunShare(r Row, cores int) float64 {
 		return r.CPUShare
 	}
 	return r.CPU / avail
+}
+
+// gcBounded is the median of the point's collector CPU with each run's
+// bounded by that run's CPU (the runtime's estimate can exceed it on a busy
+// machine), and how many runs exceeded it; med (the plain median) where
+// the runs do not carry both.
+func gcBounded(p Point, med float64) (float64, int) {
+	gc := p.Metrics[sweep.UnitGC]
+	if len(gc) == 0 || len(gc) != len(p.CPU) {
+		return med, 0
+	}
+	b, n := make([]float64, len(gc)), 0
+	for i, g := range gc {
+		if g > p.CPU[i] {
+			n++
+		}
+		b[i] = math.Min(g, p.CPU[i])
+	}
+	return median(b), n
+}
+
+// gcInflatedAt is the points whose collector estimate exceeds their CPU.
+func (a *Analysis) gcInflatedAt() []int {
+	var xs []int
+	for _, r := range a.Rows {
+		if gcInflated(r) {
+			xs = append(xs, r.X)
+		}
+	}
+	return xs
 }
 
 // vmCores is the machine's cores: as the input says, else the bound.

@@ -1,6 +1,8 @@
 package bench
 
 import (
+	"slices"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,4 +61,33 @@ func TestRunQueueIsNotWaiting(t *testing.T) {
 	assert.True(t, s.Waits, "sleeps wait: share %v", s.BaseRunShare)
 	assert.Less(t, s.BaseRunShare, 0.1)
 	assert.Contains(t, s.BestRule(), "so it waits")
+}
+
+// TestGCEstimateBoundedByCPU: the runtime's collector estimate
+// (gc-sec/op) exceeded cpu-sec/op on runs of every sweep of the load-15
+// recording (Goldmark at workers=3: cpu 0.043 s, gc 0.149 s an op); the
+// collector cannot have used more CPU than the process. Its share is at
+// most 1 at every point, a note says where the machine inflated it, and
+// the collector is never named at such a point, even as if it were
+// trusted. Before the fix the share was gc/cpu unbounded, and gcLimit
+// named the collector from it.
+func TestGCEstimateBoundedByCPU(t *testing.T) {
+	m := load15(t)
+	inflated := 0
+	for name, a := range m {
+		for _, r := range a.Rows {
+			assert.LessOrEqual(t, gcShare(r), 1.0, "%s workers=%d", name, r.X)
+			if gcInflated(r) {
+				inflated++
+				f := Finding{}
+				assert.False(t, gcLimit(a, r, r, &f), "%s workers=%d: the collector named from an inflated estimate", name, r.X)
+			}
+		}
+	}
+	g := load15Get(t, m, "Goldmark")
+	w3 := g.Row(3)
+	assert.True(t, gcInflated(w3), "Goldmark workers=3: gc 0.149 > cpu 0.043 in a run")
+	assert.GreaterOrEqual(t, inflated, 4)
+	assert.True(t, slices.ContainsFunc(g.Notes, func(n Note) bool { return n.Kind == NoteGCInflated }), "Goldmark: a note on the inflated estimate")
+	assert.True(t, slices.ContainsFunc(g.notes(), func(s string) bool { return strings.Contains(s, "exceeded the CPU the process used") }))
 }

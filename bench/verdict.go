@@ -254,16 +254,34 @@ func coresLimit(a *Analysis, b, at Row, f *Finding) bool {
 	return true
 }
 
-// gcShare is the collector's share of the CPU time.
-func gcShare(r Row) float64 { return r.Evidence.GC / r.CPU }
+// gcShare is the collector's share of the CPU time, at most all of it:
+// gc-sec/op is the runtime's estimate (/cpu/classes/gc), GOMAXPROCS x the
+// wall time of its stop-the-world phases and its workers' time, which a
+// busy machine inflates past the CPU the process got (gcInflated).
+func gcShare(r Row) float64 { return math.Min(r.Evidence.GC, r.CPU) / r.CPU }
+
+// gcInflated says the collector's estimate at r exceeded the CPU the
+// process used, in a run or at the median: the machine's, not the collector's, so no limit is named
+// from it.
+func gcInflated(r Row) bool { return r.Evidence.GCInflated > 0 || r.Evidence.GC > r.CPU }
+
+// gcEvidence is gcShare where the estimate can be read, NaN where it is
+// inflated (gcInflated).
+func gcEvidence(r Row) float64 {
+	if gcInflated(r) {
+		return math.NaN()
+	}
+	return gcShare(r)
+}
 
 // gcLimit: the collector took GCShare or more of the CPU at the point or at
-// the base.
+// the base, read only where its estimate is within the CPU (never where it
+// is inflated at the point).
 func gcLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(math.Max(gcShare(at), gcShare(b)) >= GCShare) {
+	if gcInflated(at) || !(gcShare(at) >= GCShare || gcEvidence(b) >= GCShare) {
 		return false
 	}
-	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcShare(b)
+	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcEvidence(b)
 	return true
 }
 
@@ -304,7 +322,7 @@ func largestLoss(a *Analysis, b, at Row, f *Finding) bool {
 	}
 	switch loss {
 	case fs.Surplus:
-		f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcShare(b)
+		f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcEvidence(b)
 	case work:
 		f.Limit, f.Ratio = LimitWork, 1/fs.Work
 		f.Lo, f.Hi = 1/fs.WorkHi, 1/fs.WorkLo

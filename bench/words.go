@@ -572,6 +572,12 @@ func (a *Analysis) notes() []string {
 			out = append(out, fmt.Sprintf("%d runs, past the run's first look: intervals at %.1f%%, so that every look together errs at most %.0f%% of the time", n.N, 100*a.Level, 100*(1-Confidence)))
 		case NoteSlowCore:
 			out = append(out, a.slowWords())
+		case NoteGCInflated:
+			more := ""
+			if n.N > 1 {
+				more = fmt.Sprintf(" (and at %d more %s)", n.N-1, plural.Of(n.N-1, "point", "points"))
+			}
+			out = append(out, fmt.Sprintf("in runs at %s=%d%s the collector's CPU estimate (gc-sec/op) exceeded the CPU the process used: the runtime counts GOMAXPROCS x the wall time of its phases, which a busy machine inflates; the collector is not named from it there", a.Key, n.X, more))
 		case NoteAboveBest:
 			out = append(out, fmt.Sprintf("%s=%d at %s of the best allowed: above the bound, but within its interval (noise, not a speedup the cores allow)", a.Key, n.X, pct(n.OfBest)))
 		}
