@@ -91,3 +91,26 @@ func TestGCEstimateBoundedByCPU(t *testing.T) {
 	assert.True(t, slices.ContainsFunc(g.Notes, func(n Note) bool { return n.Kind == NoteGCInflated }), "Goldmark: a note on the inflated estimate")
 	assert.True(t, slices.ContainsFunc(g.notes(), func(s string) bool { return strings.Contains(s, "exceeded the CPU the process used") }))
 }
+
+// TestBusyOnlySlows: SleepRemote's base is trusted (3% CPU, run-queue
+// delay a tenth of the wall) and every other point was disturbed by the
+// busy machine; a busy machine can only slow a point down, so the lower
+// end of 4 workers' interval (3.04x on 2 cores) still shows the waits
+// overlap beyond the cores. Before the fix: "cannot tell how it scales ...
+// limit: a busy machine". The CPU-bound sweeps of the same recording,
+// whose bases were disturbed, still claim nothing.
+func TestBusyOnlySlows(t *testing.T) {
+	m := load15(t)
+	s := load15Get(t, m, "SleepRemote")
+	require.Equal(t, ScalingTooFew, s.Scaling.Kind)
+	assert.Equal(t, 4, s.Scaling.Least)
+	assert.Greater(t, s.Row(4).SpeedupLo, 3.0)
+	assert.Equal(t, LimitWaiting, s.Limit, s.Verdict())
+	assert.Contains(t, s.Verdict(), "at least 3.04x at 4 workers")
+	for _, name := range []string{"Goldmark", "Logrus", "YAML"} {
+		a := load15Get(t, m, name)
+		assert.Zero(t, a.Scaling.Least, name)
+		assert.Equal(t, LimitMachine, a.Limit, "%s: %s", name, a.Verdict())
+		assert.NotContains(t, a.Verdict(), "at least", name)
+	}
+}

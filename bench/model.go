@@ -294,6 +294,12 @@ type Scaling struct {
 	// Intervals says the claims rest on confidence intervals (6 runs or
 	// more at every trusted point); without, medians within 5% are equal.
 	Intervals bool
+	// Least is the disturbed point (ScalingTooFew) whose speedup
+	// interval's lower end is highest above 1, where the machine only
+	// slowed it (run-queue evidence) and the base is trusted: a busy
+	// machine can only slow a point down, so the sweep scales to at least
+	// that lower end there. 0 where there is none.
+	Least int
 }
 
 // Cause says why the evidence cannot name a limit (LimitUnknown), or that

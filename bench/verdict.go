@@ -26,9 +26,35 @@ func judge(a *Analysis) (Scaling, Finding) {
 	}
 	trusted := a.trusted()
 	if len(trusted) < 2 {
-		return Scaling{Kind: ScalingTooFew}, a.busy(f, rows[1:])
+		sc := Scaling{Kind: ScalingTooFew, Least: a.least()}
+		if l := a.Row(sc.Least); sc.Least > 0 && a.Waits && lockShare(rows[0]) < LockShare &&
+			l.SpeedupLo > float64(a.cores(l.X))/float64(a.cores(a.Base)) {
+			// More than the cores can give, though the machine slowed it:
+			// only overlapping waits do that.
+			f.Limit, f.At, f.Share, f.Worst, f.Pattern = LimitWaiting, l.X, a.BaseRunShare, l.X, PatternWaiting
+			return sc, f
+		}
+		return sc, a.busy(f, rows[1:])
 	}
 	return a.scaling(trusted), a.locate(diagnose(a, trusted, f))
+}
+
+// least is the point past the base with the highest lower end of its
+// speedup interval above 1 among those disturbed only by a busy machine
+// (DisturbBusy: run-queue evidence says other processes took its cores),
+// which can only have slowed it: that lower end is still a lower bound of
+// its speedup. 0 where there is none.
+func (a *Analysis) least() int {
+	x, lo := 0, 1.0
+	for _, r := range a.Rows[1:] {
+		if r.Trusted() || slices.ContainsFunc(r.Disturbed, func(d Disturbance) bool { return d.Kind != DisturbBusy }) {
+			continue
+		}
+		if r.SpeedupLo > lo {
+			x, lo = r.X, r.SpeedupLo
+		}
+	}
+	return x
 }
 
 // busy names the limit of a sweep whose disturbed points leave nothing to

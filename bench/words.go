@@ -31,6 +31,11 @@ func (a *Analysis) Verdict() string {
 	case ScalingSlowCore:
 		return fmt.Sprintf("cannot tell how it scales yet: %s, on a slower core, left out, leave fewer than 6 runs at some counts, too few for an interval; limit: %s", a.slowList(), a.Diagnosis())
 	case ScalingTooFew:
+		if sc.Least > 0 {
+			l := a.Row(sc.Least)
+			return fmt.Sprintf("cannot tell how far it scales: every point but %s=%d was disturbed, but a busy machine only slows a point down: it scales to at least %.2fx at %d %s (the lower end of %s); limit: %s",
+				a.Key, a.Rows[0].X, l.SpeedupLo, l.X, a.Key, ci(l), a.Diagnosis())
+		}
 		return fmt.Sprintf("cannot tell how it scales: every point but %s=%d was disturbed; limit: %s", a.Key, a.Rows[0].X, a.Diagnosis())
 	}
 	return a.scalingWords() + "; limit: " + a.Diagnosis()
