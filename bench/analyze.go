@@ -108,6 +108,7 @@ func analyze(s *Sweep, level float64) *Analysis {
 			Sched: metricMedian(p, sweep.UnitSched), Tasks: metricMedian(p, sweep.UnitTasks),
 			Steal: metricMedian(p, sweep.UnitSteal),
 		}
+		r.Evidence.GC, r.Evidence.GCInflated = gcBounded(p, r.Evidence.GC)
 		r.Shares = shares(r, a.cores(p.X), a.vmCores())
 		r.Best = math.NaN()
 		if a.Declared {
@@ -116,7 +117,8 @@ func analyze(s *Sweep, level float64) *Analysis {
 		a.Rows = append(a.Rows, r)
 	}
 	b := a.Rows[0]
-	a.Waits = !a.Declared && b.CPUShare < WaitShare
+	a.BaseRunShare = RunShare(b, a.cores(a.Base))
+	a.Waits = !a.Declared && a.BaseRunShare < WaitShare
 	if !a.Declared && !a.Waits {
 		for i := range a.Rows {
 			a.Rows[i].Best = base.Center * float64(a.cores(a.Base)) / float64(a.cores(a.Rows[i].X))
@@ -126,6 +128,9 @@ func analyze(s *Sweep, level float64) *Analysis {
 		r := &a.Rows[i]
 		r.OfBest = r.Best / r.Median
 		r.Factors = factors(*r, b, a.cores(r.X), a.cores(a.Base))
+	}
+	if n := a.gcInflatedAt(); len(n) > 0 {
+		a.Notes = append(a.Notes, Note{Kind: NoteGCInflated, X: n[0], N: len(n)})
 	}
 	if s.WrongProcs > 0 {
 		a.Notes = append(a.Notes, Note{Kind: NoteWrongProcs, N: s.WrongProcs})
@@ -142,6 +147,56 @@ func analyze(s *Sweep, level float64) *Analysis {
 	}
 	a.Scaling, a.Finding = judge(a)
 	return a
+}
+
+// RunShare is a point's CPU over the time its threads could run: all per
+// op, cpu-sec / (wall x cores - runq-sec), at least the CPU. A thread is,
+// at each instant, running (cpu), on a run queue (runq: ready, but the
+// machine ran something else) or waiting (IO, a sleep, a lock, a channel);
+// the time it waits is what says the work waits, so the run-queue delay is
+// no part of it. On a quiet machine runq is near 0 and this is CPUShare;
+// on a busy one CPU-bound work queued for most of its wall time still
+// reads as using its core. Without run-queue evidence it is CPUShare.
+func RunShare(r Row, cores int) float64 {
+	q := r.Evidence.Runq
+	if math.IsNaN(q) || q < 0 {
+		return r.CPUShare
+	}
+	avail := math.Max(r.Median*float64(cores)-q, r.CPU)
+	if !(avail > 0) {
+		return r.CPUShare
+	}
+	return r.CPU / avail
+}
+
+// gcBounded is the median of the point's collector CPU with each run's
+// bounded by that run's CPU (the runtime's estimate can exceed it on a busy
+// machine), and how many runs exceeded it; med (the plain median) where
+// the runs do not carry both.
+func gcBounded(p Point, med float64) (float64, int) {
+	gc := p.Metrics[sweep.UnitGC]
+	if len(gc) == 0 || len(gc) != len(p.CPU) {
+		return med, 0
+	}
+	b, n := make([]float64, len(gc)), 0
+	for i, g := range gc {
+		if g > p.CPU[i] {
+			n++
+		}
+		b[i] = math.Min(g, p.CPU[i])
+	}
+	return median(b), n
+}
+
+// gcInflatedAt is the points whose collector estimate exceeds their CPU.
+func (a *Analysis) gcInflatedAt() []int {
+	var xs []int
+	for _, r := range a.Rows {
+		if gcInflated(r) {
+			xs = append(xs, r.X)
+		}
+	}
+	return xs
 }
 
 // vmCores is the machine's cores: as the input says, else the bound.

@@ -92,9 +92,9 @@ var Catalog = []Pattern{
 	{
 		ID: PatternWaiting, Name: "waiting", Limit: LimitWaiting,
 		Definition: "the work waits (IO, sleep, channels) even one at a time, so more workers than cores overlap the waits; in the idle split, workers blocked in sleep, IO, a WaitGroup or a Cond",
-		Evidence:   "cpu-sec/op over the wall time at the base (CPU share); lockwait-sec/op; the trace of the sites pass at the base: goroutines' waits by site and reason (sleep and IO too)",
-		Threshold:  "CPU share at the base under WaitShare (50%), with lock waits under LockShare (10%) of the wall time; in the idle split, half of the idle core time or more",
-		Share:      "the base's CPU share; in the idle split, the blocked time over the idle core time",
+		Evidence:   "cpu-sec/op over the time the base's threads could run, wall x cores less runq-sec/op (RunShare; the CPU share where there is no run-queue evidence); lockwait-sec/op; the trace of the sites pass at the base: goroutines' waits by site and reason (sleep and IO too)",
+		Threshold:  "RunShare at the base under WaitShare (50%), with lock waits under LockShare (10%) of the wall time; in the idle split, half of the idle core time or more",
+		Share:      "the base's RunShare; in the idle split, the blocked time over the idle core time",
 		Site:       "where goroutines waited, by reason (trace), else the block profile: the call path from the user's call to the wait",
 		rule:       waitLimit,
 	},

@@ -69,6 +69,17 @@
 //     download of n items at a delay d through c connections, ceil(n/c) x d;
 //   - otherwise, for work that uses its core at the base: min(workers,
 //     GOMAXPROCS) times faster than one worker;
-//   - for work that waits (under WaitShare of its core at the base): no
+//   - for work that waits (under WaitShare of the time the base's threads
+//     could run: its CPU over wall x cores less its run-queue delay, since
+//     a thread on a run queue waits for the machine, not for IO): no
 //     bound, since more workers than cores overlap the waits.
+//
+// A busy machine can only slow a point down: where the base is trusted
+// and every other point was disturbed by other processes (run-queue
+// evidence), the verdict still says the lower end of the best of their
+// speedup intervals ("scales to at least 3.04x at 4 workers"), and names
+// waiting where that lower end is more than the cores could give. The
+// collector's CPU (gc-sec/op, the runtime's estimate) is bounded by the
+// CPU in each run; where it exceeded it, a note says the machine inflated
+// it and no collector limit is named from it there.
 package bench

@@ -10,10 +10,13 @@ type Evidence struct {
 	Others float64 // CPU time the rest of the machine took meanwhile
 	Runq   float64 // time the process's threads waited on a run queue, summed over threads
 	Lock   float64 // time goroutines were blocked on locks, summed over goroutines
-	GC     float64 // the collector's CPU time (an estimate, runtime/metrics)
-	Sched  float64 // time goroutines waited for a P, summed over goroutines
-	Steal  float64 // CPU time the hypervisor gave other guests, the whole machine's
-	Tasks  float64 // tasks per op, as the sweep declared them
+	GC     float64 // the collector's CPU time (an estimate, runtime/metrics), each run's at most its CPU
+	// GCInflated is how many runs' collector estimate exceeded their CPU
+	// (a busy machine inflates it; see gcInflated).
+	GCInflated int
+	Sched      float64 // time goroutines waited for a P, summed over goroutines
+	Steal      float64 // CPU time the hypervisor gave other guests, the whole machine's
+	Tasks      float64 // tasks per op, as the sweep declared them
 }
 
 // Shares split the core time a point could use (its time per op times
@@ -131,13 +134,17 @@ const (
 	// NoteSlowCore: N rounds ran on a slower core (Analysis.Slow): the
 	// machine's, left out of every claim.
 	NoteSlowCore
+	// NoteGCInflated: at N points, the first at X, the collector's CPU
+	// estimate (gc-sec/op) exceeded the CPU the process used: the machine
+	// inflated it; its share is bounded by the CPU and names no limit there.
+	NoteGCInflated
 )
 
 // Note is one remark on a sweep.
 type Note struct {
 	Kind   NoteKind
-	X      int     // the point (NoteAboveBest)
-	N      int     // a count (NoteFewerCores: cores; NoteWrongProcs: runs)
+	X      int     // the point (NoteAboveBest; NoteGCInflated: the first)
+	N      int     // a count (NoteFewerCores: cores; NoteWrongProcs: runs; NoteGCInflated: points)
 	Name   string  // NoteFailed
 	OfBest float64 // NoteAboveBest
 }
@@ -287,6 +294,12 @@ type Scaling struct {
 	// Intervals says the claims rest on confidence intervals (6 runs or
 	// more at every trusted point); without, medians within 5% are equal.
 	Intervals bool
+	// Least is the disturbed point (ScalingTooFew) whose speedup
+	// interval's lower end is highest above 1, where the machine only
+	// slowed it (run-queue evidence) and the base is trusted: a busy
+	// machine can only slow a point down, so the sweep scales to at least
+	// that lower end there. 0 where there is none.
+	Least int
 }
 
 // Cause says why the evidence cannot name a limit (LimitUnknown), or that
@@ -366,10 +379,13 @@ type Analysis struct {
 	// Declared says Best comes from the sweep's own best-sec/op metric,
 	// not from min(workers, cores).
 	Declared bool
-	// Waits says the base used less than WaitShare of its core: the work
-	// waits, and the cores do not bound it.
+	// Waits says the base used less than WaitShare of the time its threads
+	// could run (RunShare): the work waits, and the cores do not bound it.
 	Waits bool
-	Rows  []Row
+	// BaseRunShare is the base's RunShare: its CPU share with the time its
+	// threads waited on a run queue left out.
+	BaseRunShare float64
+	Rows         []Row
 	// Scaling is how far it scales; Finding (Limit, At, ...) what
 	// stops it, named from the evidence. Verdict, Diagnosis and Distrust
 	// say them in words.

@@ -26,9 +26,35 @@ func judge(a *Analysis) (Scaling, Finding) {
 	}
 	trusted := a.trusted()
 	if len(trusted) < 2 {
-		return Scaling{Kind: ScalingTooFew}, a.busy(f, rows[1:])
+		sc := Scaling{Kind: ScalingTooFew, Least: a.least()}
+		if l := a.Row(sc.Least); sc.Least > 0 && a.Waits && lockShare(rows[0]) < LockShare &&
+			l.SpeedupLo > float64(a.cores(l.X))/float64(a.cores(a.Base)) {
+			// More than the cores can give, though the machine slowed it:
+			// only overlapping waits do that.
+			f.Limit, f.At, f.Share, f.Worst, f.Pattern = LimitWaiting, l.X, a.BaseRunShare, l.X, PatternWaiting
+			return sc, f
+		}
+		return sc, a.busy(f, rows[1:])
 	}
 	return a.scaling(trusted), a.locate(diagnose(a, trusted, f))
+}
+
+// least is the point past the base with the highest lower end of its
+// speedup interval above 1 among those disturbed only by a busy machine
+// (DisturbBusy: run-queue evidence says other processes took its cores),
+// which can only have slowed it: that lower end is still a lower bound of
+// its speedup. 0 where there is none.
+func (a *Analysis) least() int {
+	x, lo := 0, 1.0
+	for _, r := range a.Rows[1:] {
+		if r.Trusted() || slices.ContainsFunc(r.Disturbed, func(d Disturbance) bool { return d.Kind != DisturbBusy }) {
+			continue
+		}
+		if r.SpeedupLo > lo {
+			x, lo = r.X, r.SpeedupLo
+		}
+	}
+	return x
 }
 
 // busy names the limit of a sweep whose disturbed points leave nothing to
@@ -180,13 +206,15 @@ func diagnose(a *Analysis, trusted []Row, f Finding) Finding {
 	return f
 }
 
-// waitLimit: the base used less than WaitShare of its core, with no lock to
-// blame: the work waits, and more workers than cores overlap the waits.
+// waitLimit: the base used less than WaitShare of the time its threads
+// could run (RunShare: the run-queue delay is the machine's, not a wait),
+// with no lock to blame: the work waits, and more workers than cores
+// overlap the waits.
 func waitLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(b.CPUShare < WaitShare) || lockShare(b) >= LockShare {
+	if !(a.BaseRunShare < WaitShare) || lockShare(b) >= LockShare {
 		return false
 	}
-	f.Limit, f.Share, f.Worst = LimitWaiting, b.CPUShare, fastest(a.trusted()).X
+	f.Limit, f.Share, f.Worst = LimitWaiting, a.BaseRunShare, fastest(a.trusted()).X
 	return true
 }
 
@@ -252,16 +280,34 @@ func coresLimit(a *Analysis, b, at Row, f *Finding) bool {
 	return true
 }
 
-// gcShare is the collector's share of the CPU time.
-func gcShare(r Row) float64 { return r.Evidence.GC / r.CPU }
+// gcShare is the collector's share of the CPU time, at most all of it:
+// gc-sec/op is the runtime's estimate (/cpu/classes/gc), GOMAXPROCS x the
+// wall time of its stop-the-world phases and its workers' time, which a
+// busy machine inflates past the CPU the process got (gcInflated).
+func gcShare(r Row) float64 { return math.Min(r.Evidence.GC, r.CPU) / r.CPU }
+
+// gcInflated says the collector's estimate at r exceeded the CPU the
+// process used, in a run or at the median: the machine's, not the collector's, so no limit is named
+// from it.
+func gcInflated(r Row) bool { return r.Evidence.GCInflated > 0 || r.Evidence.GC > r.CPU }
+
+// gcEvidence is gcShare where the estimate can be read, NaN where it is
+// inflated (gcInflated).
+func gcEvidence(r Row) float64 {
+	if gcInflated(r) {
+		return math.NaN()
+	}
+	return gcShare(r)
+}
 
 // gcLimit: the collector took GCShare or more of the CPU at the point or at
-// the base.
+// the base, read only where its estimate is within the CPU (never where it
+// is inflated at the point).
 func gcLimit(a *Analysis, b, at Row, f *Finding) bool {
-	if !(math.Max(gcShare(at), gcShare(b)) >= GCShare) {
+	if gcInflated(at) || !(gcShare(at) >= GCShare || gcEvidence(b) >= GCShare) {
 		return false
 	}
-	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcShare(b)
+	f.Limit, f.Share, f.GC = LimitGC, gcShare(at), gcEvidence(b)
 	return true
 }
 
@@ -302,7 +348,7 @@ func largestLoss(a *Analysis, b, at Row, f *Finding) bool {
 	}
 	switch loss {
 	case fs.Surplus:
-		f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcShare(b)
+		f.Limit, f.Share, f.GC = LimitSurplus, b.CPUShare, gcEvidence(b)
 	case work:
 		f.Limit, f.Ratio = LimitWork, 1/fs.Work
 		f.Lo, f.Hi = 1/fs.WorkHi, 1/fs.WorkLo

@@ -31,6 +31,11 @@ func (a *Analysis) Verdict() string {
 	case ScalingSlowCore:
 		return fmt.Sprintf("cannot tell how it scales yet: %s, on a slower core, left out, leave fewer than 6 runs at some counts, too few for an interval; limit: %s", a.slowList(), a.Diagnosis())
 	case ScalingTooFew:
+		if sc.Least > 0 {
+			l := a.Row(sc.Least)
+			return fmt.Sprintf("cannot tell how far it scales: every point but %s=%d was disturbed, but a busy machine only slows a point down: it scales to at least %.2fx at %d %s (the lower end of %s); limit: %s",
+				a.Key, a.Rows[0].X, l.SpeedupLo, l.X, a.Key, ci(l), a.Diagnosis())
+		}
 		return fmt.Sprintf("cannot tell how it scales: every point but %s=%d was disturbed; limit: %s", a.Key, a.Rows[0].X, a.Diagnosis())
 	}
 	return a.scalingWords() + "; limit: " + a.Diagnosis()
@@ -214,8 +219,8 @@ func (a *Analysis) diagnosis() string {
 		return fmt.Sprintf("a busy machine: other processes took %s of the cores' time at %s=%d while its threads waited to run: run again on a quieter machine", pct(f.Share), a.Key, f.At)
 	case LimitWaiting:
 		top := a.Row(f.Worst)
-		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
-			a.Key, b.X, pct(f.Share), ci(top), top.X, a.Bound, plural.Of(a.Bound, "core", "cores"))
+		s := fmt.Sprintf("waiting (IO, sleep, channels): at %s=%d the work used the CPU %s of the time%s, so the waits overlap and more workers than cores help (%s at %d on %d %s)",
+			a.Key, b.X, pct(f.Share), a.couldRun(), ci(top), top.X, a.Bound, plural.Of(a.Bound, "core", "cores"))
 		if a.Declared {
 			worst := b
 			for _, r := range a.trusted() {
@@ -445,13 +450,23 @@ func fmtBytes(b float64) string {
 // fmtCores is a number of cores, "1.96 cores".
 func fmtCores(n float64) string { return fmt.Sprintf("%.2f", n) }
 
+// couldRun says which time the base's share is over where leaving out
+// the run-queue delay changed it (RunShare): the time its threads could
+// run; else the wall time, unsaid.
+func (a *Analysis) couldRun() string {
+	if pct(a.BaseRunShare) == pct(a.Rows[0].CPUShare) {
+		return ""
+	}
+	return " its threads could run (the run-queue delay left out)"
+}
+
 // BestRule is how the best allowed was set, in words.
 func (a *Analysis) BestRule() string {
 	switch {
 	case a.Declared:
 		return "declared by the sweep (best-sec/op)"
 	case a.Waits:
-		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.Rows[0].CPUShare))
+		return fmt.Sprintf("none: at %s=%d the work used the CPU %s of the time%s, so it waits, and the cores do not bound it", a.Key, a.Base, pct(a.BaseRunShare), a.couldRun())
 	}
 	procs := a.Bound
 	return fmt.Sprintf("min(w, %d %s) x faster than %s=%d", procs, plural.Of(procs, "core", "cores"), a.Key, a.Base)
@@ -562,6 +577,12 @@ func (a *Analysis) notes() []string {
 			out = append(out, fmt.Sprintf("%d runs, past the run's first look: intervals at %.1f%%, so that every look together errs at most %.0f%% of the time", n.N, 100*a.Level, 100*(1-Confidence)))
 		case NoteSlowCore:
 			out = append(out, a.slowWords())
+		case NoteGCInflated:
+			more := ""
+			if n.N > 1 {
+				more = fmt.Sprintf(" (and at %d more %s)", n.N-1, plural.Of(n.N-1, "point", "points"))
+			}
+			out = append(out, fmt.Sprintf("in runs at %s=%d%s the collector's CPU estimate (gc-sec/op) exceeded the CPU the process used: the runtime counts GOMAXPROCS x the wall time of its phases, which a busy machine inflates; the collector is not named from it there", a.Key, n.X, more))
 		case NoteAboveBest:
 			out = append(out, fmt.Sprintf("%s=%d at %s of the best allowed: above the bound, but within its interval (noise, not a speedup the cores allow)", a.Key, n.X, pct(n.OfBest)))
 		}
