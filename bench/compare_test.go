@@ -124,6 +124,29 @@ func TestParseThreshold(t *testing.T) {
 		_, err := bench.ParseThreshold(bad)
 		assert.Error(t, err, bad)
 	}
+	// A bare number of 1 or more is a percent meant, refused: as a
+	// fraction it would be a gate that never fails (5 = 500%).
+	for in, msg := range map[string]string{"5": "5: write 5% (a bare number is a fraction: 0.05)",
+		"1": "1: write 1% (a bare number is a fraction: 0.01)", "10": "10: write 10% (a bare number is a fraction: 0.1)",
+		"12.5": "12.5: write 12.5% (a bare number is a fraction: 0.125)"} {
+		_, err := bench.ParseThreshold(in)
+		var bare *bench.BareThresholdError
+		require.ErrorAs(t, err, &bare, in)
+		assert.Equal(t, msg, err.Error())
+	}
+	for in, msg := range map[string]string{"5": "5: write 5%", "allocs/op=5": "allocs/op=5: write allocs/op=5% (a bare number is a fraction: allocs/op=0.05)",
+		"\x1b[2J=3": `\x1b[2J=3: write`} {
+		_, err := bench.ParseThresholds([]string{"5%", in}, 0.05)
+		var bare *bench.BareThresholdError
+		require.ErrorAs(t, err, &bare, in)
+		assert.Contains(t, err.Error(), msg)
+	}
+	got, err := bench.ParseThreshold("0.99")
+	require.NoError(t, err)
+	assert.InDelta(t, 0.99, got, 1e-12)
+	got, err = bench.ParseThreshold("500%")
+	require.NoError(t, err, "a percent up to 1000% is still taken")
+	assert.InDelta(t, 5, got, 1e-12)
 }
 
 // FuzzCompare runs the regression gate's path (read both, compare, write,

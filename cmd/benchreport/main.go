@@ -57,6 +57,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -196,6 +197,9 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	threshold, err := bench.ParseThresholds(thresholdFlags, 0.05)
+	if bare := (*bench.BareThresholdError)(nil); errors.As(err, &bare) {
+		return cli.Usagef("-threshold %s", bare)
+	}
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}

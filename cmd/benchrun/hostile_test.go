@@ -37,6 +37,8 @@ func TestHostileKnobs(t *testing.T) {
 		{"ab", "THRESHOLD", "allocs/op=", `THRESHOLD "allocs/op="`},
 		{"ab", "THRESHOLD", "5%\n-x", `THRESHOLD "5%\n-x"`},
 		{"bench", "THRESHOLD", "lots", `THRESHOLD "lots"`},
+		{"ab", "THRESHOLD", "5", `THRESHOLD 5: write 5% (a bare number is a fraction: 0.05)`},
+		{"ab", "THRESHOLD", "allocs/op=2", `THRESHOLD allocs/op=2: write allocs/op=2% (a bare number is a fraction: allocs/op=0.02)`},
 		{"bench", "FLAGS_N", "1000000000", `FLAGS_N "1000000000": want a number of codes from 1 to 676`},
 		{"bench", "FLAGS_DELAY", "1000h", `FLAGS_DELAY "1000h"`},
 		{"bench", "BUDGET", "100000h", `BUDGET "100000h"`},

@@ -1,6 +1,7 @@
 package benchrun
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -91,7 +92,11 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	}
 	// bench-ab hands THRESHOLD to benchreport compare -threshold: read as
 	// it reads it, here, before anything is built.
-	if _, err := bench.ParseThresholds([]string{k.Threshold}, 0.05); err != nil {
+	_, err = bench.ParseThresholds([]string{k.Threshold}, 0.05)
+	if bare := (*bench.BareThresholdError)(nil); errors.As(err, &bare) {
+		return k, fmt.Errorf("THRESHOLD %s", bare)
+	}
+	if err != nil {
 		return k, fmt.Errorf("THRESHOLD %s: want a percentage like 5%%, a fraction like 0.05, or UNIT=PCT like allocs/op=0%%", quote(k.Threshold))
 	}
 	// In a fixed order: of two bad ones, the message names the same.
