@@ -40,6 +40,59 @@ type Thresholds struct {
 	Slack float64
 }
 
+// UnknownUnit is the first unit, in order, that t sets a threshold of and
+// no run of samples has ("alloc/op=0%", a typo of allocs/op, would
+// otherwise turn the gate of allocs/op off without a word), "" where every
+// unit of t is in some run; have are the units the runs have, in
+// first-seen order.
+func (t Thresholds) UnknownUnit(samples ...*Samples) (unit string, have []string) {
+	seen := map[string]bool{}
+	for _, s := range samples {
+		if s == nil {
+			continue
+		}
+		for _, name := range s.Names {
+			for _, u := range s.Benchmarks[name].Units {
+				if !seen[u] {
+					seen[u] = true
+					have = append(have, u)
+				}
+			}
+		}
+	}
+	var missing []string
+	for u := range t.Unit {
+		if !seen[u] {
+			missing = append(missing, u)
+		}
+	}
+	if len(missing) == 0 {
+		return "", have
+	}
+	slices.Sort(missing)
+	return missing[0], have
+}
+
+// UnitList is units as a message says them: each escaped (Printable) and
+// cut short, at most max of them, then how many more there are.
+func UnitList(units []string, max int) string {
+	var b strings.Builder
+	for i, u := range units {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(units)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Printable(CutName(u, 40)))
+	}
+	if len(units) == 0 {
+		return "none"
+	}
+	return b.String()
+}
+
 // Uniform is the same threshold for every unit.
 func Uniform(x float64) Thresholds { return Thresholds{All: x} }
 
@@ -414,9 +467,9 @@ func ParseThreshold(s string) (float64, error) {
 	return f * scale, nil
 }
 
-// cutName is s cut to at most n bytes at a character's start, "..."
+// CutName is s cut to at most n bytes at a character's start, "..."
 // after it where it was cut.
-func cutName(s string, n int) string {
+func CutName(s string, n int) string {
 	if len(s) <= n {
 		return s
 	}
@@ -439,7 +492,7 @@ type BareThresholdError struct {
 func (e *BareThresholdError) Error() string {
 	u := ""
 	if e.Unit != "" {
-		u = Printable(cutName(e.Unit, 80)) + "="
+		u = Printable(CutName(e.Unit, 80)) + "="
 	}
 	return fmt.Sprintf("%s%s: write %s%s%% (a bare number is a fraction: %s%s)",
 		u, e.Value, u, e.Value, u, strconv.FormatFloat(e.Num/100, 'g', -1, 64))

@@ -222,3 +222,34 @@ func TestCompareDisturbed(t *testing.T) {
 		})
 	}
 }
+
+// TestUnknownUnit: a unit threshold naming no unit of either side is
+// found (the first, in order), ns/op is sec/op, and the list of the units
+// present is short and escaped however many there are.
+func TestUnknownUnit(t *testing.T) {
+	old, err := bench.Read(bench.Input{Name: "old", Data: []byte("BenchmarkA 1 100 ns/op 3 allocs/op\n")})
+	require.NoError(t, err)
+	nw, err := bench.Read(bench.Input{Name: "new", Data: []byte("BenchmarkA 1 100 ns/op 8 B/op\n")})
+	require.NoError(t, err)
+	th, err := bench.ParseThresholds([]string{"ns/op=1%", "allocs/op=0%", "B/op=0%"}, 0.05)
+	require.NoError(t, err)
+	unit, have := th.UnknownUnit(old, nw)
+	assert.Empty(t, unit, "every unit is on one side")
+	assert.Equal(t, []string{"sec/op", "allocs/op", "B/op"}, have)
+	th, err = bench.ParseThresholds([]string{"zz/op=1%", "alloc/op=0%"}, 0.05)
+	require.NoError(t, err)
+	unit, _ = th.UnknownUnit(old, nw)
+	assert.Equal(t, "alloc/op", unit)
+
+	var many []string
+	for i := range 30 {
+		many = append(many, fmt.Sprintf("u%d\x1b/op", i))
+	}
+	many = append(many, strings.Repeat("é", 100))
+	l := bench.UnitList(many, 12)
+	assert.Contains(t, l, `u0\x1b/op, u1\x1b/op`)
+	assert.True(t, strings.HasSuffix(l, " and 19 more"), l)
+	assert.NotContains(t, l, "\x1b")
+	assert.Equal(t, "none", bench.UnitList(nil, 12))
+	assert.Contains(t, bench.UnitList(many[30:], 12), "...")
+}
