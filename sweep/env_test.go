@@ -87,6 +87,34 @@ func TestSitesEnvBound(t *testing.T) {
 	}
 }
 
+// TestSitesFitTimeout: a pass EnvSites sets is cut so that it and the
+// points after it fit in half of what is left of -test.timeout, each at
+// least one op; a pass that fits is left as it is.
+func TestSitesFitTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		d         time.Duration
+		n         int
+		op, left  time.Duration
+		points    int
+		wantD     time.Duration
+		wantN     int
+		wantShort bool
+	}{
+		{time.Minute, 0, time.Millisecond, 10 * time.Second, 4, 1250 * time.Millisecond, 0, true},
+		{time.Minute, 0, 5 * time.Second, 10 * time.Second, 4, 5 * time.Second, 0, true}, // one op at least
+		{100 * time.Millisecond, 0, time.Millisecond, 10 * time.Second, 4, 100 * time.Millisecond, 0, false},
+		{0, 10000, time.Millisecond, 10 * time.Second, 4, 0, 1250, true},
+		{0, 10000, time.Hour, 10 * time.Second, 1, 0, 1, true},
+		{0, 5, time.Millisecond, 10 * time.Second, 4, 0, 5, false},
+		{0, 10000, time.Millisecond, 0, 4, 0, 1, true}, // the timeout is past: one op
+	} {
+		d, n, cut := sweep.FitTimeout(tt.d, tt.n, tt.op, tt.left, tt.points)
+		assert.Equal(t, tt.wantD, d, "%+v", tt)
+		assert.Equal(t, tt.wantN, n, "%+v", tt)
+		assert.Equal(t, tt.wantShort, cut, "%+v", tt)
+	}
+}
+
 // TestProfileNames: names that wrote one file ("k=1", "k_1", "k:1") are
 // three; every name is one file name, short enough for any file system.
 func TestProfileNames(t *testing.T) {

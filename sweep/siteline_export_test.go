@@ -17,6 +17,11 @@ var (
 		w, _, _, _ := parseSites(v)
 		return w.d, w.n
 	}
+	// FitTimeout is fitTimeout, on a window of d or n ops.
+	FitTimeout = func(d time.Duration, n int, op, left time.Duration, points int) (time.Duration, int, bool) {
+		w, cut := fitTimeout(window{d: d, n: n}, op, left, points)
+		return w.d, w.n, cut
+	}
 	ProfileName = profileName
 	PkgFolder   = pkgFolder
 )
