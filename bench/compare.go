@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"text/tabwriter"
+	"unicode/utf8"
 
 	"golang.org/x/perf/benchfmt"
 	"golang.org/x/perf/benchmath"
@@ -37,6 +38,59 @@ type Thresholds struct {
 	// Slack is added to the threshold of every timed unit (see Timed):
 	// the uncertainty of a correction for the machine (CompareAgainst).
 	Slack float64
+}
+
+// UnknownUnit is the first unit, in order, that t sets a threshold of and
+// no run of samples has ("alloc/op=0%", a typo of allocs/op, would
+// otherwise turn the gate of allocs/op off without a word), "" where every
+// unit of t is in some run; have are the units the runs have, in
+// first-seen order.
+func (t Thresholds) UnknownUnit(samples ...*Samples) (unit string, have []string) {
+	seen := map[string]bool{}
+	for _, s := range samples {
+		if s == nil {
+			continue
+		}
+		for _, name := range s.Names {
+			for _, u := range s.Benchmarks[name].Units {
+				if !seen[u] {
+					seen[u] = true
+					have = append(have, u)
+				}
+			}
+		}
+	}
+	var missing []string
+	for u := range t.Unit {
+		if !seen[u] {
+			missing = append(missing, u)
+		}
+	}
+	if len(missing) == 0 {
+		return "", have
+	}
+	slices.Sort(missing)
+	return missing[0], have
+}
+
+// UnitList is units as a message says them: each escaped (Printable) and
+// cut short, at most max of them, then how many more there are.
+func UnitList(units []string, max int) string {
+	var b strings.Builder
+	for i, u := range units {
+		if i == max {
+			fmt.Fprintf(&b, " and %d more", len(units)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Printable(CutName(u, 40)))
+	}
+	if len(units) == 0 {
+		return "none"
+	}
+	return b.String()
 }
 
 // Uniform is the same threshold for every unit.
@@ -393,19 +447,55 @@ func writeComparison(w io.Writer, changes []Change, alpha float64, labels map[st
 	return tw.Flush()
 }
 
-// ParseThreshold parses "5%" or "0.05": a number from 0 to 10 (1000%),
-// with or without a percent sign, and nothing else ("5x", "10 percent" and
-// "5%%" are errors, not 5).
+// ParseThreshold parses "5%" or "0.05": a percentage from 0 to 1000%, or
+// a fraction from 0 to below 1, and nothing else ("5x", "10 percent" and
+// "5%%" are errors, not 5). A bare number of 1 or more ("5") is almost
+// surely meant as a percent, and taken as a fraction it would be a gate
+// that never fails (500%): it is a *BareThresholdError.
 func ParseThreshold(s string) (float64, error) {
 	v, scale := s, 1.0
 	if rest, ok := strings.CutSuffix(v, "%"); ok {
 		v, scale = rest, 0.01
 	}
 	f, err := strconv.ParseFloat(v, 64)
+	if err == nil && scale == 1 && f >= 1 && f <= 1000 {
+		return 0, &BareThresholdError{Value: s, Num: f}
+	}
 	if err != nil || !(f >= 0) || math.IsInf(f, 0) || f*scale > 10 {
 		return 0, fmt.Errorf("threshold %q: want a percentage like 5%% or a fraction like 0.05", s)
 	}
 	return f * scale, nil
+}
+
+// CutName is s cut to at most n bytes at a character's start, "..."
+// after it where it was cut.
+func CutName(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "..."
+}
+
+// BareThresholdError is a threshold written as a bare number of 1 or more
+// ("5"): a fraction, it would mean 500%. Its message reads
+// "5: write 5% (a bare number is a fraction: 0.05)", to follow the flag or
+// knob it came from ("-threshold 5: ...").
+type BareThresholdError struct {
+	Unit  string  // "allocs/op" of "allocs/op=5", "" for every unit
+	Value string  // the number as written
+	Num   float64 // its value
+}
+
+func (e *BareThresholdError) Error() string {
+	u := ""
+	if e.Unit != "" {
+		u = Printable(CutName(e.Unit, 80)) + "="
+	}
+	return fmt.Sprintf("%s%s: write %s%s%% (a bare number is a fraction: %s%s)",
+		u, e.Value, u, e.Value, u, strconv.FormatFloat(e.Num/100, 'g', -1, 64))
 }
 
 // ParseThresholds parses the values of -threshold flags: "5%" sets the
@@ -429,6 +519,10 @@ func ParseThresholds(values []string, def float64) (Thresholds, error) {
 			return th, fmt.Errorf("threshold %q: want UNIT=PCT, like allocs/op=0%%", v)
 		}
 		f, err := ParseThreshold(x)
+		if bare, ok := err.(*BareThresholdError); ok {
+			bare.Unit = unit
+			return th, bare
+		}
 		if err != nil {
 			return th, fmt.Errorf("threshold %q: %w", v, err)
 		}

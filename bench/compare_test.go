@@ -124,6 +124,29 @@ func TestParseThreshold(t *testing.T) {
 		_, err := bench.ParseThreshold(bad)
 		assert.Error(t, err, bad)
 	}
+	// A bare number of 1 or more is a percent meant, refused: as a
+	// fraction it would be a gate that never fails (5 = 500%).
+	for in, msg := range map[string]string{"5": "5: write 5% (a bare number is a fraction: 0.05)",
+		"1": "1: write 1% (a bare number is a fraction: 0.01)", "10": "10: write 10% (a bare number is a fraction: 0.1)",
+		"12.5": "12.5: write 12.5% (a bare number is a fraction: 0.125)"} {
+		_, err := bench.ParseThreshold(in)
+		var bare *bench.BareThresholdError
+		require.ErrorAs(t, err, &bare, in)
+		assert.Equal(t, msg, err.Error())
+	}
+	for in, msg := range map[string]string{"5": "5: write 5%", "allocs/op=5": "allocs/op=5: write allocs/op=5% (a bare number is a fraction: allocs/op=0.05)",
+		"\x1b[2J=3": `\x1b[2J=3: write`} {
+		_, err := bench.ParseThresholds([]string{"5%", in}, 0.05)
+		var bare *bench.BareThresholdError
+		require.ErrorAs(t, err, &bare, in)
+		assert.Contains(t, err.Error(), msg)
+	}
+	got, err := bench.ParseThreshold("0.99")
+	require.NoError(t, err)
+	assert.InDelta(t, 0.99, got, 1e-12)
+	got, err = bench.ParseThreshold("500%")
+	require.NoError(t, err, "a percent up to 1000% is still taken")
+	assert.InDelta(t, 5, got, 1e-12)
 }
 
 // FuzzCompare runs the regression gate's path (read both, compare, write,
@@ -198,4 +221,35 @@ func TestCompareDisturbed(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestUnknownUnit: a unit threshold naming no unit of either side is
+// found (the first, in order), ns/op is sec/op, and the list of the units
+// present is short and escaped however many there are.
+func TestUnknownUnit(t *testing.T) {
+	old, err := bench.Read(bench.Input{Name: "old", Data: []byte("BenchmarkA 1 100 ns/op 3 allocs/op\n")})
+	require.NoError(t, err)
+	nw, err := bench.Read(bench.Input{Name: "new", Data: []byte("BenchmarkA 1 100 ns/op 8 B/op\n")})
+	require.NoError(t, err)
+	th, err := bench.ParseThresholds([]string{"ns/op=1%", "allocs/op=0%", "B/op=0%"}, 0.05)
+	require.NoError(t, err)
+	unit, have := th.UnknownUnit(old, nw)
+	assert.Empty(t, unit, "every unit is on one side")
+	assert.Equal(t, []string{"sec/op", "allocs/op", "B/op"}, have)
+	th, err = bench.ParseThresholds([]string{"zz/op=1%", "alloc/op=0%"}, 0.05)
+	require.NoError(t, err)
+	unit, _ = th.UnknownUnit(old, nw)
+	assert.Equal(t, "alloc/op", unit)
+
+	var many []string
+	for i := range 30 {
+		many = append(many, fmt.Sprintf("u%d\x1b/op", i))
+	}
+	many = append(many, strings.Repeat("é", 100))
+	l := bench.UnitList(many, 12)
+	assert.Contains(t, l, `u0\x1b/op, u1\x1b/op`)
+	assert.True(t, strings.HasSuffix(l, " and 19 more"), l)
+	assert.NotContains(t, l, "\x1b")
+	assert.Equal(t, "none", bench.UnitList(nil, 12))
+	assert.Contains(t, bench.UnitList(many[30:], 12), "...")
 }

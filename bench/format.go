@@ -137,7 +137,7 @@ func Banner(line string) Section {
 		case Markdown:
 			_, err = fmt.Fprintf(w, "\n> **%s**\n", MarkdownText(line))
 		case HTML:
-			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", html.EscapeString(line))
+			_, err = fmt.Fprintf(w, "<p class=\"note warn\"><strong>%s</strong></p>\n", HTMLText(line))
 		case Text:
 			_, err = fmt.Fprintf(w, "%s\n\n", Printable(line))
 		}
@@ -332,7 +332,8 @@ func decomposition(a *Analysis) []string {
 // "\u202e", "\xff"). A name or a commit line (the input's, or a
 // profile's) then prints as one line of its own report line, and moves no
 // cursor: the text, markdown and terminal outputs write every such string
-// through it; the HTML and the JSON escape them their own way.
+// through it, and the HTML through HTMLText; the JSON escapes them its own
+// way.
 func Printable(s string) string {
 	ok := true
 	for i := 0; i < len(s); i++ {
@@ -371,6 +372,14 @@ func validAt(s string, i int) bool {
 // no link).
 func MarkdownText(s string) string {
 	return mdEscaper.Replace(Printable(s))
+}
+
+// HTMLText is s as HTML text: Printable (a terminal's escape in a name is
+// written "\x1b", as the text report writes it, never raw, where a page
+// saved or piped to a terminal would run it), then HTML-escaped. The HTML
+// report and its SVG write every text from the input through it.
+func HTMLText(s string) string {
+	return html.EscapeString(Printable(s))
 }
 
 // mdEscaper escapes what markdown would read as markup: HTML's special

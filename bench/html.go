@@ -2,7 +2,6 @@ package bench
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"strings"
 )
@@ -28,9 +27,10 @@ details{margin-top:6px;font-size:12.5px}`
 // writeHTML writes the report as one self-contained page: the sections
 // (the chapter's table), then a card per sweep with its plot, its verdict,
 // its speedup decomposed and its table. Every text that came from the
-// input (names, verdicts that quote them) is escaped.
+// input (names, verdicts that quote them) is written through HTMLText:
+// Printable, then escaped.
 func writeHTML(w io.Writer, as []*Analysis, leftOut []string, sections []Section) error {
-	e := html.EscapeString
+	e := HTMLText
 	fmt.Fprintf(w, "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n<title>Scaling report</title>\n<style>\n%s\n</style>\n</head>\n<body>\n", pageStyle)
 	fmt.Fprintf(w, "<h1>Scaling report</h1>\n<p class=\"lead\">Each workload measured at several worker counts: time per op as medians with 95%% intervals, speedup against %s=1 (the band is its interval; dashed: the ideal, speedup = workers; dotted: the best the workload allows), and the one limit the evidence names. Under each plot, every point's speedup decomposed into factors that multiply to it.</p>\n", sweepKeys[0])
 	for _, sec := range sections {

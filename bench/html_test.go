@@ -158,3 +158,32 @@ func TestHTMLInBrowser(t *testing.T) {
 }
 
 func near(a, b uint32) bool { return a+12 >= b && b+12 >= a }
+
+// TestHTMLEscapesTerminal: a terminal's escape in a name from the input (a
+// benchmark's, a site's function, a left-out line, a banner) is written
+// "\x1b" in the HTML page and its plots, as the text report writes it,
+// never raw: the hostile review's page held "\x1b]0;pwned\a" raw.
+func TestHTMLEscapesTerminal(t *testing.T) {
+	in := "cores: 2\npkg: example.com/m/work\n" +
+		"BenchmarkSp\x1b[31min/workers=1-2 10 100000000 ns/op 0.1 cpu-sec/op 0 runq-sec/op 0 others-sec/op 0.01 lockwait-sec/op\n" +
+		"BenchmarkSp\x1b[31min/workers=2-2 10 100000000 ns/op 0.2 cpu-sec/op 0 runq-sec/op 0 others-sec/op 0.09 lockwait-sec/op\n" +
+		`    sweep-sites: BenchmarkSp` + "\x1b" + `[31min/workers=2-2 {"ops":1,"mutex":[{"func":"\u001b[2J\u001b]0;pwned\u0007evil<b>","file":"a.go","line":3,"value":0.05}]}` + "\n"
+	d, err := bench.Read(bench.Input{Name: "esc.txt", Data: []byte(in)})
+	require.NoError(t, err)
+	as := bench.Analyze(d)
+	require.Len(t, as, 1)
+	var out bytes.Buffer
+	require.NoError(t, bench.Write(&out, bench.HTML, as, []string{"x.txt:1: BenchmarkX\x1b[2J: NaN sec/op"},
+		bench.Banner("interrupted \x1b]0;title\a"), chapter.Section))
+	p := out.String()
+	for _, raw := range []string{"\x1b", "\a"} {
+		assert.NotContains(t, p, raw)
+	}
+	assert.Contains(t, p, `\x1b[2J\x1b]0;pwned\aevil&lt;b&gt;`, "the site, escaped for a terminal, then for HTML")
+	assert.Contains(t, p, `Sp\x1b[31min`, "the benchmark's name")
+	assert.Contains(t, p, `BenchmarkX\x1b[2J`, "the left-out line")
+	assert.Contains(t, p, `interrupted \x1b]0;title\a`, "the banner")
+	var svg bytes.Buffer
+	require.NoError(t, bench.WriteSVG(&svg, as))
+	assert.NotContains(t, svg.String(), "\x1b")
+}

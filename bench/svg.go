@@ -63,9 +63,9 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 	py := func(v float64) float64 { return top + ph*(1-(math.Log2(v)-ly0)/(ly1-ly0)) }
 
 	fmt.Fprintf(b, `<svg x="%d" y="%d" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-label="speedup of %s">`+"\n",
-		x, y, plotW, plotH, plotW, plotH, html.EscapeString(Printable(a.Title())))
+		x, y, plotW, plotH, plotW, plotH, HTMLText(a.Title()))
 	if title {
-		fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`+"\n", left-36, html.EscapeString(shorten(Printable(a.Title()), 56)))
+		fmt.Fprintf(b, `<text x="%d" y="16" font-size="13" font-weight="bold">%s</text>`+"\n", left-36, HTMLText(shorten(Printable(a.Title()), 56)))
 	}
 	for i := lx0; i <= lx1; i++ {
 		v := px(math.Exp2(i))
@@ -77,7 +77,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 		fmt.Fprintf(b, `<line x1="%d" y1="%.1f" x2="%.1f" y2="%.1f" stroke="#e4e4e4"/><text x="%d" y="%.1f" text-anchor="end" font-size="11">%g×</text>`+"\n",
 			left, v, left+pw, v, left-4, v+4, math.Exp2(i))
 	}
-	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11">%s</text>`+"\n", left+pw/2, top+ph+27, html.EscapeString(a.Key))
+	fmt.Fprintf(b, `<text x="%.1f" y="%.1f" text-anchor="middle" font-size="11">%s</text>`+"\n", left+pw/2, top+ph+27, HTMLText(a.Key))
 
 	// The band: drawn only where every point has an interval.
 	band := true
@@ -119,7 +119,7 @@ func sweepPlot(b *strings.Builder, a *Analysis, x, y int, title bool) {
 			fill = "white"
 		}
 		fmt.Fprintf(b, `<circle cx="%.1f" cy="%.1f" r="3.5" fill="%s" stroke="%s"><title>%s=%d: %s</title></circle>`+"\n",
-			px(float64(r.X)), py(r.Speedup), fill, oiBlue, html.EscapeString(a.Key), r.X, html.EscapeString(speedupCI(r)))
+			px(float64(r.X)), py(r.Speedup), fill, oiBlue, HTMLText(a.Key), r.X, HTMLText(speedupCI(r)))
 	}
 	// The legend, one line under the axis.
 	ly := plotH - 9
@@ -213,7 +213,7 @@ func decompositionSVG(a *Analysis) string {
 	}
 	for i, steps := range rows {
 		y := top + rowH*i
-		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="11">%s=%d</text>`+"\n", left-6, y+14, html.EscapeString(a.Key), xs[i].X)
+		fmt.Fprintf(&b, `<text x="%d" y="%d" text-anchor="end" font-size="11">%s=%d</text>`+"\n", left-6, y+14, HTMLText(a.Key), xs[i].X)
 		for _, s := range steps {
 			if math.Abs(s.to-s.from) < 1e-9 {
 				continue

@@ -38,13 +38,24 @@ func say(line string) {
 // words.
 const defaultPass = "the default pass runs, as with SWEEP_SITES unset"
 
+// maxPassD and maxPassN bound a pass EnvSites sets: a pass runs at every
+// point of a sweep, and nothing stops one once it runs (not even
+// -test.timeout, whose panic waits for the benchmark), so a value past
+// them ("1000000h", "99999999999999x", a typo of "100ms") is said and
+// clamped to them rather than taken.
+const (
+	maxPassD = time.Minute
+	maxPassN = 10000
+)
+
 // parseSites reads a value of EnvSites: set is false where the default
 // applies (unset, or a value that cannot be used); msg, where not empty,
 // is the line to say. "off", "0" and "false" turn the pass off, in any
 // case; a duration ("150ms") or a count of ops ("5x") sets its length; a
 // length of nothing ("0s", "0x") turns it off, saying so; anything else
 // ("garbage", "-1s", "1.5x", "runs:0") is said, and the default pass runs;
-// "runs:K" is the default pass, planned for K runs of the sweep.
+// "runs:K" is the default pass, planned for K runs of the sweep; a length
+// past maxPassD or maxPassN is said and clamped to it.
 func parseSites(v string) (w window, on, set bool, msg string) {
 	t := strings.TrimSpace(v)
 	q := fmt.Sprintf("%s=%q", EnvSites, shortName(v))
@@ -60,6 +71,12 @@ func parseSites(v string) (w window, on, set bool, msg string) {
 		return window{}, false, true, q + ": taken as off: the pass is off"
 	}
 	if w, ok := parseWindow(t); ok {
+		switch {
+		case w.d > maxPassD:
+			return window{d: maxPassD}, true, true, fmt.Sprintf("%s: longer than %v, the most a pass may run: %v a pass", q, maxPassD, maxPassD)
+		case w.n > maxPassN:
+			return window{n: maxPassN}, true, true, fmt.Sprintf("%s: more than %dx, the most ops a pass may run: %dx a pass", q, maxPassN, maxPassN)
+		}
 		return w, true, true, ""
 	}
 	if k, found := strings.CutPrefix(t, "runs:"); found {

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -38,6 +39,12 @@ func TestSitesEnvValues(t *testing.T) {
 		{"  ", false, false, `SWEEP_SITES="  ": empty: the default pass runs`},
 		{"\x1b[2J", false, false, `SWEEP_SITES="\x1b[2J": not off`},
 		{"99999999999999999999h", false, false, `not off`},
+		{"1000000h", true, true, `SWEEP_SITES="1000000h": longer than 1m0s, the most a pass may run: 1m0s a pass`},
+		{"99999999999999x", true, true, `SWEEP_SITES="99999999999999x": more than 10000x, the most ops a pass may run: 10000x a pass`},
+		{"61s", true, true, `longer than 1m0s`},
+		{"10001x", true, true, `more than 10000x`},
+		{"1m", true, true, ""},
+		{"10000x", true, true, ""},
 		{"runs:6", false, false, ""},
 		{"runs:0", false, false, `SWEEP_SITES="runs:0": runs:K wants a number of runs from 1: the default pass runs`},
 		{"runs:x", false, false, `SWEEP_SITES="runs:x": runs:K wants`},
@@ -52,6 +59,59 @@ func TestSitesEnvValues(t *testing.T) {
 			assert.Contains(t, msg, tt.msg, "%q", tt.v)
 			assert.NotContains(t, msg, "\n")
 		}
+	}
+}
+
+// TestSitesEnvBound: a pass EnvSites sets longer than a minute or 10000
+// ops is clamped to that bound, not taken (the hostile review's
+// SWEEP_SITES=1000000h ran past -test.timeout), and not dropped either:
+// the pass the user asked for still runs, as long as it may.
+func TestSitesEnvBound(t *testing.T) {
+	for _, tt := range []struct {
+		v string
+		d time.Duration
+		n int
+	}{
+		{"1000000h", time.Minute, 0},
+		{"2m", time.Minute, 0},
+		{"1m", time.Minute, 0},
+		{"150ms", 150 * time.Millisecond, 0},
+		{"99999999999999x", 0, 10000},
+		{"10001x", 0, 10000},
+		{"10000x", 0, 10000},
+		{"5x", 0, 5},
+	} {
+		d, n := sweep.ParseSitesWindow(tt.v)
+		assert.Equal(t, tt.d, d, tt.v)
+		assert.Equal(t, tt.n, n, tt.v)
+	}
+}
+
+// TestSitesFitTimeout: a pass EnvSites sets is cut so that it and the
+// points after it fit in half of what is left of -test.timeout, each at
+// least one op; a pass that fits is left as it is.
+func TestSitesFitTimeout(t *testing.T) {
+	for _, tt := range []struct {
+		d         time.Duration
+		n         int
+		op, left  time.Duration
+		points    int
+		wantD     time.Duration
+		wantN     int
+		wantShort bool
+	}{
+		{time.Minute, 0, time.Millisecond, 10 * time.Second, 4, 1250 * time.Millisecond, 0, true},
+		{time.Minute, 0, 5 * time.Second, 10 * time.Second, 4, 5 * time.Second, 0, true}, // one op at least
+		{100 * time.Millisecond, 0, time.Millisecond, 10 * time.Second, 4, 100 * time.Millisecond, 0, false},
+		{0, 10000, time.Millisecond, 10 * time.Second, 4, 0, 1250, true},
+		{0, 10000, time.Hour, 10 * time.Second, 1, 0, 1, true},
+		{0, 5, time.Millisecond, 10 * time.Second, 4, 0, 5, false},
+		{0, 10000, time.Millisecond, 0, 4, 0, 1, true}, // the timeout is past: one op
+	} {
+		d, n, cut := sweep.FitTimeout(tt.d, tt.n, tt.op, tt.left, tt.points)
+		assert.Equal(t, tt.wantD, d, "%+v", tt)
+		assert.Equal(t, tt.wantN, n, "%+v", tt)
+		assert.Equal(t, tt.wantShort, cut, "%+v", tt)
 	}
 }
 

@@ -30,8 +30,10 @@ import (
 const (
 	// EnvSites turns the pass off ("off" or "0", in any case), or sets
 	// its length at every point: a duration ("150ms") or a count of ops
-	// ("5x"); a value it cannot be is said on stderr, and the default
-	// passes run. Unset, the passes take at most 5% of the sweep's wall
+	// ("5x"), at most a minute or 10000x (more is said on stderr and
+	// clamped to that), and cut (said once) so that the passes left fit
+	// in half of what is left of -test.timeout; a value it cannot be is
+	// said on stderr, and the default passes run. Unset, the passes take at most 5% of the sweep's wall
 	// time, at the points the verdict reads (see planPasses), each one op
 	// at least; "runs:K" says the sweep runs in K processes, of which this
 	// one takes the passes (make bench's rounds): the budget is of all K.

@@ -152,6 +152,44 @@ func Over(b *testing.B, key string, counts []int, fn func(b *testing.B, n int)) 
 	passes(b, key, counts, opTime, time.Since(start), fn)
 }
 
+// procStart is about when the test binary started: where -test.timeout
+// counts from (testing starts its alarm in M.Run, a moment later).
+var procStart = time.Now()
+
+// timeoutLeft is what is left of the test binary's -test.timeout, ok
+// false where none is set (0, or not a test binary).
+func timeoutLeft() (time.Duration, bool) {
+	f := flag.Lookup("test.timeout")
+	if f == nil {
+		return 0, false
+	}
+	g, ok := f.Value.(flag.Getter)
+	if !ok {
+		return 0, false
+	}
+	d, ok := g.Get().(time.Duration)
+	if !ok || d <= 0 {
+		return 0, false
+	}
+	return max(d-time.Since(procStart), 0), true
+}
+
+// fitTimeout is the window w at a point whose op takes op, cut so that it
+// and the points after it (points, this one among them) fit in half of
+// left, what is left of -test.timeout, each at least one op: a pass
+// EnvSites sets is never stopped once it runs, and a timeout's panic
+// waits for it. cut says whether w was shortened.
+func fitTimeout(w window, op, left time.Duration, points int) (window, bool) {
+	share := left / 2 / time.Duration(max(points, 1))
+	switch {
+	case w.d > 0 && w.d > share:
+		return window{d: max(share, min(op, w.d), time.Nanosecond)}, true
+	case w.n > 0 && op > 0 && time.Duration(w.n)*op > share:
+		return window{n: max(int(share/op), 1)}, true
+	}
+	return w, false
+}
+
 // passes runs the sites passes of a sweep: at every point for the window
 // EnvSites sets, or as planPasses plans them.
 func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration, timed time.Duration, fn func(b *testing.B, n int)) {
@@ -171,8 +209,15 @@ func passes(b *testing.B, key string, counts []int, opTime map[int]time.Duration
 		return sites
 	}
 	if set {
-		for _, n := range counts {
-			run(n, w)
+		for i, n := range counts {
+			wn := w
+			if left, ok := timeoutLeft(); ok {
+				var cut bool
+				if wn, cut = fitTimeout(w, opTime[n], left, len(counts)-i); cut {
+					say(fmt.Sprintf("%s=%q: passes shortened to fit in half of what is left of -test.timeout", EnvSites, shortName(os.Getenv(EnvSites))))
+				}
+			}
+			run(n, wn)
 		}
 		return
 	}

@@ -57,10 +57,12 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 
 	"github.com/futuresbench/futures/bench"
 	"github.com/futuresbench/futures/internal/atomicfile"
@@ -196,6 +198,9 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 		return err
 	}
 	threshold, err := bench.ParseThresholds(thresholdFlags, 0.05)
+	if bare := (*bench.BareThresholdError)(nil); errors.As(err, &bare) {
+		return cli.Usagef("-threshold %s", bare)
+	}
 	if err != nil {
 		return cli.Usagef("%v", err)
 	}
@@ -217,6 +222,11 @@ func compare(ctx context.Context, args []string, stdin io.Reader, stdout, stderr
 			return err
 		}
 		inputs[i] = in
+	}
+	if unit, have := threshold.UnknownUnit(samples[0], samples[1]); unit != "" {
+		return cli.Usagef("-threshold: the unit %s is in no run of %s or %s, whose units are %s",
+			strconv.Quote(bench.CutName(unit, 80)), bench.Printable(bench.CutName(fs.Arg(0), 80)), bench.Printable(bench.CutName(fs.Arg(1), 80)),
+			bench.UnitList(have, 12))
 	}
 	g, err := bench.Gate(samples[0], samples[1], bench.GateOptions{Thresholds: threshold, Alpha: *alpha})
 	if err != nil {

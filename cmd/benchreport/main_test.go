@@ -91,6 +91,21 @@ func TestCompare(t *testing.T) {
 		{"missing file", []string{"compare", real + "cpu.txt", "nope.txt"}, 2, "nope.txt"},
 		{"unreadable (a folder without raw.txt)", []string{"compare", real + "cpu.txt", "testdata"}, 2, "raw.txt"},
 		{"threshold 5x", []string{"compare", "-threshold", "5x", "a", "b"}, 2, "threshold"},
+		// A bare number of 1 or more is a percent meant: taken as a
+		// fraction (500%) it passed a 20% regression.
+		{"threshold 5 (bare)", []string{"compare", "-threshold", "5", real + "cpu.txt", "testdata/slower.txt"}, 2, "-threshold 5: write 5% (a bare number is a fraction: 0.05)"},
+		{"threshold 1 (bare)", []string{"compare", "-threshold", "1", real + "cpu.txt", "testdata/slower.txt"}, 2, "-threshold 1: write 1% (a bare number is a fraction: 0.01)"},
+		{"threshold 30 for a unit (bare)", []string{"compare", "-threshold", "5%", "-threshold", "sec/op=30", real + "cpu.txt", "testdata/slower.txt"}, 2, "-threshold sec/op=30: write sec/op=30% (a bare number is a fraction: sec/op=0.3)"},
+		// A unit threshold for a unit no run has (a typo of allocs/op)
+		// would turn its gate off without a word.
+		{"threshold for a unit in no run", []string{"compare", "-threshold", "alloc/op=0%", real + "cpu.txt", "testdata/slower.txt"}, 2,
+			`-threshold: the unit "alloc/op" is in no run of ../../testdata/bench/cpu.txt or testdata/slower.txt, whose units are sec/op, B/s, jobs/s, slices/s`},
+		{"threshold for an escape unit", []string{"compare", "-threshold", "\x1b[2J" + strings.Repeat("u", 200) + "=1%", real + "cpu.txt", "testdata/slower.txt"}, 2,
+			`-threshold: the unit "\x1b[2Juuu`},
+		{"threshold for ns/op (sec/op)", []string{"compare", "-threshold", "ns/op=30%", real + "cpu.txt", "testdata/slower.txt"}, 0, ""},
+		{"threshold for a unit of one side", []string{"compare", "-threshold", "slices/s=30%", real + "cpu.txt", "testdata/slower.txt"}, 1, "+20.0%"},
+		{"threshold 0.5 (a fraction)", []string{"compare", "-threshold", "0.5", real + "cpu.txt", "testdata/slower.txt"}, 0, ""},
+		{"threshold 0.1 (a fraction)", []string{"compare", "-threshold", "0.1", real + "cpu.txt", "testdata/slower.txt"}, 1, "+20.0%"},
 		{"threshold 10 percent", []string{"compare", "-threshold", "10 percent", "a", "b"}, 2, "threshold"},
 		{"NaN in NEW", []string{"compare", real + "cpu.txt", hostile + "nan.txt"}, 1, "hostile/nan.txt:11: BenchmarkJobs/workers=2-2: NaN sec/op"},
 		{"Inf and 0 in NEW", []string{"compare", real + "cpu.txt", hostile + "inf_zero.txt"}, 1, "inf_zero.txt:23: BenchmarkJobs/workers=4-2: 0 ns/op"},
@@ -102,6 +117,11 @@ func TestCompare(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			_, stderr, code := runCmd(t, "", tt.args...)
 			assert.Equal(t, tt.code, code, stderr)
+			if code == 2 {
+				assert.Equal(t, 1, strings.Count(stderr, "\n"), "one line: %q", stderr)
+				assert.NotContains(t, stderr, "\x1b")
+				assert.Less(t, len(stderr), 400, "a short line")
+			}
 			if tt.stderr != "" {
 				assert.Contains(t, stderr, tt.stderr)
 			} else {

@@ -116,14 +116,14 @@ func AB(ctx context.Context, env Env) error {
 		return err
 	}
 
-	out, err := runFolder(env, "ab-")
+	out, drop, err := runFolder(env, "ab-")
 	if err != nil {
 		return err
 	}
 	keep := false
 	defer func() {
 		if !keep {
-			os.RemoveAll(out)
+			drop()
 		}
 	}()
 	files := map[Side]*os.File{}

@@ -71,7 +71,7 @@ func Bench(ctx context.Context, env Env) error {
 	if err := build(ctx, k.Go, env.Dir, tmp, packages(append(suites, plan.Canary)), env.Stderr); err != nil {
 		return err
 	}
-	out, err := runFolder(env, "")
+	out, drop, err := runFolder(env, "")
 	if err != nil {
 		return err
 	}
@@ -79,7 +79,7 @@ func Bench(ctx context.Context, env Env) error {
 	keep := false
 	defer func() {
 		if !keep {
-			os.RemoveAll(out)
+			drop()
 		}
 	}()
 	raw, err := os.Create(filepath.Join(out, "raw.txt"))
@@ -195,23 +195,43 @@ func failedError(fails []failure, dir string) error {
 
 // runFolder makes a run's folder under bench/results, named by the time
 // (prefix, then the UTC time to the second): two runs started in the same
-// second get -2, -3, ... rather than one folder.
-func runFolder(env Env, prefix string) (string, error) {
+// second get -2, -3, ... rather than one folder. drop removes it with
+// whatever it held, and then the folders above it that runFolder made
+// (bench/results, on a first run), where they are empty: a run that keeps
+// nothing leaves nothing, and a folder that was there before stays.
+func runFolder(env Env, prefix string) (out string, drop func(), err error) {
 	stamp := prefix + env.Now().UTC().Format("20060102T150405Z")
-	if err := os.MkdirAll(filepath.Join(env.Dir, results), 0o755); err != nil {
-		return "", err
+	parent := filepath.Join(env.Dir, results)
+	var made []string // the folders MkdirAll makes, innermost first
+	for d := parent; ; d = filepath.Dir(d) {
+		if _, err := os.Lstat(d); err == nil || filepath.Dir(d) == d {
+			break
+		}
+		made = append(made, d)
+	}
+	dropMade := func() {
+		for _, d := range made {
+			if os.Remove(d) != nil { // not empty: another run's, or a file put there since
+				return
+			}
+		}
+	}
+	if err := os.MkdirAll(parent, 0o755); err != nil {
+		dropMade()
+		return "", nil, err
 	}
 	for i := 1; ; i++ {
-		out := filepath.Join(env.Dir, results, stamp)
+		out := filepath.Join(parent, stamp)
 		if i > 1 {
 			out += fmt.Sprintf("-%d", i)
 		}
 		err := os.Mkdir(out, 0o755)
 		if err == nil {
-			return out, nil
+			return out, func() { os.RemoveAll(out); dropMade() }, nil
 		}
 		if !errors.Is(err, fs.ErrExist) || i >= 100 {
-			return "", err
+			dropMade()
+			return "", nil, err
 		}
 	}
 }

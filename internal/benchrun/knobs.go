@@ -1,7 +1,10 @@
 package benchrun
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
+	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -91,7 +94,11 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	}
 	// bench-ab hands THRESHOLD to benchreport compare -threshold: read as
 	// it reads it, here, before anything is built.
-	if _, err := bench.ParseThresholds([]string{k.Threshold}, 0.05); err != nil {
+	_, err = bench.ParseThresholds([]string{k.Threshold}, 0.05)
+	if bare := (*bench.BareThresholdError)(nil); errors.As(err, &bare) {
+		return k, fmt.Errorf("THRESHOLD %s", bare)
+	}
+	if err != nil {
 		return k, fmt.Errorf("THRESHOLD %s: want a percentage like 5%%, a fraction like 0.05, or UNIT=PCT like allocs/op=0%%", quote(k.Threshold))
 	}
 	// In a fixed order: of two bad ones, the message names the same.
@@ -117,7 +124,31 @@ func ReadKnobs(getenv func(string) string) (Knobs, error) {
 	if k.Go == "" || strings.ContainsAny(k.Go, "\x00\n\r") {
 		return k, fmt.Errorf("GO %s: want a command", quote(k.Go))
 	}
+	// Looked up as exec will run it, before anything is built: a GO
+	// that is no command ("/nonexistent/go", "go version", one word of a
+	// command line) exited 1 from the build, after a temp folder was made.
+	if _, err := exec.LookPath(k.Go); err != nil {
+		return k, fmt.Errorf("GO %s: want the go command, a path or a name found in PATH: %s", quote(k.Go), lookPathWhy(err))
+	}
 	return k, nil
+}
+
+// lookPathWhy is why exec.LookPath refused a command, without the command
+// (the message quotes it already).
+func lookPathWhy(err error) string {
+	switch {
+	case errors.Is(err, exec.ErrNotFound):
+		return "not found"
+	case errors.Is(err, fs.ErrNotExist):
+		return "no such file"
+	case errors.Is(err, fs.ErrPermission):
+		return "not executable"
+	}
+	var e *exec.Error
+	if errors.As(err, &e) {
+		return e.Err.Error()
+	}
+	return err.Error()
 }
 
 // quote is a knob's value as a message says it: quoted, as Go quotes a

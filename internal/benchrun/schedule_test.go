@@ -189,7 +189,7 @@ func TestRunFolder(t *testing.T) {
 	env := Env{Dir: dir, Now: func() time.Time { return at }}
 	var got []string
 	for range 3 {
-		out, err := runFolder(env, "ab-")
+		out, _, err := runFolder(env, "ab-")
 		require.NoError(t, err)
 		got = append(got, filepath.Base(out))
 	}

@@ -7,7 +7,6 @@ package chapter
 
 import (
 	"fmt"
-	"html"
 	"io"
 	"math"
 	"slices"
@@ -190,7 +189,7 @@ func Section(w io.Writer, f bench.Format, as []*bench.Analysis) error {
 			fmt.Fprintf(w, "\n**%s.**\n", bench.MarkdownText(strings.ToUpper(line[:1])+line[1:]))
 		}
 	case bench.HTML:
-		e := html.EscapeString
+		e := bench.HTMLText
 		if len(ls) > 0 {
 			fmt.Fprintf(w, "<h2>The chapter's table: one at a time against in parallel</h2>\n")
 			fmt.Fprintf(w, "<p class=\"lead\">Each workload's sweep, run once with GOMAXPROCS=1 (goroutines take turns on one thread, as Python threads do under the GIL) and once with all cores (in parallel, like a process pool): the best speedup over the worker counts, with its 95%% CI, and where it was reached.</p>\n")
