@@ -337,7 +337,12 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 // configValue is the value of line if it is the configuration line of key
 // as benchfmt reads it ("key:", then spaces or tabs, then the value).
 func configValue(line []byte, key string) (string, bool) {
-	rest, ok := bytes.CutPrefix(line, []byte(key+":"))
+	// Not CutPrefix(line, key+":"): a concatenation for each line was a
+	// fifth of the time a file of empty lines took.
+	rest, ok := bytes.CutPrefix(line, []byte(key))
+	if ok {
+		rest, ok = bytes.CutPrefix(rest, []byte(":"))
+	}
 	if !ok || len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
 		return "", false
 	}
