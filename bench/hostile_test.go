@@ -323,6 +323,12 @@ func TestLooksLines(t *testing.T) {
 	_, err = bench.Read(bench.Input{Name: "a.txt", Data: []byte(run + run + "looks: 6 x\n" + run)})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "a.txt:3: looks")
+	// An empty looks line is as malformed as any other, not no looks.
+	for _, empty := range []string{"looks: \n", "looks:\t\n", "looks:\n"} {
+		_, err = bench.Read(bench.Input{Name: "a.txt", Data: []byte(run + empty + run)})
+		require.Error(t, err, "%q", empty)
+		assert.Contains(t, err.Error(), "a.txt:2: looks")
+	}
 }
 
 func TestCleanCommit(t *testing.T) {

@@ -8,6 +8,7 @@ import (
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/perf/benchfmt"
@@ -173,18 +174,23 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Bad = append(s.Bad, why)
 		return nil
 	}
-	if c := rec.GetConfig("commit"); c != "" && !s.commitSeen[c] {
+	c := rec.GetConfig("commit")
+	key := c
+	if CleanCommit(c) {
+		key = strings.ToLower(c) // one commit, whatever the case of its digits
+	}
+	if c != "" && !s.commitSeen[key] {
 		if s.commitSeen == nil {
 			s.commitSeen = map[string]bool{}
 		}
-		s.commitSeen[c] = true
+		s.commitSeen[key] = true
 		s.Commits = append(s.Commits, c)
 	}
 	if rec.GetConfig("interleaved") != "" {
 		s.Interleaved = true
 	}
 	pkg := rec.GetConfig("pkg")
-	key := pkg + " " + string(rec.Name)
+	key = pkg + " " + string(rec.Name)
 	b := s.Benchmarks[key]
 	if b == nil {
 		b = &Benchmark{Pkg: pkg, Name: string(rec.Name)}
@@ -288,9 +294,6 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 			continue
 		}
 		if v, ok := configValue(line, "looks"); ok {
-			if v == "" {
-				continue
-			}
 			at := fmt.Sprintf("%s:%d", in.Name, n)
 			looks, err := ParseLooks(v)
 			if err != nil {
@@ -368,14 +371,16 @@ func shortText(s string, n int) string {
 // SameCode reports whether two runs measured one clean commit at different
 // times: both name exactly one commit, the same, that looks like a
 // revision (CleanCommit: no "-dirty" mark in any case, nothing around it),
-// and neither was measured interleaved with the other (make bench-ab).
+// and neither was measured interleaved with the other (make bench-ab);
+// a commit's hexadecimal digits are compared in either case.
 // Then any difference between them is the machine's (an A/A comparison).
 func SameCode(old, new *Samples) (string, bool) {
 	if len(old.Commits) != 1 || len(new.Commits) != 1 || old.Interleaved || new.Interleaved {
 		return "", false
 	}
 	c := old.Commits[0]
-	if c != new.Commits[0] || !CleanCommit(c) {
+	// Hexadecimal is read in either case: 8A3611E is 8a3611e.
+	if !strings.EqualFold(c, new.Commits[0]) || !CleanCommit(c) || !CleanCommit(new.Commits[0]) {
 		return "", false
 	}
 	return c, true
