@@ -251,6 +251,15 @@ type Package struct {
 	// FailedBuild is the package ID its "fail" event names as the cause
 	// of a build failure (this package or one it imports), "" if none.
 	FailedBuild string
+	// Started says the stream holds the package's "start" event, which go
+	// test -json (Go 1.20 on) writes first for each package; go tool
+	// test2json, reading a text, writes none.
+	Started bool
+	// Ended says the stream holds the package's final event: a "pass",
+	// "fail" or "skip" without a Test, which go test writes last for each
+	// package. A package that Started without one was cut short (a killed
+	// run, a truncated file), though every line of the stream is whole.
+	Ended bool
 	// open is whether Output's last line has no newline yet.
 	open bool
 }
@@ -383,6 +392,14 @@ func Decode(data []byte) (*Stream, error) {
 		case "fail":
 			if e.Test == "" && e.FailedBuild != "" {
 				p.FailedBuild = e.FailedBuild
+			}
+		}
+		switch e.Action {
+		case "start":
+			p.Started = true
+		case "pass", "fail", "skip":
+			if e.Test == "" {
+				p.Ended = true
 			}
 		}
 	})

@@ -5,6 +5,7 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
@@ -393,4 +394,19 @@ func TestCompressed(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Compressed([]byte(tt.data)), "%q", tt.data)
 	}
+}
+
+// TestDecodeEnded: a package's final event (pass, fail or skip without a
+// Test) marks it Ended; a test's own pass does not.
+func TestDecodeEnded(t *testing.T) {
+	start := func(p string) string { return `{"Action":"start","Package":"` + p + `"}` + "\n" }
+	s, err := Decode([]byte(start("a") + out("a", "x\n") + `{"Action":"pass","Package":"a","Elapsed":1}` + "\n" +
+		start("b") + `{"Action":"pass","Package":"b","Test":"TestB"}` + "\n" + out("b", "y\n") +
+		start("c") + `{"Action":"fail","Package":"c"}` + "\n" + out("d", "no start\n")))
+	require.NoError(t, err)
+	var got []string
+	for _, p := range s.Packages {
+		got = append(got, fmt.Sprintf("%s %v %v", p.Path, p.Started, p.Ended))
+	}
+	assert.Equal(t, []string{"a true true", "b true false", "c true true", "d false false"}, got)
 }
