@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
@@ -95,6 +96,10 @@ type Samples struct {
 	// a finite number from 0 (a NaN, a negative count, 1e308), the rest of
 	// their line kept.
 	BadSites []string
+	// Skipped says, one entry an input, the lines longer than MaxLine
+	// that are neither a result nor a sites line (a log line, a test's
+	// output), left unread: how many, and where the first is.
+	Skipped []string
 }
 
 // Values returns the runs of one unit of the benchmark named name (nil if
@@ -131,6 +136,10 @@ func Read(inputs ...Input) (*Samples, error) {
 			s.failedPkgs = append(s.failedPkgs, f.pkg)
 		}
 		s.BadSites = append(s.BadSites, sc.badSites...)
+		if sc.long > 0 {
+			s.Skipped = append(s.Skipped, fmt.Sprintf("%s:%d: %d %s longer than %d bytes skipped, not a result or sites line (the first here)",
+				Printable(in.Name), sc.firstLong, sc.long, map[bool]string{true: "line", false: "lines"}[sc.long == 1], MaxLine))
+		}
 		for _, l := range sc.looks {
 			if looksAt == "" {
 				s.Looks, looksAt, looksValue = l.looks, l.at, l.value
@@ -140,7 +149,11 @@ func Read(inputs ...Input) (*Samples, error) {
 				return nil, fmt.Errorf("%s: looks %q differs from looks %q (%s): one run looks after one set of rounds; report the two runs apart", l.at, l.value, looksValue, looksAt)
 			}
 		}
-		reader.Reset(bytes.NewReader(in.Data), in.Name)
+		var r io.Reader = bytes.NewReader(in.Data)
+		if len(sc.edits) > 0 {
+			r = &editedLines{data: in.Data, edits: sc.edits}
+		}
+		reader.Reset(r, in.Name)
 		for reader.Scan() {
 			switch rec := reader.Result().(type) {
 			case *benchfmt.SyntaxError:
@@ -245,8 +258,10 @@ type failure struct{ pkg, name string }
 // longest bufio.Scanner takes by default (its token of 64 KiB holds the
 // line, a carriage return before its newline, and the newline), and so
 // benchfmt's reader and go tool benchstat.
-// A longer line is an error that names it, said before anything of it is
-// decoded; package sweep writes its lines shorter (sweep.MaxSitesLine).
+// A longer result or sites line is an error that names it, said before
+// anything of it is decoded (package sweep writes its lines shorter,
+// sweep.MaxSitesLine); a longer line of another kind is left unread and
+// counted (Samples.Skipped).
 const MaxLine = bufio.MaxScanTokenSize - 1
 
 // maxSiteValue bounds a sites value, seconds or bytes per op: beyond it a
@@ -261,6 +276,93 @@ type scanned struct {
 	sites    map[string]*sweep.Sites // by samples key, the first of each
 	badSites []string
 	looks    []looksLine
+	// edits are the lines benchfmt is to read otherwise than they are, in
+	// order: a terminal's control sequences taken off, or a long line left
+	// out. long counts the lines left out; firstLong is the first's number.
+	edits     []edit
+	long      int
+	firstLong int
+}
+
+// edit is a line of an input that benchfmt reads as a part of it: the
+// bytes [from, to) of the line [start, end) (without its newline); from ==
+// to reads it as empty, keeping the lines' numbers.
+type edit struct{ start, from, to, end int }
+
+// editedLines reads data with its edits made, without copying it.
+type editedLines struct {
+	data  []byte
+	edits []edit
+	off   int    // the next byte of data to read
+	part  []byte // the rest of an edited line to give
+}
+
+func (r *editedLines) Read(p []byte) (int, error) {
+	for len(r.part) == 0 {
+		switch {
+		case len(r.edits) > 0 && r.off == r.edits[0].start:
+			e := r.edits[0]
+			r.edits = r.edits[1:]
+			r.part, r.off = r.data[e.from:e.to], e.end
+		case len(r.edits) > 0:
+			r.part, r.off = r.data[r.off:r.edits[0].start], r.edits[0].start
+		case r.off < len(r.data):
+			r.part, r.off = r.data[r.off:], len(r.data)
+		default:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, r.part)
+	r.part = r.part[n:]
+	return n, nil
+}
+
+// termShown is line as a terminal shows it: after the last carriage
+// return in it (a progress line the result overwrote: "50%\rBenchmarkX
+// ..."), without the control sequences (ANSI CSI, ESC [ ... final byte)
+// that color it at its start and its end; from and to bound what is
+// left. A line without them is itself.
+func termShown(line []byte) (from, to int) {
+	to = len(line)
+	if i := bytes.LastIndexByte(line, '\r'); i >= 0 && i+1 < to {
+		from = i + 1
+	}
+	for from < to {
+		n := csiLen(line[from:to])
+		if n == 0 {
+			break
+		}
+		from += n
+	}
+	for from < to {
+		// A sequence at the end: the last ESC [ whose sequence ends the line.
+		i := bytes.LastIndex(line[from:to], []byte("\x1b["))
+		if i < 0 || csiLen(line[from+i:to]) != to-from-i {
+			break
+		}
+		to = from + i
+	}
+	return from, to
+}
+
+// csiLen is the length of the ANSI control sequence b begins with (ESC
+// [, parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, a final
+// byte 0x40-0x7E: ECMA-48, 5.4), 0 if it begins with none.
+func csiLen(b []byte) int {
+	if len(b) < 3 || b[0] != 0x1b || b[1] != '[' {
+		return 0
+	}
+	i := 2
+	for i < len(b) && b[i] >= 0x30 && b[i] <= 0x3f {
+		i++
+	}
+	for i < len(b) && b[i] >= 0x20 && b[i] <= 0x2f {
+		i++
+	}
+	if i < len(b) && b[i] >= 0x40 && b[i] <= 0x7e {
+		return i + 1
+	}
+	return 0
 }
 
 // looksLine is a "looks:" configuration line and where it is.
@@ -272,23 +374,46 @@ type looksLine struct {
 // scan reads the lines of in that benchfmt does not return: "--- FAIL:"
 // lines, sites lines (sweep.SitesPrefix: the "pkg:" line before each gives
 // its package; one for a benchmark of have, or of an earlier line, is not
-// decoded, and have gains the rest), and "looks:" configuration lines. A
-// line longer than MaxLine and a looks line that does not parse are errors
-// naming the line; nothing of a longer line is decoded. A sites line that
+// decoded, and have gains the rest), and "looks:" configuration lines.
+// Each line is read as a terminal shows it (termShown), and benchfmt reads
+// it so too (edits). A result or sites line longer than MaxLine and a
+// looks line that does not parse are errors naming the line; nothing of a
+// longer line is decoded; another line longer than MaxLine is left out,
+// counted in long. A sites line that
 // does not parse is left out and named in badSites; so is what cleanSites
 // leaves out of one (a NaN, a negative count of samples, 1e308), the rest
 // of its line kept.
 func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
-	n := 0
+	n, at := 0, 0
 	for line := range bytes.Lines(in.Data) {
 		n++
+		start := at
+		at += len(line)
 		line = bytes.TrimSuffix(line, []byte("\n"))
-		if len(line) > MaxLine { // a CR before the newline counts: bufio.ScanLines drops it only after
-			return nil, fmt.Errorf("%s:%d: a line of %d bytes, longer than the %d that a line of benchmark output may be (benchfmt's and benchstat's limit)", Printable(in.Name), n, len(line), MaxLine)
-		}
+		whole := len(line) // a CR before the newline counts: bufio.ScanLines drops it only after
 		line = bytes.TrimSuffix(line, []byte("\r"))
+		if from, to := termShown(line); from > 0 || to < len(line) {
+			out.edits = append(out.edits, edit{start: start, from: start + from, to: start + to, end: start + whole})
+			line = line[from:to]
+		}
+		if whole > MaxLine {
+			t := bytes.TrimSpace(line)
+			if bytes.HasPrefix(line, []byte("Benchmark")) || bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
+				return nil, fmt.Errorf("%s:%d: a line of %d bytes, longer than the %d that a line of benchmark output may be (benchfmt's and benchstat's limit)", Printable(in.Name), n, whole, MaxLine)
+			}
+			// Another line (a log line, a test's output): left unread.
+			if out.long == 0 {
+				out.firstLong = n
+			}
+			out.long++
+			if len(out.edits) > 0 && out.edits[len(out.edits)-1].start == start {
+				out.edits = out.edits[:len(out.edits)-1]
+			}
+			out.edits = append(out.edits, edit{start: start, from: start, to: start, end: start + whole})
+			continue
+		}
 		if v, ok := configValue(line, "pkg"); ok {
 			pkg = v
 			continue

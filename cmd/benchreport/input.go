@@ -132,6 +132,9 @@ func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 		}
 		return nil, &cli.ExitError{Code: code, Msg: msg}
 	}
+	for _, l := range s.Skipped {
+		notes = append(notes, streamLines(ins, l))
+	}
 	for _, n := range notes {
 		fmt.Fprintf(w, "benchreport: note: %s\n", n)
 	}

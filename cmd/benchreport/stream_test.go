@@ -641,3 +641,63 @@ func TestStreamCutAtLine(t *testing.T) {
 		})
 	}
 }
+
+// TestTerminalPrefixes: a result line behind a progress prefix ended by a
+// carriage return, or an ANSI color sequence, is read as a terminal shows
+// it, in text and in a -json stream: the report is the clean run's, every
+// worker count in it, nothing on stderr.
+func TestTerminalPrefixes(t *testing.T) {
+	dir := t.TempDir()
+	clean := gunzip(t, streams+"sweeps_p2.txt.gz")
+	cleanPath := filepath.Join(dir, "clean.txt")
+	require.NoError(t, os.WriteFile(cleanPath, clean, 0o644))
+	want, wantErr, code := runCmd(t, "", cleanPath)
+	require.Equal(t, 0, code, wantErr)
+	require.Contains(t, string(clean), "\nBenchmarkJobs/workers=2-2 ")
+	for name, prefix := range map[string]string{"cr": "progress 50%\r", "ansi": "\x1b[31m"} {
+		text := strings.ReplaceAll(string(clean), "\nBenchmarkJobs/workers=2-2 ", "\n"+prefix+"BenchmarkJobs/workers=2-2 ")
+		path := filepath.Join(dir, name+".txt")
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		for _, in := range []string{path, test2jsonFile(t, dir, path, false)} {
+			got, gotErr, code := runCmd(t, "", in)
+			assert.Equal(t, 0, code, gotErr)
+			assert.Equal(t, wantErr, gotErr, in)
+			assert.Equal(t, want, got, in)
+		}
+	}
+}
+
+// TestLongLogLine: a log line over 64 KiB, no result or sites line, is
+// left out and named in a note, in text and in a -json stream (at the
+// stream's line that ends it); the report is the run's without it.
+func TestLongLogLine(t *testing.T) {
+	dir := t.TempDir()
+	clean := string(gunzip(t, streams+"sweeps_p2.txt.gz"))
+	cleanPath := filepath.Join(dir, "clean.txt")
+	require.NoError(t, os.WriteFile(cleanPath, []byte(clean), 0o644))
+	want, _, code := runCmd(t, "", cleanPath)
+	require.Equal(t, 0, code)
+	lines := strings.SplitAfter(clean, "\n")
+	text := strings.Join(lines[:4], "") + "    some log: " + strings.Repeat("y", 100000) + "\n" + strings.Join(lines[4:], "")
+	path := filepath.Join(dir, "longlog.txt")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	got, gotErr, code := runCmd(t, "", path)
+	assert.Equal(t, 0, code, gotErr)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "benchreport: note: "+path+":5: 1 line longer than 65535 bytes skipped, not a result or sites line (the first here)\n", gotErr)
+
+	stream := test2jsonFile(t, dir, path, false)
+	b, err := os.ReadFile(stream)
+	require.NoError(t, err)
+	ends := 0
+	for n, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, `yyy\n"`) {
+			ends = n + 1
+		}
+	}
+	require.Greater(t, ends, 50, "the line in 1 KiB events")
+	got, gotErr, code = runCmd(t, "", stream)
+	assert.Equal(t, 0, code, gotErr)
+	assert.Equal(t, want, got)
+	assert.Equal(t, fmt.Sprintf("benchreport: note: %s:%d: 1 line longer than 65535 bytes skipped, not a result or sites line (the first here)\n", stream, ends), gotErr)
+}
