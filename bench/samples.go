@@ -89,7 +89,8 @@ type Samples struct {
 	// "looks:" configuration line, as make bench writes it; see Level).
 	Looks []int
 	// Sites are the sites package sweep's pass found, by benchmark (the
-	// log line under its result, sweep.SitesPrefix); the first of each.
+	// log line under its result, sweep.SitesPrefix); the first of each, a
+	// later line of the same benchmark named in BadSites with the first.
 	Sites map[string]*sweep.Sites
 	// BadSites names, with the file and line, the sites lines left out
 	// (cut short, or not JSON) and the values of the others left out: not
@@ -123,11 +124,12 @@ func Read(inputs ...Input) (*Samples, error) {
 	s := &Samples{Benchmarks: map[string]*Benchmark{}, Meta: benchfmt.UnitMetadataMap{}}
 	var reader benchfmt.Reader
 	looksAt, looksValue := "", ""
+	sitesAt := map[string]string{} // where each of s.Sites is
 	for _, in := range inputs {
 		if s.Sites == nil {
 			s.Sites = map[string]*sweep.Sites{}
 		}
-		sc, err := scan(in, s.Sites)
+		sc, err := scan(in, s.Sites, sitesAt)
 		if err != nil {
 			return nil, err
 		}
@@ -383,7 +385,7 @@ type looksLine struct {
 // does not parse is left out and named in badSites; so is what cleanSites
 // leaves out of one (a NaN, a negative count of samples, 1e308), the rest
 // of its line kept.
-func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
+func scan(in Input, have map[string]*sweep.Sites, haveAt map[string]string) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
 	n, at := 0, 0
@@ -436,12 +438,15 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 		if !bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
 			continue
 		}
-		// Of two lines for one benchmark the first counts: the name is
-		// read before the JSON, which is decoded once a benchmark.
+		// Of two lines for one benchmark the first counts, and the second
+		// is named with it: the name is read before the JSON, which is
+		// decoded once a benchmark.
 		if rest, ok := bytes.CutPrefix(t, []byte(sweep.SitesPrefix+" ")); ok {
 			field, _, _ := bytes.Cut(rest, []byte(" "))
 			if name, isBench := bytes.CutPrefix(field, []byte("Benchmark")); isBench {
 				if _, seen := have[pkg+" "+string(name)]; seen {
+					out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: a second sites line of Benchmark%s (package %s): the first, %s, is kept",
+						in.Name, n, shortText(string(name), 200), shortText(pkg, 200), haveAt[pkg+" "+string(name)])))
 					continue
 				}
 			}
@@ -458,6 +463,7 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 		}
 		out.sites[key] = st
 		have[key] = st
+		haveAt[key] = fmt.Sprintf("%s:%d", in.Name, n)
 	}
 	return out, nil
 }

@@ -59,3 +59,23 @@ func TestReadLongLines(t *testing.T) {
 		assert.Contains(t, err.Error(), "x:5: a line of ", name)
 	}
 }
+
+// TestTwoSitesLinesOnePoint: the hostile review's case, two sites lines
+// for one point of one package: the first is kept, and the second named
+// with it, not dropped without a word.
+func TestTwoSitesLinesOnePoint(t *testing.T) {
+	site := func(fn string) string {
+		return `    sweep-sites: BenchmarkSpin/workers=2-2 {"ops":1,"mutex":[{"func":"` + fn + `","file":"a.go","line":3,"value":0.05}]}` + "\n"
+	}
+	data := "cores: 2\npkg: b.example/limits\n" +
+		"BenchmarkSpin/workers=1-2 10 100000000 ns/op 0.1 cpu-sec/op 0 runq-sec/op 0 others-sec/op 0.01 lockwait-sec/op\n" +
+		"BenchmarkSpin/workers=2-2 10 100000000 ns/op 0.2 cpu-sec/op 0 runq-sec/op 0 others-sec/op 0.09 lockwait-sec/op\n" +
+		site("a.example/limits.crit") + site("b.example/limits.crit")
+	s, err := bench.Read(bench.Input{Name: "two.txt", Data: []byte(data)})
+	require.NoError(t, err)
+	st := s.Sites["b.example/limits Spin/workers=2-2"]
+	require.NotNil(t, st)
+	require.Len(t, st.Mutex, 1)
+	assert.Equal(t, "a.example/limits.crit", st.Mutex[0].Func)
+	assert.Equal(t, []string{"two.txt:6: a second sites line of BenchmarkSpin/workers=2-2 (package b.example/limits): the first, two.txt:5, is kept"}, s.BadSites)
+}
