@@ -62,8 +62,9 @@ var ErrTrailing = errors.New("trailing data after the gzip stream")
 // bound (a gzip bomb) costs no more memory than a text input may take.
 // The result is read into a buffer of its size where that can be known
 // before: a regular file's size, or, for a gzipped file, what a first
-// pass decompressing it to nothing counts (a buffer grown as it fills
-// would cost up to twice the input at once).
+// pass decompressing it to nothing counts, for a pipe too, whose
+// compressed bytes are kept for the two passes (a buffer grown as it fills
+// would cost up to three times the input at once).
 func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 	size, start := int64(-1), int64(-1)
 	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
@@ -92,24 +93,31 @@ func ReadAll(r io.Reader, limit int64) ([]byte, error) {
 		}
 		return data, nil
 	}
-	var data []byte
-	if start >= 0 {
-		// A first pass counts the decompressed bytes, in a buffer of its
-		// own; then the file is read again, into a buffer of that size.
-		n, err := io.Copy(io.Discard, io.LimitReader(&members{br: br}, limit+1))
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
-		}
-		if n > limit {
-			return nil, fmt.Errorf("more than %d bytes decompressed: %w", limit, ErrTooLarge)
-		}
+	// A first pass counts the decompressed bytes, in a buffer of its own;
+	// then the input is read again, into a buffer of that size. A pipe
+	// cannot be read twice: the compressed bytes the first pass reads are
+	// kept for the second (a bomb's are a thousandth of what they make).
+	src, comp := br, (*bytes.Buffer)(nil)
+	if start < 0 {
+		comp = &bytes.Buffer{}
+		src = bufio.NewReader(io.TeeReader(br, comp))
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(&members{br: src}, limit+1))
+	if err != nil {
+		return nil, fmt.Errorf("gzip: %w", err)
+	}
+	if n > limit {
+		return nil, fmt.Errorf("more than %d bytes decompressed: %w", limit, ErrTooLarge)
+	}
+	if comp != nil {
+		br.Reset(bytes.NewReader(comp.Bytes()))
+	} else {
 		if _, err := r.(io.Seeker).Seek(start, io.SeekStart); err != nil {
 			return nil, err
 		}
 		br.Reset(r)
-		data = make([]byte, 0, n+1)
 	}
-	data, err := readInto(io.LimitReader(&members{br: br}, limit+1), data)
+	data, err := readInto(io.LimitReader(&members{br: br}, limit+1), make([]byte, 0, n+1))
 	switch {
 	case err != nil:
 		return nil, fmt.Errorf("gzip: %w", err)
