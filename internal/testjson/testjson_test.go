@@ -373,13 +373,19 @@ func TestReadAllGzipFile(t *testing.T) {
 			require.NoError(t, err)
 			defer f.Close()
 			got, err := ReadAll(f, tt.limit)
+			// The same bytes on a pipe (no Stat, no Seek).
+			piped, perr := ReadAll(struct{ io.Reader }{bytes.NewReader(tt.data)}, tt.limit)
 			if tt.err != nil {
 				assert.ErrorIs(t, err, tt.err)
+				assert.ErrorIs(t, perr, tt.err)
 				return
 			}
 			require.NoError(t, err)
+			require.NoError(t, perr)
 			assert.Equal(t, text, got)
+			assert.Equal(t, text, piped)
 			assert.LessOrEqual(t, cap(got), len(text)+1, "no slack: read into a buffer of its size")
+			assert.LessOrEqual(t, cap(piped), len(text)+1, "no slack on a pipe either")
 		})
 	}
 }
