@@ -135,6 +135,9 @@ func TestSameCode(t *testing.T) {
 		{"commit: abc123\n", "commit: abc123\n", true},
 		{"commit: abc123-dirty\n", "commit: abc123-dirty\n", false},
 		{"commit: abc123\n", "commit: def456\n", false},
+		{"commit: 8a3611e\n", "commit: 8A3611E\n", true}, // hex in either case
+		{"commit: 8a3611e\ncommit: 8A3611E\n", "commit: 8a3611e\n", true},
+		{"commit: 8a3611e-dirty\n", "commit: 8A3611E-DIRTY\n", false},
 		{"", "", false},
 		{"commit: abc123\ninterleaved: ab\n", "commit: abc123\ninterleaved: ab\n", false},
 	}

@@ -323,6 +323,12 @@ func TestLooksLines(t *testing.T) {
 	_, err = bench.Read(bench.Input{Name: "a.txt", Data: []byte(run + run + "looks: 6 x\n" + run)})
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), "a.txt:3: looks")
+	// An empty looks line is as malformed as any other, not no looks.
+	for _, empty := range []string{"looks: \n", "looks:\t\n", "looks:\n"} {
+		_, err = bench.Read(bench.Input{Name: "a.txt", Data: []byte(run + empty + run)})
+		require.Error(t, err, "%q", empty)
+		assert.Contains(t, err.Error(), "a.txt:2: looks")
+	}
 }
 
 func TestCleanCommit(t *testing.T) {
@@ -569,7 +575,7 @@ func TestForgedNamesSVG(t *testing.T) {
 
 // TestSitesListsCapped: a list longer than sweep writes keeps its 12
 // largest entries, and the rest is named; of two lines for one benchmark,
-// in one file or two, the first counts.
+// in one file or two, the first counts and the second is named with it.
 func TestSitesListsCapped(t *testing.T) {
 	var b strings.Builder
 	b.WriteString("pkg: example.com/m\nBenchmarkW/workers=1-2 1 100 ns/op\n    sweep-sites: BenchmarkW/workers=1-2 {\"ops\":1,\"cpu\":[")
@@ -588,7 +594,11 @@ func TestSitesListsCapped(t *testing.T) {
 	require.Len(t, st.CPU, 12)
 	assert.Equal(t, "f19", st.CPU[0].Func)
 	assert.Equal(t, "f8", st.CPU[11].Func)
-	assert.Equal(t, []string{"in:3: sites of BenchmarkW/workers=1-2: cpu: 8 entries past its 12 largest, more than sweep writes"}, s.BadSites)
+	assert.Equal(t, []string{
+		"in:3: sites of BenchmarkW/workers=1-2: cpu: 8 entries past its 12 largest, more than sweep writes",
+		"in:5: a second sites line of BenchmarkW/workers=1-2 (package example.com/m): the first, in:3, is kept",
+		"in2:2: a second sites line of BenchmarkW/workers=1-2 (package example.com/m): the first, in:3, is kept",
+	}, s.BadSites, "the lines left out are named with the one kept")
 }
 
 // TestImpossibleValuesNewFields: #35's fields are checked as the others

@@ -57,8 +57,12 @@ const MinLook = 6
 const maxLook = 1000
 
 // ParseLooks reads a "looks:" configuration line: rounds, ascending, the
-// first at least MinLook, the last at most 1000.
+// first at least MinLook, the last at most 1000; at least one (a line
+// with none is malformed: make bench writes one only where it looks).
 func ParseLooks(s string) ([]int, error) {
+	if strings.TrimSpace(s) == "" {
+		return nil, fmt.Errorf("looks %.80q: no rounds; want ascending round counts from %d to %d", s, MinLook, maxLook)
+	}
 	var looks []int
 	for _, f := range strings.Fields(s) {
 		n, err := strconv.Atoi(f)

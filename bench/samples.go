@@ -5,9 +5,11 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"slices"
 	"strconv"
+	"strings"
 	"unicode/utf8"
 
 	"golang.org/x/perf/benchfmt"
@@ -87,13 +89,18 @@ type Samples struct {
 	// "looks:" configuration line, as make bench writes it; see Level).
 	Looks []int
 	// Sites are the sites package sweep's pass found, by benchmark (the
-	// log line under its result, sweep.SitesPrefix); the first of each.
+	// log line under its result, sweep.SitesPrefix); the first of each, a
+	// later line of the same benchmark named in BadSites with the first.
 	Sites map[string]*sweep.Sites
 	// BadSites names, with the file and line, the sites lines left out
 	// (cut short, or not JSON) and the values of the others left out: not
 	// a finite number from 0 (a NaN, a negative count, 1e308), the rest of
 	// their line kept.
 	BadSites []string
+	// Skipped says, one entry an input, the lines longer than MaxLine
+	// that are neither a result nor a sites line (a log line, a test's
+	// output), left unread: how many, and where the first is.
+	Skipped []string
 }
 
 // Values returns the runs of one unit of the benchmark named name (nil if
@@ -117,11 +124,12 @@ func Read(inputs ...Input) (*Samples, error) {
 	s := &Samples{Benchmarks: map[string]*Benchmark{}, Meta: benchfmt.UnitMetadataMap{}}
 	var reader benchfmt.Reader
 	looksAt, looksValue := "", ""
+	sitesAt := map[string]string{} // where each of s.Sites is
 	for _, in := range inputs {
 		if s.Sites == nil {
 			s.Sites = map[string]*sweep.Sites{}
 		}
-		sc, err := scan(in, s.Sites)
+		sc, err := scan(in, s.Sites, sitesAt)
 		if err != nil {
 			return nil, err
 		}
@@ -130,6 +138,10 @@ func Read(inputs ...Input) (*Samples, error) {
 			s.failedPkgs = append(s.failedPkgs, f.pkg)
 		}
 		s.BadSites = append(s.BadSites, sc.badSites...)
+		if sc.long > 0 {
+			s.Skipped = append(s.Skipped, fmt.Sprintf("%s:%d: %d %s longer than %d bytes skipped, not a result or sites line (the first here)",
+				Printable(in.Name), sc.firstLong, sc.long, map[bool]string{true: "line", false: "lines"}[sc.long == 1], MaxLine))
+		}
 		for _, l := range sc.looks {
 			if looksAt == "" {
 				s.Looks, looksAt, looksValue = l.looks, l.at, l.value
@@ -139,7 +151,11 @@ func Read(inputs ...Input) (*Samples, error) {
 				return nil, fmt.Errorf("%s: looks %q differs from looks %q (%s): one run looks after one set of rounds; report the two runs apart", l.at, l.value, looksValue, looksAt)
 			}
 		}
-		reader.Reset(bytes.NewReader(in.Data), in.Name)
+		var r io.Reader = bytes.NewReader(in.Data)
+		if len(sc.edits) > 0 {
+			r = &editedLines{data: in.Data, edits: sc.edits}
+		}
+		reader.Reset(r, in.Name)
 		for reader.Scan() {
 			switch rec := reader.Result().(type) {
 			case *benchfmt.SyntaxError:
@@ -173,18 +189,23 @@ func (s *Samples) add(rec *benchfmt.Result) error {
 		s.Bad = append(s.Bad, why)
 		return nil
 	}
-	if c := rec.GetConfig("commit"); c != "" && !s.commitSeen[c] {
+	c := rec.GetConfig("commit")
+	key := c
+	if CleanCommit(c) {
+		key = strings.ToLower(c) // one commit, whatever the case of its digits
+	}
+	if c != "" && !s.commitSeen[key] {
 		if s.commitSeen == nil {
 			s.commitSeen = map[string]bool{}
 		}
-		s.commitSeen[c] = true
+		s.commitSeen[key] = true
 		s.Commits = append(s.Commits, c)
 	}
 	if rec.GetConfig("interleaved") != "" {
 		s.Interleaved = true
 	}
 	pkg := rec.GetConfig("pkg")
-	key := pkg + " " + string(rec.Name)
+	key = pkg + " " + string(rec.Name)
 	b := s.Benchmarks[key]
 	if b == nil {
 		b = &Benchmark{Pkg: pkg, Name: string(rec.Name)}
@@ -239,8 +260,10 @@ type failure struct{ pkg, name string }
 // longest bufio.Scanner takes by default (its token of 64 KiB holds the
 // line, a carriage return before its newline, and the newline), and so
 // benchfmt's reader and go tool benchstat.
-// A longer line is an error that names it, said before anything of it is
-// decoded; package sweep writes its lines shorter (sweep.MaxSitesLine).
+// A longer result or sites line is an error that names it, said before
+// anything of it is decoded (package sweep writes its lines shorter,
+// sweep.MaxSitesLine); a longer line of another kind is left unread and
+// counted (Samples.Skipped).
 const MaxLine = bufio.MaxScanTokenSize - 1
 
 // maxSiteValue bounds a sites value, seconds or bytes per op: beyond it a
@@ -255,6 +278,93 @@ type scanned struct {
 	sites    map[string]*sweep.Sites // by samples key, the first of each
 	badSites []string
 	looks    []looksLine
+	// edits are the lines benchfmt is to read otherwise than they are, in
+	// order: a terminal's control sequences taken off, or a long line left
+	// out. long counts the lines left out; firstLong is the first's number.
+	edits     []edit
+	long      int
+	firstLong int
+}
+
+// edit is a line of an input that benchfmt reads as a part of it: the
+// bytes [from, to) of the line [start, end) (without its newline); from ==
+// to reads it as empty, keeping the lines' numbers.
+type edit struct{ start, from, to, end int }
+
+// editedLines reads data with its edits made, without copying it.
+type editedLines struct {
+	data  []byte
+	edits []edit
+	off   int    // the next byte of data to read
+	part  []byte // the rest of an edited line to give
+}
+
+func (r *editedLines) Read(p []byte) (int, error) {
+	for len(r.part) == 0 {
+		switch {
+		case len(r.edits) > 0 && r.off == r.edits[0].start:
+			e := r.edits[0]
+			r.edits = r.edits[1:]
+			r.part, r.off = r.data[e.from:e.to], e.end
+		case len(r.edits) > 0:
+			r.part, r.off = r.data[r.off:r.edits[0].start], r.edits[0].start
+		case r.off < len(r.data):
+			r.part, r.off = r.data[r.off:], len(r.data)
+		default:
+			return 0, io.EOF
+		}
+	}
+	n := copy(p, r.part)
+	r.part = r.part[n:]
+	return n, nil
+}
+
+// termShown is line as a terminal shows it: after the last carriage
+// return in it (a progress line the result overwrote: "50%\rBenchmarkX
+// ..."), without the control sequences (ANSI CSI, ESC [ ... final byte)
+// that color it at its start and its end; from and to bound what is
+// left. A line without them is itself.
+func termShown(line []byte) (from, to int) {
+	to = len(line)
+	if i := bytes.LastIndexByte(line, '\r'); i >= 0 && i+1 < to {
+		from = i + 1
+	}
+	for from < to {
+		n := csiLen(line[from:to])
+		if n == 0 {
+			break
+		}
+		from += n
+	}
+	for from < to {
+		// A sequence at the end: the last ESC [ whose sequence ends the line.
+		i := bytes.LastIndex(line[from:to], []byte("\x1b["))
+		if i < 0 || csiLen(line[from+i:to]) != to-from-i {
+			break
+		}
+		to = from + i
+	}
+	return from, to
+}
+
+// csiLen is the length of the ANSI control sequence b begins with (ESC
+// [, parameter bytes 0x30-0x3F, intermediate bytes 0x20-0x2F, a final
+// byte 0x40-0x7E: ECMA-48, 5.4), 0 if it begins with none.
+func csiLen(b []byte) int {
+	if len(b) < 3 || b[0] != 0x1b || b[1] != '[' {
+		return 0
+	}
+	i := 2
+	for i < len(b) && b[i] >= 0x30 && b[i] <= 0x3f {
+		i++
+	}
+	for i < len(b) && b[i] >= 0x20 && b[i] <= 0x2f {
+		i++
+	}
+	if i < len(b) && b[i] >= 0x40 && b[i] <= 0x7e {
+		return i + 1
+	}
+	return 0
 }
 
 // looksLine is a "looks:" configuration line and where it is.
@@ -266,31 +376,51 @@ type looksLine struct {
 // scan reads the lines of in that benchfmt does not return: "--- FAIL:"
 // lines, sites lines (sweep.SitesPrefix: the "pkg:" line before each gives
 // its package; one for a benchmark of have, or of an earlier line, is not
-// decoded, and have gains the rest), and "looks:" configuration lines. A
-// line longer than MaxLine and a looks line that does not parse are errors
-// naming the line; nothing of a longer line is decoded. A sites line that
+// decoded, and have gains the rest), and "looks:" configuration lines.
+// Each line is read as a terminal shows it (termShown), and benchfmt reads
+// it so too (edits). A result or sites line longer than MaxLine and a
+// looks line that does not parse are errors naming the line; nothing of a
+// longer line is decoded; another line longer than MaxLine is left out,
+// counted in long. A sites line that
 // does not parse is left out and named in badSites; so is what cleanSites
 // leaves out of one (a NaN, a negative count of samples, 1e308), the rest
 // of its line kept.
-func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
+func scan(in Input, have map[string]*sweep.Sites, haveAt map[string]string) (*scanned, error) {
 	out := &scanned{sites: map[string]*sweep.Sites{}}
 	pkg := ""
-	n := 0
+	n, at := 0, 0
 	for line := range bytes.Lines(in.Data) {
 		n++
+		start := at
+		at += len(line)
 		line = bytes.TrimSuffix(line, []byte("\n"))
-		if len(line) > MaxLine { // a CR before the newline counts: bufio.ScanLines drops it only after
-			return nil, fmt.Errorf("%s:%d: a line of %d bytes, longer than the %d that a line of benchmark output may be (benchfmt's and benchstat's limit)", Printable(in.Name), n, len(line), MaxLine)
-		}
+		whole := len(line) // a CR before the newline counts: bufio.ScanLines drops it only after
 		line = bytes.TrimSuffix(line, []byte("\r"))
+		if from, to := termShown(line); from > 0 || to < len(line) {
+			out.edits = append(out.edits, edit{start: start, from: start + from, to: start + to, end: start + whole})
+			line = line[from:to]
+		}
+		if whole > MaxLine {
+			t := bytes.TrimSpace(line)
+			if bytes.HasPrefix(line, []byte("Benchmark")) || bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
+				return nil, fmt.Errorf("%s:%d: a line of %d bytes, longer than the %d that a line of benchmark output may be (benchfmt's and benchstat's limit)", Printable(in.Name), n, whole, MaxLine)
+			}
+			// Another line (a log line, a test's output): left unread.
+			if out.long == 0 {
+				out.firstLong = n
+			}
+			out.long++
+			if len(out.edits) > 0 && out.edits[len(out.edits)-1].start == start {
+				out.edits = out.edits[:len(out.edits)-1]
+			}
+			out.edits = append(out.edits, edit{start: start, from: start, to: start, end: start + whole})
+			continue
+		}
 		if v, ok := configValue(line, "pkg"); ok {
 			pkg = v
 			continue
 		}
 		if v, ok := configValue(line, "looks"); ok {
-			if v == "" {
-				continue
-			}
 			at := fmt.Sprintf("%s:%d", in.Name, n)
 			looks, err := ParseLooks(v)
 			if err != nil {
@@ -308,12 +438,15 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 		if !bytes.HasPrefix(t, []byte(sweep.SitesPrefix)) {
 			continue
 		}
-		// Of two lines for one benchmark the first counts: the name is
-		// read before the JSON, which is decoded once a benchmark.
+		// Of two lines for one benchmark the first counts, and the second
+		// is named with it: the name is read before the JSON, which is
+		// decoded once a benchmark.
 		if rest, ok := bytes.CutPrefix(t, []byte(sweep.SitesPrefix+" ")); ok {
 			field, _, _ := bytes.Cut(rest, []byte(" "))
 			if name, isBench := bytes.CutPrefix(field, []byte("Benchmark")); isBench {
 				if _, seen := have[pkg+" "+string(name)]; seen {
+					out.badSites = append(out.badSites, Printable(fmt.Sprintf("%s:%d: a second sites line of Benchmark%s (package %s): the first, %s, is kept",
+						in.Name, n, shortText(string(name), 200), shortText(pkg, 200), haveAt[pkg+" "+string(name)])))
 					continue
 				}
 			}
@@ -330,6 +463,7 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 		}
 		out.sites[key] = st
 		have[key] = st
+		haveAt[key] = fmt.Sprintf("%s:%d", in.Name, n)
 	}
 	return out, nil
 }
@@ -337,7 +471,12 @@ func scan(in Input, have map[string]*sweep.Sites) (*scanned, error) {
 // configValue is the value of line if it is the configuration line of key
 // as benchfmt reads it ("key:", then spaces or tabs, then the value).
 func configValue(line []byte, key string) (string, bool) {
-	rest, ok := bytes.CutPrefix(line, []byte(key+":"))
+	// Not CutPrefix(line, key+":"): a concatenation for each line was a
+	// fifth of the time a file of empty lines took.
+	rest, ok := bytes.CutPrefix(line, []byte(key))
+	if ok {
+		rest, ok = bytes.CutPrefix(rest, []byte(":"))
+	}
 	if !ok || len(rest) > 0 && rest[0] != ' ' && rest[0] != '\t' {
 		return "", false
 	}
@@ -363,14 +502,16 @@ func shortText(s string, n int) string {
 // SameCode reports whether two runs measured one clean commit at different
 // times: both name exactly one commit, the same, that looks like a
 // revision (CleanCommit: no "-dirty" mark in any case, nothing around it),
-// and neither was measured interleaved with the other (make bench-ab).
+// and neither was measured interleaved with the other (make bench-ab);
+// a commit's hexadecimal digits are compared in either case.
 // Then any difference between them is the machine's (an A/A comparison).
 func SameCode(old, new *Samples) (string, bool) {
 	if len(old.Commits) != 1 || len(new.Commits) != 1 || old.Interleaved || new.Interleaved {
 		return "", false
 	}
 	c := old.Commits[0]
-	if c != new.Commits[0] || !CleanCommit(c) {
+	// Hexadecimal is read in either case: 8A3611E is 8a3611e.
+	if !strings.EqualFold(c, new.Commits[0]) || !CleanCommit(c) || !CleanCommit(new.Commits[0]) {
 		return "", false
 	}
 	return c, true

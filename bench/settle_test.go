@@ -38,7 +38,7 @@ func TestParseLooks(t *testing.T) {
 	got, err := bench.ParseLooks("6 12 20")
 	require.NoError(t, err)
 	assert.Equal(t, []int{6, 12, 20}, got)
-	for _, bad := range []string{"5 10", "6 6", "12 6", "6 x", "6 -1", "6 99999"} {
+	for _, bad := range []string{"5 10", "6 6", "12 6", "6 x", "6 -1", "6 99999", "", "  "} {
 		_, err := bench.ParseLooks(bad)
 		assert.Error(t, err, bad)
 	}

@@ -100,8 +100,8 @@ func readInput(ctx context.Context, name string, stdin io.Reader) (*input, error
 
 // readSamples reads the inputs as one (bench.Read), the lines its
 // messages name being the inputs' own (a stream's line, not its text's).
-// It notes on w the lines of a stream that were not JSON (in its one line,
-// where it fails). An input with no result that reports a failed package
+// It notes on w the lines of a stream that were not JSON and the packages
+// whose stream has no final event (in its one line, where it fails). An input with no result that reports a failed package
 // is that failure: exit 1.
 func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 	var bins []bench.Input
@@ -111,6 +111,14 @@ func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 		if st := in.stream; st != nil && st.Skipped > 0 {
 			notes = append(notes, fmt.Sprintf("%s: %s not JSON skipped (the first, line %d: %.80q)",
 				in.Name, plural.Count(st.Skipped, "line", "lines"), st.FirstSkipped, st.SkippedLine))
+		}
+		if st := in.stream; st != nil {
+			for _, p := range st.Packages {
+				if p.Started && !p.Ended {
+					notes = append(notes, fmt.Sprintf("%s: the stream of %s ends without go test's final event: the run was cut short?",
+						in.Name, bench.Printable(p.Path)))
+				}
+			}
 		}
 	}
 	s, err := bench.Read(bins...)
@@ -123,6 +131,9 @@ func readSamples(w io.Writer, ins ...*input) (*bench.Samples, error) {
 			msg += "; " + strings.Join(notes, "; ")
 		}
 		return nil, &cli.ExitError{Code: code, Msg: msg}
+	}
+	for _, l := range s.Skipped {
+		notes = append(notes, streamLines(ins, l))
 	}
 	for _, n := range notes {
 		fmt.Fprintf(w, "benchreport: note: %s\n", n)

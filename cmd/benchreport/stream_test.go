@@ -122,6 +122,9 @@ func TestStreamGolden(t *testing.T) {
 
 // test2jsonFile converts a text file (gzipped or not) with the real
 // converter, go tool test2json, into a stream in dir; gzipped too if zip.
+// finalEvent is the event that ends a package's stream.
+var finalEvent = regexp.MustCompile(`"Action":"(pass|fail|skip)","Package":"[^"]*"(,"Elapsed":[^,}]*)?}`)
+
 func test2jsonFile(t testing.TB, dir, path string, zip bool) string {
 	t.Helper()
 	goBin, err := exec.LookPath("go")
@@ -137,6 +140,15 @@ func test2jsonFile(t testing.TB, dir, path string, zip bool) string {
 	cmd.Stdin = bytes.NewReader(text)
 	stream, err := cmd.Output()
 	require.NoError(t, err)
+	if !finalEvent.Match(stream) {
+		// A text without go test's last line (PASS, FAIL) makes a stream
+		// without the package's final event: as if the run were cut short.
+		// The fixtures are whole runs: end them as go test does.
+		cmd = exec.Command(goBin, "tool", "test2json", "-t", "-p", "github.com/futuresbench/futures")
+		cmd.Stdin = io.MultiReader(bytes.NewReader(text), strings.NewReader("PASS\n"))
+		stream, err = cmd.Output()
+		require.NoError(t, err)
+	}
 	out := filepath.Join(dir, strings.TrimSuffix(filepath.Base(path), ".gz")+".json")
 	if zip {
 		var buf bytes.Buffer
@@ -589,4 +601,103 @@ func TestStreamNoteOnlyWithReport(t *testing.T) {
 	_, stderr, code = runCmd(t, "", "-format", "bmf", plain)
 	assert.Equal(t, 0, code, stderr)
 	assert.Contains(t, stderr, `benchreport: note: `+plain+`: 1 line not JSON skipped (the first, line 1: "go: downloading x v1.0.0")`)
+}
+
+// TestStreamCutAtLine: a recorded go test -json run cut at a line boundary
+// (a killed run: every line whole, no final event for the package that
+// was running) is read, and a note names each package that started and
+// did not end; the whole run has no such note.
+func TestStreamCutAtLine(t *testing.T) {
+	whole := gunzip(t, streams+"sweeps_p2.json.gz")
+	lines := strings.SplitAfter(string(whole), "\n")
+	ends := 0 // the line of the last package's final event
+	for i, l := range lines {
+		if finalEvent.MatchString(l) {
+			ends = i
+		}
+	}
+	require.Greater(t, ends, 100)
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name string
+		data string
+		cut  []string // packages the note names
+	}{
+		{"whole.json", string(whole), nil},
+		{"cut.json", strings.Join(lines[:ends], ""), []string{"github.com/futuresbench/futures/arcfour"}},
+		{"cutfirst.json", strings.Join(lines[:30], ""), []string{"github.com/futuresbench/futures/sha"}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, tt.name)
+			require.NoError(t, os.WriteFile(path, []byte(tt.data), 0o644))
+			out, stderr, code := runCmd(t, "", path)
+			assert.Equal(t, 0, code, stderr)
+			assert.NotEmpty(t, out, "the report is still written")
+			var want string
+			for _, p := range tt.cut {
+				want += "benchreport: note: " + path + ": the stream of " + p + " ends without go test's final event: the run was cut short?\n"
+			}
+			assert.Equal(t, want, stderr)
+		})
+	}
+}
+
+// TestTerminalPrefixes: a result line behind a progress prefix ended by a
+// carriage return, or an ANSI color sequence, is read as a terminal shows
+// it, in text and in a -json stream: the report is the clean run's, every
+// worker count in it, nothing on stderr.
+func TestTerminalPrefixes(t *testing.T) {
+	dir := t.TempDir()
+	clean := gunzip(t, streams+"sweeps_p2.txt.gz")
+	cleanPath := filepath.Join(dir, "clean.txt")
+	require.NoError(t, os.WriteFile(cleanPath, clean, 0o644))
+	want, wantErr, code := runCmd(t, "", cleanPath)
+	require.Equal(t, 0, code, wantErr)
+	require.Contains(t, string(clean), "\nBenchmarkJobs/workers=2-2 ")
+	for name, prefix := range map[string]string{"cr": "progress 50%\r", "ansi": "\x1b[31m"} {
+		text := strings.ReplaceAll(string(clean), "\nBenchmarkJobs/workers=2-2 ", "\n"+prefix+"BenchmarkJobs/workers=2-2 ")
+		path := filepath.Join(dir, name+".txt")
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		for _, in := range []string{path, test2jsonFile(t, dir, path, false)} {
+			got, gotErr, code := runCmd(t, "", in)
+			assert.Equal(t, 0, code, gotErr)
+			assert.Equal(t, wantErr, gotErr, in)
+			assert.Equal(t, want, got, in)
+		}
+	}
+}
+
+// TestLongLogLine: a log line over 64 KiB, no result or sites line, is
+// left out and named in a note, in text and in a -json stream (at the
+// stream's line that ends it); the report is the run's without it.
+func TestLongLogLine(t *testing.T) {
+	dir := t.TempDir()
+	clean := string(gunzip(t, streams+"sweeps_p2.txt.gz"))
+	cleanPath := filepath.Join(dir, "clean.txt")
+	require.NoError(t, os.WriteFile(cleanPath, []byte(clean), 0o644))
+	want, _, code := runCmd(t, "", cleanPath)
+	require.Equal(t, 0, code)
+	lines := strings.SplitAfter(clean, "\n")
+	text := strings.Join(lines[:4], "") + "    some log: " + strings.Repeat("y", 100000) + "\n" + strings.Join(lines[4:], "")
+	path := filepath.Join(dir, "longlog.txt")
+	require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+	got, gotErr, code := runCmd(t, "", path)
+	assert.Equal(t, 0, code, gotErr)
+	assert.Equal(t, want, got)
+	assert.Equal(t, "benchreport: note: "+path+":5: 1 line longer than 65535 bytes skipped, not a result or sites line (the first here)\n", gotErr)
+
+	stream := test2jsonFile(t, dir, path, false)
+	b, err := os.ReadFile(stream)
+	require.NoError(t, err)
+	ends := 0
+	for n, l := range strings.Split(string(b), "\n") {
+		if strings.Contains(l, `yyy\n"`) {
+			ends = n + 1
+		}
+	}
+	require.Greater(t, ends, 50, "the line in 1 KiB events")
+	got, gotErr, code = runCmd(t, "", stream)
+	assert.Equal(t, 0, code, gotErr)
+	assert.Equal(t, want, got)
+	assert.Equal(t, fmt.Sprintf("benchreport: note: %s:%d: 1 line longer than 65535 bytes skipped, not a result or sites line (the first here)\n", stream, ends), gotErr)
 }

@@ -49,45 +49,126 @@ var gzipMagic = []byte{0x1f, 0x8b}
 // ErrTooLarge is returned by [ReadAll] for an input larger than its limit.
 var ErrTooLarge = errors.New("too large")
 
+// ErrTrailing is returned by [ReadAll] for a gzip input that goes on,
+// after its last member, with bytes that begin no other member.
+var ErrTrailing = errors.New("trailing data after the gzip stream")
+
 // ReadAll reads r to its end, decompressed where it begins with gzip's
 // magic bytes (several members, as gzip writes concatenated files, are
-// read as one). An input of more than limit bytes, counted after
-// decompression, is an error wrapping ErrTooLarge, found after reading at
-// most limit+1 bytes of it: a small file that inflates without bound (a
-// gzip bomb) costs no more memory than a text input may take.
+// read as one; bytes after the last member that begin no member are an
+// error wrapping ErrTrailing). An input of more than limit bytes, counted
+// after decompression, is an error wrapping ErrTooLarge, found after
+// reading at most limit+1 bytes of it: a small file that inflates without
+// bound (a gzip bomb) costs no more memory than a text input may take.
+// The result is read into a buffer of its size where that can be known
+// before: a regular file's size, or, for a gzipped file, what a first
+// pass decompressing it to nothing counts, for a pipe too, whose
+// compressed bytes are kept for the two passes (a buffer grown as it fills
+// would cost up to three times the input at once).
 func ReadAll(r io.Reader, limit int64) ([]byte, error) {
+	size, start := int64(-1), int64(-1)
+	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok {
+		if fi, err := st.Stat(); err == nil && fi.Mode().IsRegular() && fi.Size() >= 0 {
+			size = fi.Size()
+			if sk, ok := r.(io.Seeker); ok {
+				if at, err := sk.Seek(0, io.SeekCurrent); err == nil {
+					start = at
+				}
+			}
+		}
+	}
 	br := bufio.NewReader(r)
-	var src io.Reader = br
-	compressed := false
-	if head, _ := br.Peek(len(gzipMagic)); bytes.Equal(head, gzipMagic) {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, fmt.Errorf("gzip: %w", err)
+	head, _ := br.Peek(len(gzipMagic))
+	if !bytes.Equal(head, gzipMagic) {
+		var data []byte
+		if size >= 0 {
+			data = make([]byte, 0, min(size, limit)+1)
 		}
-		defer zr.Close()
-		src, compressed = zr, true
-	}
-	var data []byte
-	var err error
-	if st, ok := r.(interface{ Stat() (fs.FileInfo, error) }); ok && !compressed {
-		// A file's size is known: read it into a buffer of that size, not
-		// into one that doubles as it fills (up to twice the file).
-		if fi, serr := st.Stat(); serr == nil && fi.Mode().IsRegular() && fi.Size() >= 0 {
-			data = make([]byte, 0, min(fi.Size(), limit)+1)
+		data, err := readInto(io.LimitReader(br, limit+1), data)
+		switch {
+		case err != nil:
+			return nil, err
+		case int64(len(data)) > limit:
+			return nil, fmt.Errorf("more than %d bytes: %w", limit, ErrTooLarge)
 		}
+		return data, nil
 	}
-	data, err = readInto(io.LimitReader(src, limit+1), data)
-	switch {
-	case err != nil && compressed:
+	// A first pass counts the decompressed bytes, in a buffer of its own;
+	// then the input is read again, into a buffer of that size. A pipe
+	// cannot be read twice: the compressed bytes the first pass reads are
+	// kept for the second (a bomb's are a thousandth of what they make).
+	src, comp := br, (*bytes.Buffer)(nil)
+	if start < 0 {
+		comp = &bytes.Buffer{}
+		src = bufio.NewReader(io.TeeReader(br, comp))
+	}
+	n, err := io.Copy(io.Discard, io.LimitReader(&members{br: src}, limit+1))
+	if err != nil {
 		return nil, fmt.Errorf("gzip: %w", err)
-	case err != nil:
-		return nil, err
-	case int64(len(data)) > limit && compressed:
+	}
+	if n > limit {
 		return nil, fmt.Errorf("more than %d bytes decompressed: %w", limit, ErrTooLarge)
+	}
+	if comp != nil {
+		br.Reset(bytes.NewReader(comp.Bytes()))
+	} else {
+		if _, err := r.(io.Seeker).Seek(start, io.SeekStart); err != nil {
+			return nil, err
+		}
+		br.Reset(r)
+	}
+	data, err := readInto(io.LimitReader(&members{br: br}, limit+1), make([]byte, 0, n+1))
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("gzip: %w", err)
 	case int64(len(data)) > limit:
-		return nil, fmt.Errorf("more than %d bytes: %w", limit, ErrTooLarge)
+		return nil, fmt.Errorf("more than %d bytes decompressed: %w", limit, ErrTooLarge)
 	}
 	return data, nil
+}
+
+// members reads the gzip members of br one after the other, to br's end:
+// a member must follow each (compress/gzip's multistream mode takes any
+// bytes after one for a member's header, and says "unexpected EOF" or
+// "invalid header" of a few bytes of junk).
+type members struct {
+	br *bufio.Reader
+	zr *gzip.Reader
+}
+
+func (m *members) Read(p []byte) (int, error) {
+	for {
+		if m.zr == nil {
+			zr, err := gzip.NewReader(m.br)
+			if err != nil {
+				return 0, err
+			}
+			zr.Multistream(false)
+			m.zr = zr
+		}
+		n, err := m.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		// The member ended: the input ends, or another member begins.
+		head, perr := m.br.Peek(len(gzipMagic))
+		switch {
+		case len(head) == 0 && perr == io.EOF:
+			return n, io.EOF
+		case bytes.Equal(head, gzipMagic):
+			if err := m.zr.Reset(m.br); err != nil {
+				return n, err
+			}
+			m.zr.Multistream(false)
+		case perr != nil && perr != io.EOF:
+			return n, perr
+		default:
+			return n, ErrTrailing
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
 }
 
 // otherMagic are the magic bytes of compressions ReadAll does not undo.
@@ -178,6 +259,15 @@ type Package struct {
 	// FailedBuild is the package ID its "fail" event names as the cause
 	// of a build failure (this package or one it imports), "" if none.
 	FailedBuild string
+	// Started says the stream holds the package's "start" event, which go
+	// test -json (Go 1.20 on) writes first for each package; go tool
+	// test2json, reading a text, writes none.
+	Started bool
+	// Ended says the stream holds the package's final event: a "pass",
+	// "fail" or "skip" without a Test, which go test writes last for each
+	// package. A package that Started without one was cut short (a killed
+	// run, a truncated file), though every line of the stream is whole.
+	Ended bool
 	// open is whether Output's last line has no newline yet.
 	open bool
 }
@@ -310,6 +400,14 @@ func Decode(data []byte) (*Stream, error) {
 		case "fail":
 			if e.Test == "" && e.FailedBuild != "" {
 				p.FailedBuild = e.FailedBuild
+			}
+		}
+		switch e.Action {
+		case "start":
+			p.Started = true
+		case "pass", "fail", "skip":
+			if e.Test == "" {
+				p.Ended = true
 			}
 		}
 	})

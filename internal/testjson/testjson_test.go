@@ -5,10 +5,12 @@ import (
 	"compress/gzip"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"testing/iotest"
@@ -216,6 +218,9 @@ func TestReadAll(t *testing.T) {
 		{name: "gzip cut short", in: whole[:len(whole)-5], limit: 1 << 20, err: "gzip: unexpected EOF"},
 		{name: "gzip's magic, then no gzip", in: []byte("\x1f\x8bnot gzip at all"), limit: 1 << 20, err: "gzip: invalid header"},
 		{name: "gzip with a bad checksum", in: append(whole[:len(whole)-8:len(whole)-8], 0, 0, 0, 0, byte(len(text)), 0, 0, 0), limit: 1 << 20, err: "gzip: invalid checksum"},
+		{name: "gzip, then junk", in: append(slices.Clip(whole), "junk"...), limit: 1 << 20, err: "gzip: trailing data after the gzip stream"},
+		{name: "gzip, then one byte of junk", in: append(slices.Clip(whole), 0), limit: 1 << 20, err: "gzip: trailing data after the gzip stream"},
+		{name: "gzip, then a cut member", in: append(slices.Clip(whole), whole[:5]...), limit: 1 << 20, err: "gzip: unexpected EOF"},
 		{name: "one byte", in: []byte{0x1f}, limit: 1 << 20, want: "\x1f"},
 		{name: "empty", in: nil, limit: 1 << 20, want: ""},
 	}
@@ -231,6 +236,10 @@ func TestReadAll(t *testing.T) {
 			}
 			require.NoError(t, err)
 			assert.Equal(t, tt.want, string(got))
+			if bytes.HasPrefix(tt.in, gzipMagic) {
+				// A pipe's gzip too is read into a buffer of its size.
+				assert.LessOrEqual(t, cap(got), len(got)+1, "no slack")
+			}
 		})
 	}
 }
@@ -339,6 +348,48 @@ func TestReadAllFile(t *testing.T) {
 	}
 }
 
+// TestReadAllGzipFile: a gzipped file is read into a buffer of its
+// decompressed size (a first pass counts it), not one grown as it fills:
+// a file that inflates to the limit costs the limit, not up to twice it.
+// Over the limit, or with junk after its last member, it is refused alike.
+func TestReadAllGzipFile(t *testing.T) {
+	text := bytes.Repeat([]byte("BenchmarkX-2 \t1\t5 ns/op\n"), 40000) // ~1 MiB
+	dir := t.TempDir()
+	for _, tt := range []struct {
+		name  string
+		data  []byte
+		limit int64
+		err   error
+	}{
+		{"one member", gz(t, text), int64(len(text)), nil},
+		{"three members", gz(t, text[:100], text[100:5000], text[5000:]), 1 << 30, nil},
+		{"over the limit", gz(t, text), int64(len(text)) - 1, ErrTooLarge},
+		{"junk after", append(gz(t, text), "\n\x00junk"...), 1 << 30, ErrTrailing},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(dir, strings.ReplaceAll(tt.name, " ", "_")+".gz")
+			require.NoError(t, os.WriteFile(path, tt.data, 0o644))
+			f, err := os.Open(path)
+			require.NoError(t, err)
+			defer f.Close()
+			got, err := ReadAll(f, tt.limit)
+			// The same bytes on a pipe (no Stat, no Seek).
+			piped, perr := ReadAll(struct{ io.Reader }{bytes.NewReader(tt.data)}, tt.limit)
+			if tt.err != nil {
+				assert.ErrorIs(t, err, tt.err)
+				assert.ErrorIs(t, perr, tt.err)
+				return
+			}
+			require.NoError(t, err)
+			require.NoError(t, perr)
+			assert.Equal(t, text, got)
+			assert.Equal(t, text, piped)
+			assert.LessOrEqual(t, cap(got), len(text)+1, "no slack: read into a buffer of its size")
+			assert.LessOrEqual(t, cap(piped), len(text)+1, "no slack on a pipe either")
+		})
+	}
+}
+
 func TestCompressed(t *testing.T) {
 	tests := []struct{ data, want string }{
 		{"\x28\xb5\x2f\xfd\x00", "zstd"},
@@ -353,4 +404,19 @@ func TestCompressed(t *testing.T) {
 	for _, tt := range tests {
 		assert.Equal(t, tt.want, Compressed([]byte(tt.data)), "%q", tt.data)
 	}
+}
+
+// TestDecodeEnded: a package's final event (pass, fail or skip without a
+// Test) marks it Ended; a test's own pass does not.
+func TestDecodeEnded(t *testing.T) {
+	start := func(p string) string { return `{"Action":"start","Package":"` + p + `"}` + "\n" }
+	s, err := Decode([]byte(start("a") + out("a", "x\n") + `{"Action":"pass","Package":"a","Elapsed":1}` + "\n" +
+		start("b") + `{"Action":"pass","Package":"b","Test":"TestB"}` + "\n" + out("b", "y\n") +
+		start("c") + `{"Action":"fail","Package":"c"}` + "\n" + out("d", "no start\n")))
+	require.NoError(t, err)
+	var got []string
+	for _, p := range s.Packages {
+		got = append(got, fmt.Sprintf("%s %v %v", p.Path, p.Started, p.Ended))
+	}
+	assert.Equal(t, []string{"a true true", "b true false", "c true true", "d false false"}, got)
 }
