@@ -144,7 +144,7 @@ func Bench(ctx context.Context, env Env) error {
 		return err
 	}
 	if res.extended {
-		fmt.Fprintf(env.Stdout, "bench: the chapter's table was undecided at the budget (BUDGET=%s): %s measured on to round %d, within the table's cap (%d × BUDGET = %s of measuring)",
+		fmt.Fprintf(env.Stdout, "bench: the chapter's table was undecided where the next look would pass the budget (BUDGET=%s): %s measured on to round %d, within the table's cap (%d × BUDGET = %s of measuring)",
 			k.Budget, strings.Join(IDs(res.table), ", "), res.rounds, TableCap, res.cap)
 		if len(res.left) > 0 {
 			fmt.Fprintf(env.Stdout, "; %s stopped at the budget", strings.Join(IDs(res.left), ", "))
@@ -248,6 +248,11 @@ func (p Plan) of() string {
 func stopWords(res result, p Plan, k Knobs) string {
 	switch res.stop {
 	case Settled:
+		if len(res.left) > 0 {
+			// The table's suites went on past the budget and settled;
+			// the others had stopped there, undecided.
+			return fmt.Sprintf(": the chapter's table's suites settled; still undecided, stopped at the budget: %s", strings.Join(IDs(res.left), ", "))
+		}
 		return ": every suite settled"
 	case Last:
 		return fmt.Sprintf(": the last look; still undecided: %s", strings.Join(IDs(res.open), ", "))

@@ -227,3 +227,16 @@ func TestExtend(t *testing.T) {
 	// extended; the cap is for undecided rows only.
 	assert.Equal(t, Settled, looks.Next(6, 0, 90*s, 10*s, budget))
 }
+
+// TestStopWordsTableWentOn: a run whose table's suites went on past the
+// budget and settled names the suites that had stopped at the budget
+// undecided, not "every suite settled" (seen on a quiet default run: sha
+// went on to round 20; arcfour, primes and grain stopped at round 12).
+func TestStopWordsTableWentOn(t *testing.T) {
+	k := knobs(t, nil)
+	res := result{stop: Settled, extended: true, table: []Suite{{ID: "sha"}}, left: []Suite{{ID: "arcfour"}, {ID: "grain"}}}
+	w := stopWords(res, Plan{}, k)
+	assert.NotContains(t, w, "every suite settled")
+	assert.Contains(t, w, "still undecided, stopped at the budget: arcfour, grain")
+	assert.Equal(t, ": every suite settled", stopWords(result{stop: Settled}, Plan{}, k))
+}
