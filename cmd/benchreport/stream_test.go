@@ -180,9 +180,9 @@ func TestStreamConverted(t *testing.T) {
 			assert.Equal(t, []int{6, 12, 20}, s.Looks)
 		}},
 		{"../../testdata/limits/quiet.txt", false, []string{"text", "json"}, func(t *testing.T, s *bench.Samples, report string) {
-			assert.Len(t, s.Sites, 32)
+			assert.Len(t, s.Sites, 44, "11 sweeps of 4 points")
 			assert.Contains(t, report, "where: the mutex profile at workers=2 charges")
-			assert.Contains(t, report, "in sleep at limits_test.callRemote (bench_test.go:75)")
+			assert.Contains(t, report, "in sleep at limits_test.BenchmarkWait.func1.1 (bench_test.go:86) → limits_test.callRemote")
 		}},
 	}
 	for _, tt := range tests {
