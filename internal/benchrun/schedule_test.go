@@ -231,7 +231,7 @@ func TestExtend(t *testing.T) {
 // TestStopWordsTableWentOn: a run whose table's suites went on past the
 // budget and settled names the suites that had stopped at the budget
 // undecided, not "every suite settled" (seen on a quiet default run: sha
-// went on to round 20; arcfour, primes and grain stopped at round 12).
+// went on to round 20; arcfour, primes and grain stopped at round 6).
 func TestStopWordsTableWentOn(t *testing.T) {
 	k := knobs(t, nil)
 	res := result{stop: Settled, extended: true, table: []Suite{{ID: "sha"}}, left: []Suite{{ID: "arcfour"}, {ID: "grain"}}}
