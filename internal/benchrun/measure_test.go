@@ -2,9 +2,7 @@ package benchrun
 
 import (
 	"bytes"
-	"compress/gzip"
 	"context"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -16,6 +14,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/benchtest"
 	"github.com/futuresbench/futures/internal/cli"
 )
 
@@ -383,13 +382,7 @@ func TestMeasureTableGoesOn(t *testing.T) {
 // results of its first r rounds (the canary's left out).
 func recordedLook(t *testing.T, file string, r int) (string, []Suite, map[string][]byte) {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", file))
-	require.NoError(t, err)
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	data, err := io.ReadAll(zr)
-	require.NoError(t, err)
+	data := benchtest.Recorded(t, file)
 	suites, err := Choose(knobs(t, nil), 2, "")
 	require.NoError(t, err)
 	header, _, _ := strings.Cut(string(data), "goos:")

@@ -1,14 +1,10 @@
 package benchrun
 
 import (
-	"compress/gzip"
 	"fmt"
-	"io"
 	"maps"
 	"math/rand/v2"
-	"os"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -17,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/benchtest"
 )
 
 // longRun is a real make bench COUNT=30 on this project's 2-core VM, quiet,
@@ -26,14 +23,7 @@ const longRun = "real_make_bench_count30.txt.gz"
 
 func readLongRun(t *testing.T) *bench.Samples {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", longRun))
-	require.NoError(t, err)
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	data, err := io.ReadAll(zr)
-	require.NoError(t, err)
-	all, err := bench.Read(bench.Input{Name: longRun, Data: data})
+	all, err := bench.Read(bench.Input{Name: longRun, Data: benchtest.Recorded(t, longRun)})
 	require.NoError(t, err)
 	return all
 }

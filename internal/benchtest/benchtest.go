@@ -3,8 +3,14 @@ package benchtest
 
 import (
 	"bytes"
+	"compress/gzip"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strconv"
 	"strings"
+	"testing"
 )
 
 // Slowed returns a copy of go test -bench output in which every benchmark
@@ -58,4 +64,31 @@ func All(string) bool { return true }
 // Named picks the benchmarks whose name starts with prefix.
 func Named(prefix string) func(string) bool {
 	return func(name string) bool { return strings.HasPrefix(name, prefix) }
+}
+
+// Recorded returns a recorded run of the module's testdata/bench, read
+// whole and gunzipped where its name ends in .gz: the one reader of those
+// files for the packages whose tests resample or replay them.
+func Recorded(t testing.TB, name string) []byte {
+	t.Helper()
+	_, self, _, ok := runtime.Caller(0)
+	if !ok {
+		t.Fatal("benchtest: cannot locate the module's testdata")
+	}
+	data, err := os.ReadFile(filepath.Join(filepath.Dir(self), "..", "..", "testdata", "bench", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasSuffix(name, ".gz") {
+		return data
+	}
+	zr, err := gzip.NewReader(bytes.NewReader(data))
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	out, err := io.ReadAll(zr)
+	if err != nil {
+		t.Fatalf("%s: %v", name, err)
+	}
+	return out
 }

@@ -2,9 +2,7 @@ package chapter_test
 
 import (
 	"bytes"
-	"compress/gzip"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -14,6 +12,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/futuresbench/futures/bench"
+	"github.com/futuresbench/futures/internal/benchtest"
 	"github.com/futuresbench/futures/internal/chapter"
 )
 
@@ -134,14 +133,7 @@ func TestGrainsHold(t *testing.T) {
 // analyzeGz is analyze for a gzipped file, read as the bench tests read it.
 func analyzeGz(t *testing.T, name string) []*bench.Analysis {
 	t.Helper()
-	f, err := os.Open(filepath.Join("..", "..", "testdata", "bench", name))
-	require.NoError(t, err)
-	defer f.Close()
-	zr, err := gzip.NewReader(f)
-	require.NoError(t, err)
-	data, err := io.ReadAll(zr)
-	require.NoError(t, err)
-	d, err := bench.Read(bench.Input{Name: name, Data: data})
+	d, err := bench.Read(bench.Input{Name: name, Data: benchtest.Recorded(t, name)})
 	require.NoError(t, err)
 	return bench.Analyze(d)
 }
