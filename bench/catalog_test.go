@@ -411,3 +411,23 @@ func TestDisturbedKnee(t *testing.T) {
 	assert.Equal(t, bench.LimitParallelism, a.Limit, a.Verdict())
 	assert.NotContains(t, a.Verdict(), "one at a time")
 }
+
+// TestBesideLeavesTheWorkersOut: samples of the executor's worker loop
+// between tasks (no user frame, in a function the workers start in and run
+// the user's code from) are the workers', not work beside them. Seen on
+// logrus swept with nothing set: "beside the worker ... goroutines that
+// started in pool.(*collectRun[...]).work 100%".
+func TestBesideLeavesTheWorkersOut(t *testing.T) {
+	pool := "github.com/futuresbench/futures/pool.(*collectRun[...]).work"
+	roots := []sweep.Site{
+		{Func: pool, User: "example.com/m.BenchmarkW.func1.1", Value: 0.010},
+		{Func: pool, File: "collect.go", Line: 78, Value: 0.001},
+	}
+	a := analyze(t, synth(pt{op: 0.010, cpu: 0.018, sites: &sweep.Sites{Ops: 10, Samples: 100, Roots: roots}}, pt{op: 0.009, cpu: 0.018}))
+	assert.NotContains(t, a.Diagnosis(), "collectRun", "the executor's worker loop is no goroutine beside the workers")
+	// A library's own goroutine beside them is still named.
+	roots = append(roots, sweep.Site{Func: "github.com/dgraph-io/ristretto/v2.(*Cache[...]).processItems", File: "cache.go", Line: 557, Value: 0.008})
+	a = analyze(t, synth(pt{op: 0.010, cpu: 0.018, sites: &sweep.Sites{Ops: 10, Samples: 100, Roots: roots}}, pt{op: 0.009, cpu: 0.018}))
+	assert.Contains(t, a.Diagnosis(), "ristretto/v2.(*Cache[...]).processItems (cache.go:557)")
+	assert.NotContains(t, a.Diagnosis(), "collectRun")
+}

@@ -497,9 +497,19 @@ func (a *Analysis) besideWhere(base int) *Where {
 	// The runtime's own goroutines (the collector's workers, and stacks
 	// cut short at mcall or morestack) are no library's: the collector is
 	// said from gc-sec/op, and a runtime leaf is never a site alone.
+	// A function that some goroutine started in and ran the user's code
+	// from is the workers' (the executor's worker loop): its samples
+	// without the user's frames are the executor's own code between tasks,
+	// not work beside the workers.
+	workers := map[string]bool{}
+	for _, r := range st.Roots {
+		if r.User != "" {
+			workers[r.Func] = true
+		}
+	}
 	var beside []sweep.Site
 	for _, r := range st.Roots {
-		if r.User == "" && !strings.HasPrefix(r.Func, "testing.") && !strings.HasPrefix(r.Func, "runtime.") {
+		if r.User == "" && !workers[r.Func] && !strings.HasPrefix(r.Func, "testing.") && !strings.HasPrefix(r.Func, "runtime.") {
 			beside = append(beside, r)
 		}
 	}
